@@ -1,0 +1,722 @@
+"""Catalogue service: lens queries and every write, each in one transaction.
+
+Every write validates first (``data.validation``) and raises a domain error
+(``ValidationError``, ``ConflictError``, ``NotFoundError``, ``ReferenceInUseError``,
+``ReadOnlyError``, ``DBOperationError``) — never a half-written row. Values crossing into the GUI
+are frozen dataclasses and plain ids, never live ORM objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import Select, and_, delete, func, null, select, update
+from sqlalchemy.orm import Session
+
+from data.database import Database
+from data.errors import (
+    ConflictError,
+    NotFoundError,
+    ReadOnlyError,
+    ReferenceInUseError,
+    ValidationError,
+)
+from data.models import (
+    Fournisseur,
+    Gamme,
+    ImageGravure,
+    Materiau,
+    Serie,
+    Verre,
+    utcnow,
+)
+from data.query import LensQuery, filter_clauses, ids_statement, page_statement, rows_statement
+from data.text import fold, search_key
+from data.validation import (
+    REFERENCE_NAME_MAX,
+    LensValues,
+    ReferenceFacts,
+    ValidationReport,
+    check_image_bytes,
+    validate_lens,
+    validate_name,
+)
+
+ReferenceKind = Literal["fournisseur", "materiau", "gamme", "serie"]
+REFERENCE_MODELS: dict[str, Any] = {
+    "fournisseur": Fournisseur,
+    "materiau": Materiau,
+    "gamme": Gamme,
+    "serie": Serie,
+}
+REFERENCE_LABELS = {
+    "fournisseur": ("Le fournisseur", "ce fournisseur"),
+    "materiau": ("Le matériau", "ce matériau"),
+    "gamme": ("La gamme", "cette gamme"),
+    "serie": ("La série", "cette série"),
+}
+LENS_FK = {
+    "fournisseur": Verre.fournisseur_id,
+    "materiau": Verre.materiau_id,
+    "gamme": Verre.gamme_id,
+    "serie": Verre.serie_id,
+}
+
+
+@dataclass(frozen=True)
+class LensRow:
+    """The cells of one table row."""
+
+    id: int
+    nom: str
+    variante: str | None
+    fournisseur: str
+    gamme: str | None
+    serie: str | None
+    materiau: str | None
+    indice: float
+    hauteur_min: int | None
+    hauteur_max: int | None
+    gravure_nasale: str | None
+    image_id: int | None
+    url_gravure: str | None
+    version: int
+
+
+@dataclass(frozen=True)
+class LensDetail:
+    """Every field of one lens, for the detail pane and the edit dialog."""
+
+    id: int
+    nom: str
+    variante: str | None
+    fournisseur_id: int
+    fournisseur: str
+    gamme_id: int | None
+    gamme: str | None
+    serie_id: int | None
+    serie: str | None
+    materiau_id: int | None
+    materiau: str | None
+    indice: float
+    hauteur_min: int | None
+    hauteur_max: int | None
+    gravure_nasale: str | None
+    url_gravure: str | None
+    url_source: str | None
+    image_id: int | None
+    exemple: bool
+    version: int
+    cree_le: datetime
+    modifie_le: datetime
+
+    def form_values(self) -> dict[str, object]:
+        """The raw values ``validate_lens`` takes, as they are now."""
+        return {
+            name: getattr(self, name)
+            for name in (
+                "nom",
+                "variante",
+                "fournisseur_id",
+                "gamme_id",
+                "serie_id",
+                "materiau_id",
+                "indice",
+                "hauteur_min",
+                "hauteur_max",
+                "gravure_nasale",
+                "url_gravure",
+                "url_source",
+            )
+        }
+
+
+@dataclass(frozen=True)
+class ReferenceItem:
+    id: int
+    nom: str
+    parent_id: int | None = None
+    lens_count: int = 0
+
+
+def _row(mapping: Any) -> LensRow:
+    return LensRow(**{key: mapping[key] for key in LensRow.__dataclass_fields__})
+
+
+# ---------------------------------------------------------------- queries
+
+
+def count_lenses(db: Database, query: LensQuery) -> int:
+    stmt = select(func.count()).select_from(Verre)
+    clauses = filter_clauses(query)
+    if clauses:
+        stmt = stmt.where(and_(*clauses))
+    with db.transaction() as session:
+        return int(session.execute(stmt).scalar_one())
+
+
+def lens_ids(db: Database, query: LensQuery) -> array[int]:
+    """The ordered ids of the whole result, compact (8 bytes a lens)."""
+    result = array("q")
+    with db.transaction() as session:
+        for chunk in session.execute(ids_statement(query)).scalars().partitions(20_000):
+            result.extend(chunk)
+    return result
+
+
+def lens_page(
+    db: Database, query: LensQuery, offset: int, limit: int, reverse: bool = False
+) -> list[LensRow]:
+    """Rows ``offset``..``offset+limit`` of the result (counted from the end when ``reverse``)."""
+    with db.transaction() as session:
+        rows = session.execute(page_statement(query, offset, limit, reverse)).mappings().all()
+    return [_row(r) for r in rows]
+
+
+def lens_rows(db: Database, ids: Sequence[int]) -> list[LensRow]:
+    """The rows of ``ids``, in that order (missing ids are skipped)."""
+    if not ids:
+        return []
+    found: dict[int, LensRow] = {}
+    with db.transaction() as session:
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            stmt = rows_statement().where(Verre.id.in_(chunk))
+            for mapping in session.execute(stmt).mappings():
+                found[mapping["id"]] = _row(mapping)
+    return [found[i] for i in ids if i in found]
+
+
+def get_lens(db: Database, lens_id: int) -> LensDetail:
+    with db.transaction() as session:
+        return _detail(session, lens_id)
+
+
+def _detail(session: Session, lens_id: int) -> LensDetail:
+    stmt = (
+        select(
+            Verre,
+            Fournisseur.nom.label("f_nom"),
+            Gamme.nom.label("g_nom"),
+            Serie.nom.label("s_nom"),
+            Materiau.nom.label("m_nom"),
+        )
+        .join(Fournisseur, Fournisseur.id == Verre.fournisseur_id)
+        .outerjoin(Gamme, Gamme.id == Verre.gamme_id)
+        .outerjoin(Serie, Serie.id == Verre.serie_id)
+        .outerjoin(Materiau, Materiau.id == Verre.materiau_id)
+        .where(Verre.id == lens_id)
+    )
+    found = session.execute(stmt).first()
+    if found is None:
+        raise NotFoundError(f"Le verre n° {lens_id} n'existe pas (ou plus).")
+    v = found[0]
+    return LensDetail(
+        id=v.id,
+        nom=v.nom,
+        variante=v.variante,
+        fournisseur_id=v.fournisseur_id,
+        fournisseur=found.f_nom,
+        gamme_id=v.gamme_id,
+        gamme=found.g_nom,
+        serie_id=v.serie_id,
+        serie=found.s_nom,
+        materiau_id=v.materiau_id,
+        materiau=found.m_nom,
+        indice=v.indice,
+        hauteur_min=v.hauteur_min,
+        hauteur_max=v.hauteur_max,
+        gravure_nasale=v.gravure_nasale,
+        url_gravure=v.url_gravure,
+        url_source=v.url_source,
+        image_id=v.image_id,
+        exemple=v.exemple,
+        version=v.version,
+        cree_le=v.cree_le,
+        modifie_le=v.modifie_le,
+    )
+
+
+def get_image(db: Database, image_id: int) -> tuple[bytes, str]:
+    with db.transaction() as session:
+        found = session.execute(
+            select(ImageGravure.donnees, ImageGravure.type_mime).where(ImageGravure.id == image_id)
+        ).first()
+    if found is None:
+        raise NotFoundError(f"L'image n° {image_id} n'existe pas (ou plus).")
+    return bytes(found[0]), found[1]
+
+
+def _reference_items(session: Session, stmt: Select[Any]) -> list[ReferenceItem]:
+    return [
+        ReferenceItem(id=r[0], nom=r[1], parent_id=r[2], lens_count=int(r[3] or 0))
+        for r in session.execute(stmt)
+    ]
+
+
+def _counts(fk: Any) -> Any:
+    return select(fk.label("ref_id"), func.count().label("n")).group_by(fk).subquery()
+
+
+def list_suppliers(db: Database) -> list[ReferenceItem]:
+    counts = _counts(Verre.fournisseur_id)
+    stmt = (
+        select(Fournisseur.id, Fournisseur.nom, null(), counts.c.n)
+        .outerjoin(counts, counts.c.ref_id == Fournisseur.id)
+        .order_by(Fournisseur.nom_normalise, Fournisseur.id)
+    )
+    with db.transaction() as session:
+        return _reference_items(session, stmt)
+
+
+def list_materials(db: Database) -> list[ReferenceItem]:
+    counts = _counts(Verre.materiau_id)
+    stmt = (
+        select(Materiau.id, Materiau.nom, null(), counts.c.n)
+        .outerjoin(counts, counts.c.ref_id == Materiau.id)
+        .order_by(Materiau.nom_normalise, Materiau.id)
+    )
+    with db.transaction() as session:
+        return _reference_items(session, stmt)
+
+
+def list_ranges(db: Database, supplier_ids: Iterable[int] = ()) -> list[ReferenceItem]:
+    counts = _counts(Verre.gamme_id)
+    stmt = (
+        select(Gamme.id, Gamme.nom, Gamme.fournisseur_id, counts.c.n)
+        .outerjoin(counts, counts.c.ref_id == Gamme.id)
+        .order_by(Gamme.nom_normalise, Gamme.id)
+    )
+    suppliers = tuple(supplier_ids)
+    if suppliers:
+        stmt = stmt.where(Gamme.fournisseur_id.in_(suppliers))
+    with db.transaction() as session:
+        return _reference_items(session, stmt)
+
+
+def list_series(db: Database, range_ids: Iterable[int] = ()) -> list[ReferenceItem]:
+    counts = _counts(Verre.serie_id)
+    stmt = (
+        select(Serie.id, Serie.nom, Serie.gamme_id, counts.c.n)
+        .outerjoin(counts, counts.c.ref_id == Serie.id)
+        .order_by(Serie.nom_normalise, Serie.id)
+    )
+    ranges = tuple(range_ids)
+    if ranges:
+        stmt = stmt.where(Serie.gamme_id.in_(ranges))
+    with db.transaction() as session:
+        return _reference_items(session, stmt)
+
+
+def list_indices(db: Database) -> list[tuple[float, int]]:
+    """The indices present (rounded to 3 decimals) with their lens counts."""
+    stmt = select(Verre.indice, func.count()).group_by(Verre.indice).order_by(Verre.indice)
+    merged: dict[float, int] = {}
+    with db.transaction() as session:
+        for value, n in session.execute(stmt):
+            key = round(float(value), 3)
+            merged[key] = merged.get(key, 0) + int(n)
+    return sorted(merged.items())
+
+
+# ---------------------------------------------------------------- writes
+
+
+def ensure_writable(db: Database) -> None:
+    if db.read_only:
+        raise ReadOnlyError(db.read_only_reason or "La base est ouverte en lecture seule.")
+
+
+def reference_facts(session: Session, raw: Mapping[str, object]) -> ReferenceFacts:
+    """What the database says about the references named in ``raw`` (a few indexed reads)."""
+
+    def ids(name: str) -> list[int]:
+        value = raw.get(name)
+        try:
+            return [int(str(value))] if value not in (None, "") else []
+        except ValueError:
+            return []
+
+    suppliers = ids("fournisseur_id")
+    materials = ids("materiau_id")
+    ranges = ids("gamme_id")
+    series = ids("serie_id")
+    return ReferenceFacts(
+        supplier_ids=frozenset(
+            session.execute(select(Fournisseur.id).where(Fournisseur.id.in_(suppliers))).scalars()
+        )
+        if suppliers
+        else frozenset(),
+        material_ids=frozenset(
+            session.execute(select(Materiau.id).where(Materiau.id.in_(materials))).scalars()
+        )
+        if materials
+        else frozenset(),
+        range_supplier=dict(
+            session.execute(
+                select(Gamme.id, Gamme.fournisseur_id).where(Gamme.id.in_(ranges))
+            ).tuples().all()
+        )
+        if ranges
+        else {},
+        series_range=dict(
+            session.execute(select(Serie.id, Serie.gamme_id).where(Serie.id.in_(series))).tuples().all()
+        )
+        if series
+        else {},
+    )
+
+
+def check_lens(db: Database, raw: Mapping[str, object]) -> tuple[LensValues | None, ValidationReport]:
+    """Validate ``raw`` including its references (what the dialog calls as the user types)."""
+    with db.transaction() as session:
+        return validate_lens(raw, reference_facts(session, raw))
+
+
+def _validated(session: Session, raw: Mapping[str, object]) -> LensValues:
+    values, report = validate_lens(raw, reference_facts(session, raw))
+    if values is None:
+        raise ValidationError(report)
+    return values
+
+
+def _columns(values: LensValues) -> dict[str, Any]:
+    columns = asdict(values)
+    columns["recherche"] = search_key(values.nom, values.variante, values.gravure_nasale)
+    columns["tri_nom"] = fold(values.nom)
+    columns["tri_variante"] = fold(values.variante) or None
+    columns["tri_gravure"] = fold(values.gravure_nasale) or None
+    return columns
+
+
+def decode_check_image(content: bytes) -> tuple[str | None, str | None]:
+    """Signature, size, and a real decode with Pillow: (mime, None) or (None, message)."""
+    mime, problem = check_image_bytes(content)
+    if problem:
+        return None, problem
+    try:
+        from PIL import Image  # local: Pillow is only needed when images are written
+
+        with Image.open(io.BytesIO(content)) as image:
+            image.verify()
+    except Exception:  # noqa: BLE001 - any decoder failure means "not an image we accept"
+        return None, "Le fichier n'est pas une image PNG ou JPEG lisible."
+    return mime, None
+
+
+def store_image(session: Session, content: bytes) -> int:
+    """Store an engraving image once (deduplicated by SHA-256); return its id."""
+    mime, problem = decode_check_image(content)
+    if problem or mime is None:
+        raise ValidationError(ValidationReport({"image": problem or "Image invalide."}))
+    digest = hashlib.sha256(content).hexdigest()
+    existing = session.execute(
+        select(ImageGravure.id).where(ImageGravure.sha256 == digest)
+    ).scalar_one_or_none()
+    if existing is not None:
+        return int(existing)
+    image = ImageGravure(donnees=content, type_mime=mime, taille=len(content), sha256=digest)
+    session.add(image)
+    session.flush()
+    return image.id
+
+
+_KEEP_IMAGE = object()
+
+
+def create_lens(
+    db: Database, raw: Mapping[str, object], image: bytes | None = None, exemple: bool = False
+) -> int:
+    ensure_writable(db)
+    with db.transaction() as session:
+        return insert_lens(session, raw, image, exemple)
+
+
+def insert_lens(
+    session: Session, raw: Mapping[str, object], image: bytes | None, exemple: bool
+) -> int:
+    values = _validated(session, raw)
+    columns = _columns(values)
+    if image is not None:
+        columns["image_id"] = store_image(session, image)
+    lens = Verre(**columns, exemple=exemple)
+    session.add(lens)
+    session.flush()
+    return lens.id
+
+
+def update_lens(
+    db: Database,
+    lens_id: int,
+    raw: Mapping[str, object],
+    expected_version: int,
+    image: bytes | None | object = _KEEP_IMAGE,
+) -> int:
+    """Save an edit made on version ``expected_version``; return the new version.
+
+    ``image``: new PNG/JPEG bytes, ``None`` to remove the image, omitted to keep it.
+    Raises ``ConflictError`` when someone else saved (or deleted) the lens meanwhile.
+    """
+    ensure_writable(db)
+    with db.transaction() as session:
+        values = _validated(session, raw)
+        columns = _columns(values)
+        if image is None:
+            columns["image_id"] = None
+        elif isinstance(image, bytes):
+            columns["image_id"] = store_image(session, image)
+        columns["version"] = expected_version + 1
+        columns["modifie_le"] = utcnow()
+        result = session.execute(
+            update(Verre)
+            .where(Verre.id == lens_id, Verre.version == expected_version)
+            .values(**columns)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            current = session.execute(
+                select(Verre.version).where(Verre.id == lens_id)
+            ).scalar_one_or_none()
+            if current is None:
+                raise ConflictError("Ce verre a été supprimé par un autre poste entre-temps.")
+            raise ConflictError(
+                "Ce verre a été modifié par un autre poste depuis son ouverture. "
+                "Rechargez-le pour voir sa version actuelle avant de l'enregistrer."
+            )
+        return expected_version + 1
+
+
+def delete_lenses(db: Database, lens_ids: Iterable[int]) -> list[LensDetail]:
+    """Delete lenses; return what they were (for undo). Unknown ids are an error."""
+    ensure_writable(db)
+    wanted = sorted(set(lens_ids))
+    if not wanted:
+        return []
+    with db.transaction() as session:
+        snapshots = [_detail(session, lens_id) for lens_id in wanted]
+        session.execute(
+            delete(Verre).where(Verre.id.in_(wanted)).execution_options(synchronize_session=False)
+        )
+        return snapshots
+
+
+def restore_lens(db: Database, snapshot: LensDetail) -> int:
+    """Re-create a deleted lens from its snapshot (same id when it is still free)."""
+    ensure_writable(db)
+    with db.transaction() as session:
+        values = _validated(session, snapshot.form_values())
+        columns = _columns(values)
+        columns["image_id"] = snapshot.image_id
+        if snapshot.image_id is not None and session.get(ImageGravure, snapshot.image_id) is None:
+            columns["image_id"] = None
+        taken = session.get(Verre, snapshot.id) is not None
+        lens = Verre(
+            **columns,
+            exemple=snapshot.exemple,
+            cree_le=snapshot.cree_le,
+            **({} if taken else {"id": snapshot.id}),
+        )
+        session.add(lens)
+        session.flush()
+        return lens.id
+
+
+# ---------------------------------------------------------------- reference data
+
+
+def _reference_name(kind: str, name: object) -> tuple[str, str]:
+    label = REFERENCE_LABELS[kind][0].split(" ", 1)[1]
+    cleaned, message = validate_name(name, f"Le nom {_de(label)}", REFERENCE_NAME_MAX)
+    if message:
+        raise ValidationError(ValidationReport({"nom": message}))
+    return cleaned, fold(cleaned)
+
+
+def _de(label: str) -> str:
+    return ("de l'" if label[0] in "aeiouéèAEIOUÉ" else "du " if label in ("fournisseur", "matériau") else "de la ") + label
+
+
+def _parent_column(kind: str) -> Any:
+    return {"gamme": Gamme.fournisseur_id, "serie": Serie.gamme_id}.get(kind)
+
+
+def find_reference(session: Session, kind: str, name: str, parent_id: int | None = None) -> int | None:
+    model = REFERENCE_MODELS[kind]
+    stmt = select(model.id).where(model.nom_normalise == fold(name))
+    parent = _parent_column(kind)
+    if parent is not None:
+        stmt = stmt.where(parent == parent_id)
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def get_or_create_reference(
+    session: Session, kind: str, name: str, parent_id: int | None = None, exemple: bool = False
+) -> int:
+    cleaned, folded = _reference_name(kind, name)
+    existing = find_reference(session, kind, cleaned, parent_id)
+    if existing is not None:
+        return existing
+    model = REFERENCE_MODELS[kind]
+    extra: dict[str, Any] = {}
+    if kind == "gamme":
+        extra["fournisseur_id"] = _require_parent(session, Fournisseur, parent_id, "fournisseur")
+    elif kind == "serie":
+        extra["gamme_id"] = _require_parent(session, Gamme, parent_id, "gamme")
+    row = model(nom=cleaned, nom_normalise=folded, exemple=exemple, **extra)
+    session.add(row)
+    session.flush()
+    return int(row.id)
+
+
+def _require_parent(session: Session, model: Any, parent_id: int | None, label: str) -> int:
+    if parent_id is None or session.get(model, parent_id) is None:
+        raise ValidationError(ValidationReport({"parent": f"Choisissez d'abord un(e) {label} existant(e)."}))
+    return parent_id
+
+
+def create_reference(db: Database, kind: ReferenceKind, name: str, parent_id: int | None = None) -> int:
+    """Add a supplier, material, range or series; an existing one (same folded name) is refused."""
+    ensure_writable(db)
+    with db.transaction() as session:
+        cleaned, _ = _reference_name(kind, name)
+        if find_reference(session, kind, cleaned, parent_id) is not None:
+            raise ValidationError(
+                ValidationReport({"nom": f"« {cleaned} » existe déjà (majuscules et accents ignorés)."})
+            )
+        return get_or_create_reference(session, kind, cleaned, parent_id)
+
+
+def rename_reference(db: Database, kind: ReferenceKind, ref_id: int, name: str) -> None:
+    ensure_writable(db)
+    model = REFERENCE_MODELS[kind]
+    with db.transaction() as session:
+        row = session.get(model, ref_id)
+        if row is None:
+            raise NotFoundError(f"{REFERENCE_LABELS[kind][0]} n° {ref_id} n'existe pas (ou plus).")
+        cleaned, folded = _reference_name(kind, name)
+        parent = _parent_column(kind)
+        other = find_reference(
+            session, kind, cleaned, getattr(row, parent.key) if parent is not None else None
+        )
+        if other is not None and other != ref_id:
+            raise ValidationError(
+                ValidationReport({"nom": f"« {cleaned} » existe déjà : fusionnez plutôt les deux."})
+            )
+        row.nom, row.nom_normalise = cleaned, folded
+
+
+def delete_reference(db: Database, kind: ReferenceKind, ref_id: int) -> None:
+    """Delete an unused reference; one that lenses (or child ranges/series) use is refused."""
+    ensure_writable(db)
+    model = REFERENCE_MODELS[kind]
+    with db.transaction() as session:
+        if session.get(model, ref_id) is None:
+            raise NotFoundError(f"{REFERENCE_LABELS[kind][0]} n° {ref_id} n'existe pas (ou plus).")
+        used = session.execute(
+            select(func.count()).select_from(Verre).where(LENS_FK[kind] == ref_id)
+        ).scalar_one()
+        if used:
+            plural = "verres l'utilisent" if used > 1 else "verre l'utilise"
+            raise ReferenceInUseError(
+                f"Impossible de supprimer {REFERENCE_LABELS[kind][1]} : {used} {plural}. "
+                "Fusionnez-le avec un autre ou modifiez d'abord ces verres.",
+                int(used),
+            )
+        if kind == "fournisseur":
+            session.execute(
+                delete(Serie).where(Serie.gamme_id.in_(select(Gamme.id).where(Gamme.fournisseur_id == ref_id)))
+            )
+            session.execute(delete(Gamme).where(Gamme.fournisseur_id == ref_id))
+        elif kind == "gamme":
+            session.execute(delete(Serie).where(Serie.gamme_id == ref_id))
+        session.execute(delete(model).where(model.id == ref_id))
+
+
+def merge_references(db: Database, kind: ReferenceKind, source_id: int, target_id: int) -> int:
+    """Merge ``source`` into ``target``: its lenses (and ranges/series) follow; return lenses moved."""
+    ensure_writable(db)
+    if source_id == target_id:
+        raise ValidationError(ValidationReport({"nom": "Choisissez deux éléments différents."}))
+    model = REFERENCE_MODELS[kind]
+    with db.transaction() as session:
+        source, target = session.get(model, source_id), session.get(model, target_id)
+        if source is None or target is None:
+            raise NotFoundError(f"{REFERENCE_LABELS[kind][0]} à fusionner n'existe plus.")
+        moved = session.execute(
+            select(func.count()).select_from(Verre).where(LENS_FK[kind] == source_id)
+        ).scalar_one()
+        if kind == "materiau":
+            _move_lenses(session, {Verre.materiau_id: source_id}, {"materiau_id": target_id})
+        elif kind == "fournisseur":
+            _merge_suppliers(session, source_id, target_id)
+        elif kind == "gamme":
+            if source.fournisseur_id != target.fournisseur_id:
+                raise ValidationError(
+                    ValidationReport({"nom": "Deux gammes de fournisseurs différents ne se fusionnent pas."})
+                )
+            _merge_ranges(session, source_id, target_id)
+        else:
+            if source.gamme_id != target.gamme_id:
+                raise ValidationError(
+                    ValidationReport({"nom": "Deux séries de gammes différentes ne se fusionnent pas."})
+                )
+            _move_lenses(session, {Verre.serie_id: source_id}, {"serie_id": target_id})
+        session.execute(delete(model).where(model.id == source_id))
+        return int(moved)
+
+
+def _move_lenses(session: Session, where: Mapping[Any, int], values: Mapping[str, Any]) -> None:
+    stmt = update(Verre).where(*(col == val for col, val in where.items()))
+    session.execute(
+        stmt.values(**values, version=Verre.version + 1, modifie_le=utcnow()).execution_options(
+            synchronize_session=False
+        )
+    )
+
+
+def _merge_ranges(session: Session, source_id: int, target_id: int) -> None:
+    """Series of the source range join the target (same-named ones merge); lenses follow."""
+    for serie in session.execute(select(Serie).where(Serie.gamme_id == source_id)).scalars().all():
+        twin = find_reference(session, "serie", serie.nom, target_id)
+        if twin is None:
+            twin = get_or_create_reference(session, "serie", serie.nom, target_id, serie.exemple)
+        _move_lenses(
+            session,
+            {Verre.gamme_id: source_id, Verre.serie_id: serie.id},
+            {"gamme_id": target_id, "serie_id": twin},
+        )
+        session.execute(delete(Serie).where(Serie.id == serie.id))
+    _move_lenses(session, {Verre.gamme_id: source_id}, {"gamme_id": target_id})
+
+
+def _merge_suppliers(session: Session, source_id: int, target_id: int) -> None:
+    """Ranges move to the target supplier (same-named ones merge); lenses follow."""
+    for gamme in session.execute(select(Gamme).where(Gamme.fournisseur_id == source_id)).scalars().all():
+        twin = find_reference(session, "gamme", gamme.nom, target_id)
+        if twin is None:
+            twin = get_or_create_reference(session, "gamme", gamme.nom, target_id, gamme.exemple)
+        # Lenses of this range: move supplier and range together (composite key stays valid),
+        # dropping the series for a moment, then re-attach them to the twin range's series.
+        for serie in session.execute(select(Serie).where(Serie.gamme_id == gamme.id)).scalars().all():
+            twin_serie = find_reference(session, "serie", serie.nom, twin)
+            if twin_serie is None:
+                twin_serie = get_or_create_reference(session, "serie", serie.nom, twin, serie.exemple)
+            _move_lenses(
+                session,
+                {Verre.serie_id: serie.id},
+                {"fournisseur_id": target_id, "gamme_id": twin, "serie_id": twin_serie},
+            )
+        _move_lenses(
+            session,
+            {Verre.gamme_id: gamme.id},
+            {"fournisseur_id": target_id, "gamme_id": twin},
+        )
+        session.execute(delete(Serie).where(Serie.gamme_id == gamme.id))
+        session.execute(delete(Gamme).where(Gamme.id == gamme.id))
+    _move_lenses(session, {Verre.fournisseur_id: source_id}, {"fournisseur_id": target_id})

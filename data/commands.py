@@ -1,0 +1,36 @@
+"""Command-line commands (no Qt): each takes parsed arguments and returns an exit code.
+
+Results go to stdout; messages and errors, in French, to stderr. Exit codes: 0 success; 1 when a
+check finds problems, input is refused or a password is wrong, or any runtime failure; 2 for
+usage errors, a missing ``--admin`` and a database that cannot be opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from data.startup import open_catalogue
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    opened = open_catalogue(args.database, seed=False)
+    try:
+        state = opened.state_before
+        if opened.db.read_only and state.newer_than_app:
+            say(opened.db.read_only_reason or "Base plus récente que l'application.")
+            return 1
+        if state.up_to_date:
+            say(f"La base est déjà à jour (version {state.head}).")
+        else:
+            source = state.current or "vide"
+            say(f"Base mise à jour : version {source} → {state.head}.")
+            if opened.backup_file:
+                say(f"Sauvegarde d'avant la mise à jour : {opened.backup_file}")
+        return 0
+    finally:
+        opened.db.dispose()

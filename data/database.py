@@ -1,0 +1,368 @@
+"""Engine and session factory for the three supported databases.
+
+SQLite (the embedded default) runs in WAL mode with foreign keys on and a busy timeout; a file
+the user cannot write opens read-only. PostgreSQL (``postgresql+psycopg://``) and MariaDB/MySQL
+(``mysql+pymysql://``) get a connection pool sized as in the original design. Every statement is
+timed; slow ones are logged to ``database.log`` in the data folder, passwords masked.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from data.config import Settings, load_settings
+from data.errors import (
+    CatalogueError,
+    DatabaseOpenError,
+    DatabaseUnavailableError,
+    DBOperationError,
+)
+
+log = logging.getLogger("engravedetect.database")
+sql_log = logging.getLogger("engravedetect.sql")
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+_PASSWORD_IN_URL = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]+)(?P<at>@)")
+_PASSWORD_KV = re.compile(r"(?i)(password\s*=\s*)('[^']*'|\"[^\"]*\"|\S+)")
+
+
+def mask_secrets(message: str) -> str:
+    """Hide passwords in URLs and ``password=...`` pairs: safe for logs and dialogs."""
+    masked = _PASSWORD_IN_URL.sub(lambda m: f"{m['head']}***{m['at']}", message)
+    return _PASSWORD_KV.sub(lambda m: f"{m.group(1)}***", masked)
+
+
+class SecretMaskingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            rendered = record.getMessage()
+        except (TypeError, ValueError):
+            return True
+        record.msg = mask_secrets(rendered)
+        record.args = None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = mask_secrets(logging.Formatter().formatException(record.exc_info))
+        return True
+
+
+_configured_logs: set[Path] = set()
+
+
+def configure_logging(settings: Settings) -> Path | None:
+    """Send the app's logs to a rotating ``database.log`` in the data folder (once per folder)."""
+    path = settings.data_dir / "database.log"
+    root = logging.getLogger("engravedetect")
+    root.setLevel(settings.log_level if settings.log_level in logging._nameToLevel else "INFO")
+    if path in _configured_logs:
+        return path
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    except OSError as exc:
+        log.warning("Journal indisponible (%s) : %s", path, exc)
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(SecretMaskingFilter())
+    for existing in list(root.handlers):
+        if isinstance(existing, RotatingFileHandler):
+            root.removeHandler(existing)
+            existing.close()
+    root.addHandler(handler)
+    _configured_logs.clear()
+    _configured_logs.add(path)
+    return path
+
+
+def backend_name(url: URL) -> str:
+    """"sqlite", "postgresql" or "mysql" (MariaDB speaks the mysql dialect)."""
+    name = url.get_backend_name()
+    return "mysql" if name == "mariadb" else name
+
+
+@dataclass
+class Database:
+    """An open database: engine, session factory and what the app may do with it."""
+
+    engine: Engine
+    url: URL
+    settings: Settings
+    read_only: bool = False
+    read_only_reason: str | None = None
+    sessions: sessionmaker[Session] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def backend(self) -> str:
+        return backend_name(self.url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.backend == "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite or not self.url.database or self.url.database == ":memory:":
+            return None
+        return Path(self.url.database)
+
+    @property
+    def display_url(self) -> str:
+        return self.url.render_as_string(hide_password=True)
+
+    def session(self) -> Session:
+        return self.sessions()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One short unit of work; driver errors come out as domain errors."""
+        with translate_errors(), self.sessions() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_connect_listener(read_only: bool):  # type: ignore[no-untyped-def]
+    def on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            if not read_only:
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = NORMAL")
+        finally:
+            cursor.close()
+
+    return on_connect
+
+
+def _install_timing(engine: Engine, threshold_ms: float) -> None:
+    @event.listens_for(engine, "before_cursor_execute")
+    def _start(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        conn.info.setdefault("query_start", []).append(time.perf_counter())
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _stop(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        starts = conn.info.get("query_start")
+        if not starts:
+            return
+        elapsed_ms = (time.perf_counter() - starts.pop()) * 1000
+        if elapsed_ms >= threshold_ms:
+            sql_log.warning("Requête lente (%.1f ms) : %s", elapsed_ms, " ".join(statement.split())[:600])
+
+
+def parse_url(raw: str) -> URL:
+    try:
+        url = make_url(raw)
+    except ArgumentError as exc:
+        raise DatabaseOpenError(f"Adresse de base de données invalide : {mask_secrets(raw)}") from exc
+    if backend_name(url) not in ("sqlite", "postgresql", "mysql"):
+        raise DatabaseOpenError(
+            f"Type de base non pris en charge : {url.get_backend_name()} "
+            "(SQLite, PostgreSQL ou MariaDB/MySQL)."
+        )
+    return url
+
+
+def open_database(
+    url: str | None = None,
+    settings: Settings | None = None,
+    *,
+    check: bool = True,
+    pool_size: int | None = None,
+) -> Database:
+    """Open (and for SQLite, create when missing) the database ``url`` or the configured one.
+
+    Raises ``DatabaseOpenError`` when it cannot be opened at all (not a database, damaged,
+    locked, missing folder) and ``DatabaseUnavailableError`` when a server does not answer.
+    """
+    settings = settings or load_settings(cli_url=url)
+    raw = url or settings.database_url
+    parsed = parse_url(raw)
+    if backend_name(parsed) == "sqlite":
+        db = _open_sqlite(parsed, settings, default=(url is None and settings.is_default_database))
+    else:
+        db = _open_server(parsed, settings, pool_size)
+    _install_timing(db.engine, settings.slow_query_ms)
+    if check:
+        try:
+            _check_connection(db)
+        except BaseException:
+            db.dispose()
+            raise
+    return db
+
+
+def _open_sqlite(url: URL, settings: Settings, default: bool) -> Database:
+    database = url.database or ""
+    read_only = False
+    reason = None
+    if database and database != ":memory:" and not database.startswith("file:"):
+        path = Path(database).expanduser()
+        folder = path.parent
+        if not folder.exists():
+            if default:
+                folder.mkdir(parents=True, exist_ok=True)
+            else:
+                raise DatabaseOpenError(
+                    f"Le dossier de la base n'existe pas : {folder}. "
+                    "Créez-le ou choisissez un autre emplacement."
+                )
+        if path.exists():
+            if path.is_dir():
+                raise DatabaseOpenError(f"{path} est un dossier, pas une base de données.")
+            if not os.access(path, os.W_OK) or not os.access(folder, os.W_OK):
+                read_only = True
+                reason = "Le fichier de la base est en lecture seule : consultation uniquement."
+        if read_only:
+            uri = f"file:{path.as_posix()}?mode=ro"
+            engine = create_engine(
+                "sqlite://",
+                creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=5),
+            )
+        else:
+            engine = create_engine(
+                url.set(database=str(path)),
+                connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            )
+    else:
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _sqlite_connect_listener(read_only))
+    return Database(engine, url, settings, read_only=read_only, read_only_reason=reason)
+
+
+def _open_server(url: URL, settings: Settings, pool_size: int | None) -> Database:
+    connect_args: dict[str, Any] = {"connect_timeout": 10}
+    if backend_name(url) == "mysql" and "charset" not in url.query:
+        url = url.update_query_dict({"charset": "utf8mb4"})
+    try:
+        engine = create_engine(
+            url,
+            pool_size=pool_size if pool_size is not None else settings.pool.size,
+            max_overflow=settings.pool.overflow if pool_size is None else 2,
+            pool_timeout=settings.pool.timeout_s,
+            pool_recycle=settings.pool.recycle_s,
+            pool_pre_ping=settings.pool.pre_ping,
+            connect_args=connect_args,
+        )
+    except (NoSuchModuleError, ArgumentError) as exc:
+        raise DatabaseOpenError(f"Pilote de base introuvable : {exc}") from exc
+    return Database(engine, url, settings)
+
+
+def _check_connection(db: Database) -> None:
+    try:
+        with db.engine.connect() as conn:
+            if db.is_sqlite:
+                conn.execute(text("PRAGMA schema_version")).scalar()
+                conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar()
+            else:
+                conn.execute(text("SELECT 1")).scalar()
+    except DBAPIError as exc:
+        raise _open_error(db, exc) from exc
+
+
+def _open_error(db: Database, exc: DBAPIError) -> CatalogueError:
+    detail = mask_secrets(str(exc.orig) if exc.orig is not None else str(exc))
+    where = db.display_url
+    if db.is_sqlite:
+        lowered = detail.lower()
+        if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+            return DatabaseOpenError(
+                f"Le fichier {db.sqlite_path} n'est pas une base de catalogue valide "
+                "(fichier endommagé ou d'un autre type)."
+            )
+        if "locked" in lowered or "busy" in lowered:
+            return DatabaseOpenError(
+                f"La base {db.sqlite_path} est verrouillée par un autre programme. "
+                "Fermez-le puis réessayez."
+            )
+        return DatabaseOpenError(f"Impossible d'ouvrir la base {db.sqlite_path} : {detail}")
+    if is_disconnect(exc):
+        return DatabaseUnavailableError(f"Base indisponible ({where}) : le serveur ne répond pas.", exc)
+    return DatabaseOpenError(f"Impossible d'ouvrir la base {where} : {detail}")
+
+
+def is_disconnect(exc: BaseException) -> bool:
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, OperationalError):
+        text_ = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+        return any(
+            word in text_
+            for word in (
+                "connection refused",
+                "could not connect",
+                "can't connect",
+                "lost connection",
+                "server closed",
+                "connection timeout",
+                "timeout expired",
+                "terminating connection",
+                "gone away",
+                "connection is closed",
+                "consuming input failed",
+                "the database system is",
+            )
+        )
+    return False
+
+
+def describe_error(exc: BaseException) -> CatalogueError:
+    """Turn a driver exception into a domain error with a French, password-free message."""
+    if isinstance(exc, CatalogueError):
+        return exc
+    detail = mask_secrets(str(getattr(exc, "orig", None) or exc))
+    if is_disconnect(exc):
+        return DatabaseUnavailableError(
+            "Base indisponible : la connexion au serveur est perdue. Nouvel essai dans un instant.",
+            exc,
+        )
+    if isinstance(exc, IntegrityError):
+        return DBOperationError(
+            f"La base a refusé l'enregistrement (règle de cohérence) : {detail}", exc
+        )
+    if isinstance(exc, OperationalError) and "locked" in detail.lower():
+        return DBOperationError("La base est occupée par un autre poste ; réessayez.", exc)
+    if isinstance(exc, OperationalError) and (
+        "readonly" in detail.lower() or "read-only" in detail.lower()
+    ):
+        return DBOperationError("La base est en lecture seule.", exc)
+    if isinstance(exc, OSError):
+        return DBOperationError(f"Erreur d'accès au disque : {detail}", exc)
+    return DBOperationError(f"Erreur de la base de données : {detail}", exc)
+
+
+@contextmanager
+def translate_errors() -> Iterator[None]:
+    try:
+        yield
+    except CatalogueError:
+        raise
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        raise describe_error(exc) from exc

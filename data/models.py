@@ -1,0 +1,228 @@
+"""SQLAlchemy 2 typed models. The schema keeps the French names of the original design.
+
+Every table is created and changed only by Alembic revisions (``migrations/``); the test suite
+runs ``alembic check`` so that these classes and the revisions never drift apart.
+
+Rules the database enforces by itself, whoever writes to it:
+- reference names are unique once folded (``nom_normalise``: case and accents ignored);
+- a lens's supplier, range and series agree, through composite foreign keys
+  ``(gamme_id, fournisseur_id) -> gammes(id, fournisseur_id)`` and
+  ``(serie_id, gamme_id) -> series(id, gamme_id)``, plus a CHECK that a series needs a range;
+- ``1.0 <= indice <= 2.0`` and ``0 <= hauteur_min <= hauteur_max <= 100``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Double,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy.dialects import mysql
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+MYSQL_TABLE_ARGS = {"mysql_charset": "utf8mb4", "mysql_engine": "InnoDB"}
+
+
+def utcnow() -> datetime:
+    """Naive UTC timestamp (portable across the three databases)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def key_string(length: int) -> String:
+    """A folded text column that compares byte by byte on every database.
+
+    Folded keys are already lower case without accents; a binary collation makes sorting and
+    uniqueness identical on SQLite, PostgreSQL (collation "C") and MariaDB (utf8mb4_bin).
+    """
+    return String(length).with_variant(  # type: ignore[return-value]
+        String(length, collation="C"), "postgresql"
+    ).with_variant(mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"), "mysql")
+
+
+BLOB = LargeBinary().with_variant(mysql.LONGBLOB(), "mysql")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Fournisseur(Base):
+    __tablename__ = "fournisseurs"
+    __table_args__ = (
+        CheckConstraint("nom_normalise <> ''", name="nom_non_vide"),
+        MYSQL_TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nom: Mapped[str] = mapped_column(String(100))
+    nom_normalise: Mapped[str] = mapped_column(key_string(100), unique=True)
+    exemple: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    gammes: Mapped[list[Gamme]] = relationship(back_populates="fournisseur")
+    verres: Mapped[list[Verre]] = relationship(back_populates="fournisseur")
+
+
+class Materiau(Base):
+    __tablename__ = "materiaux"
+    __table_args__ = (
+        CheckConstraint("nom_normalise <> ''", name="nom_non_vide"),
+        MYSQL_TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nom: Mapped[str] = mapped_column(String(100))
+    nom_normalise: Mapped[str] = mapped_column(key_string(100), unique=True)
+    exemple: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    verres: Mapped[list[Verre]] = relationship(back_populates="materiau")
+
+
+class Gamme(Base):
+    __tablename__ = "gammes"
+    __table_args__ = (
+        UniqueConstraint("fournisseur_id", "nom_normalise"),
+        # Target of the lens's composite foreign key (range belongs to the lens's supplier).
+        UniqueConstraint("id", "fournisseur_id"),
+        CheckConstraint("nom_normalise <> ''", name="nom_non_vide"),
+        MYSQL_TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nom: Mapped[str] = mapped_column(String(100))
+    nom_normalise: Mapped[str] = mapped_column(key_string(100))
+    fournisseur_id: Mapped[int] = mapped_column(ForeignKey("fournisseurs.id"))
+    exemple: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    fournisseur: Mapped[Fournisseur] = relationship(back_populates="gammes")
+    series: Mapped[list[Serie]] = relationship(back_populates="gamme")
+
+
+class Serie(Base):
+    __tablename__ = "series"
+    __table_args__ = (
+        UniqueConstraint("gamme_id", "nom_normalise"),
+        UniqueConstraint("id", "gamme_id"),
+        CheckConstraint("nom_normalise <> ''", name="nom_non_vide"),
+        MYSQL_TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nom: Mapped[str] = mapped_column(String(100))
+    nom_normalise: Mapped[str] = mapped_column(key_string(100))
+    gamme_id: Mapped[int] = mapped_column(ForeignKey("gammes.id"))
+    exemple: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    gamme: Mapped[Gamme] = relationship(back_populates="series")
+
+
+class ImageGravure(Base):
+    """An engraving image held in the database, so every PC and every backup has it."""
+
+    __tablename__ = "images_gravure"
+    __table_args__ = (
+        CheckConstraint("taille > 0 AND taille <= 5242880", name="taille"),
+        CheckConstraint("type_mime IN ('image/png', 'image/jpeg')", name="type_mime"),
+        MYSQL_TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    donnees: Mapped[bytes] = mapped_column(BLOB)
+    type_mime: Mapped[str] = mapped_column(String(20))
+    taille: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    cree_le: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Verre(Base):
+    __tablename__ = "verres"
+    __table_args__ = (
+        ForeignKeyConstraint(["gamme_id", "fournisseur_id"], ["gammes.id", "gammes.fournisseur_id"]),
+        ForeignKeyConstraint(["serie_id", "gamme_id"], ["series.id", "series.gamme_id"]),
+        CheckConstraint("indice >= 1.0 AND indice <= 2.0", name="indice"),
+        CheckConstraint("hauteur_min IS NULL OR hauteur_min >= 0", name="hauteur_min"),
+        CheckConstraint("hauteur_max IS NULL OR hauteur_max <= 100", name="hauteur_max"),
+        CheckConstraint(
+            "hauteur_min IS NULL OR hauteur_max IS NULL OR hauteur_min <= hauteur_max",
+            name="hauteurs_ordonnees",
+        ),
+        CheckConstraint("serie_id IS NULL OR gamme_id IS NOT NULL", name="serie_sans_gamme"),
+        CheckConstraint("nom <> ''", name="nom_non_vide"),
+        CheckConstraint("version >= 1", name="version"),
+        Index("idx_verre_nom", "tri_nom", "id"),
+        Index("idx_verre_indice", "indice"),
+        Index("idx_verre_fournisseur", "fournisseur_id"),
+        Index("idx_verre_gamme", "gamme_id", "fournisseur_id"),
+        Index("idx_verre_serie", "serie_id", "gamme_id"),
+        Index("idx_verre_materiau", "materiau_id"),
+        Index("idx_verre_image", "image_id"),
+        Index("idx_verre_hauteur_min", "hauteur_min"),
+        MYSQL_TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nom: Mapped[str] = mapped_column(String(100))
+    variante: Mapped[str | None] = mapped_column(String(50))
+    fournisseur_id: Mapped[int] = mapped_column(ForeignKey("fournisseurs.id"))
+    gamme_id: Mapped[int | None] = mapped_column()
+    serie_id: Mapped[int | None] = mapped_column()
+    materiau_id: Mapped[int | None] = mapped_column(ForeignKey("materiaux.id"))
+    indice: Mapped[float] = mapped_column(Double)
+    hauteur_min: Mapped[int | None] = mapped_column(Integer)
+    hauteur_max: Mapped[int | None] = mapped_column(Integer)
+    gravure_nasale: Mapped[str | None] = mapped_column(String(50))
+    url_gravure: Mapped[str | None] = mapped_column(String(255))
+    url_source: Mapped[str | None] = mapped_column(String(255))
+    image_id: Mapped[int | None] = mapped_column(
+        ForeignKey("images_gravure.id", ondelete="SET NULL")
+    )
+    exemple: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    cree_le: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    modifie_le: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Folded copies kept by the service layer: search and sort run on them in SQL.
+    recherche: Mapped[str] = mapped_column(key_string(220))
+    tri_nom: Mapped[str] = mapped_column(key_string(100))
+    tri_variante: Mapped[str | None] = mapped_column(key_string(50))
+    tri_gravure: Mapped[str | None] = mapped_column(key_string(50))
+
+    fournisseur: Mapped[Fournisseur] = relationship(back_populates="verres")
+    materiau: Mapped[Materiau | None] = relationship(back_populates="verres")
+    gamme: Mapped[Gamme | None] = relationship(
+        primaryjoin="Verre.gamme_id == Gamme.id", foreign_keys=[gamme_id], viewonly=True
+    )
+    serie: Mapped[Serie | None] = relationship(
+        primaryjoin="Verre.serie_id == Serie.id", foreign_keys=[serie_id], viewonly=True
+    )
+    image: Mapped[ImageGravure | None] = relationship()
+
+
+class Parametre(Base):
+    """Catalogue-wide settings shared by every PC (admin password hash, sample marker...)."""
+
+    __tablename__ = "parametres"
+    __table_args__ = (MYSQL_TABLE_ARGS,)
+
+    cle: Mapped[str] = mapped_column(String(64), primary_key=True)
+    valeur: Mapped[str] = mapped_column(Text)

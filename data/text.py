@@ -1,0 +1,49 @@
+"""Text folding shared by search, sorting and reference-name uniqueness.
+
+One function decides what "the same text" means everywhere: lower case, accents removed,
+control characters dropped, white space folded. The database stores the folded form in its own
+columns so that search, sort and unique constraints behave identically on SQLite, PostgreSQL and
+MariaDB, whatever collation each server was installed with.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+# Separates the searchable fields inside the folded search column; fold() removes it from
+# any user text, so a fragment can never match across two fields.
+FIELD_SEPARATOR = "\x1f"
+
+
+def clean_text(value: str) -> str:
+    """Trim, fold white space and drop control characters (what we store for display)."""
+    without_controls = "".join(
+        ch if not unicodedata.category(ch).startswith("C") else " " for ch in value
+    )
+    return _SPACES.sub(" ", without_controls).strip()
+
+
+def fold(value: str | None) -> str:
+    """Case- and accent-insensitive key: ``"  Éloïse  ÉSSILOR" -> "eloise essilor"``."""
+    if not value:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", clean_text(value))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # casefold() maps ß to ss and similar; ligatures were split by NFKD already.
+    return stripped.casefold().replace("œ", "oe").replace("æ", "ae")
+
+
+def search_key(*fields: str | None) -> str:
+    """The folded search column of a lens: its searchable fields joined by a separator."""
+    return FIELD_SEPARATOR.join(fold(f) for f in fields)
+
+
+def like_escape(fragment: str, escape: str = "\\") -> str:
+    """Make ``%``, ``_`` and the escape character literal inside a LIKE pattern."""
+    return (
+        fragment.replace(escape, escape + escape)
+        .replace("%", escape + "%")
+        .replace("_", escape + "_")
+    )

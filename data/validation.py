@@ -1,0 +1,336 @@
+"""Pure validation rules for a lens, shared by the dialog (as the user types) and the service
+(again before every write). The database CHECK/NOT NULL/FK constraints are the last line.
+
+``validate_lens`` takes raw values as a form or a file gives them (strings with decimal commas,
+numbers, None) and returns the cleaned values with a report of field -> French message.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from data.text import clean_text
+
+NAME_MAX = 100
+VARIANT_MAX = 50
+ENGRAVING_MAX = 50
+URL_MAX = 255
+INDEX_MIN = 1.0
+INDEX_MAX = 2.0
+HEIGHT_MIN = 0
+HEIGHT_MAX = 100
+REFERENCE_NAME_MAX = 100
+IMAGE_MAX_BYTES = 5 * 1024 * 1024
+
+LENS_FIELDS = (
+    "nom",
+    "variante",
+    "fournisseur_id",
+    "gamme_id",
+    "serie_id",
+    "materiau_id",
+    "indice",
+    "hauteur_min",
+    "hauteur_max",
+    "gravure_nasale",
+    "url_gravure",
+    "url_source",
+)
+
+FIELD_LABELS = {
+    "nom": "Nom",
+    "variante": "Variante",
+    "fournisseur_id": "Fournisseur",
+    "gamme_id": "Gamme",
+    "serie_id": "Série",
+    "materiau_id": "Matériau",
+    "indice": "Indice",
+    "hauteur_min": "Hauteur min.",
+    "hauteur_max": "Hauteur max.",
+    "gravure_nasale": "Gravure nasale",
+    "url_gravure": "URL de l'image de gravure",
+    "url_source": "URL de la source",
+    "image": "Image de gravure",
+}
+
+
+@dataclass
+class ValidationReport:
+    """Field -> French message. Empty means valid."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    def add(self, field_name: str, message: str) -> None:
+        # The first problem found for a field is the one worth showing.
+        self.errors.setdefault(field_name, message)
+
+    def get(self, field_name: str) -> str | None:
+        return self.errors.get(field_name)
+
+    def summary(self) -> str:
+        if not self.errors:
+            return "Aucune erreur."
+        return " ; ".join(
+            f"{FIELD_LABELS.get(name, name)} : {message}" for name, message in self.errors.items()
+        )
+
+
+@dataclass(frozen=True)
+class LensValues:
+    """A lens's fields, cleaned and typed, ready to be written."""
+
+    nom: str
+    fournisseur_id: int
+    indice: float
+    variante: str | None = None
+    gamme_id: int | None = None
+    serie_id: int | None = None
+    materiau_id: int | None = None
+    hauteur_min: int | None = None
+    hauteur_max: int | None = None
+    gravure_nasale: str | None = None
+    url_gravure: str | None = None
+    url_source: str | None = None
+
+
+@dataclass(frozen=True)
+class ReferenceFacts:
+    """What the database knows about the references a lens names (built by the service)."""
+
+    supplier_ids: frozenset[int] = frozenset()
+    material_ids: frozenset[int] = frozenset()
+    range_supplier: Mapping[int, int] = field(default_factory=dict)  # gamme_id -> fournisseur_id
+    series_range: Mapping[int, int] = field(default_factory=dict)  # serie_id -> gamme_id
+
+
+def format_decimal(value: float, places: int = 2) -> str:
+    """French display of a number: ``1.5 -> "1,50"``."""
+    return f"{value:.{places}f}".replace(".", ",")
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+
+
+def parse_decimal(value: object) -> float | None:
+    """Accept ``1.6``, ``"1,6"``, ``" 1.60 "``; None/empty -> None; raise ValueError otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | float):
+        return float(value)
+    text = clean_text(str(value)).replace(" ", "").replace("\u202f", "")
+    if not text:
+        return None
+    if not _NUMBER.match(text):
+        raise ValueError(text)
+    return float(text.replace(",", "."))
+
+
+def _optional_text(
+    report: ValidationReport, name: str, value: object, max_len: int
+) -> str | None:
+    if value is None:
+        return None
+    text = clean_text(str(value))
+    if not text:
+        return None
+    if len(text) > max_len:
+        report.add(name, f"{max_len} caractères au maximum (actuellement {len(text)}).")
+    return text
+
+
+def _height(report: ValidationReport, name: str, value: object) -> int | None:
+    try:
+        number = parse_decimal(value)
+    except ValueError:
+        report.add(name, "Entrez un nombre entier de millimètres.")
+        return None
+    if number is None:
+        return None
+    if not math.isfinite(number) or number != int(number):
+        report.add(name, "Entrez un nombre entier de millimètres.")
+        return None
+    height = int(number)
+    if not HEIGHT_MIN <= height <= HEIGHT_MAX:
+        report.add(name, f"La hauteur doit être comprise entre {HEIGHT_MIN} et {HEIGHT_MAX} mm.")
+        return None
+    return height
+
+
+def _index(report: ValidationReport, value: object) -> float | None:
+    try:
+        number = parse_decimal(value)
+    except ValueError:
+        report.add("indice", "Entrez un nombre, par exemple 1,67.")
+        return None
+    if number is None:
+        report.add("indice", "L'indice est obligatoire.")
+        return None
+    if not math.isfinite(number):
+        report.add("indice", "Entrez un nombre, par exemple 1,67.")
+        return None
+    if not INDEX_MIN <= number <= INDEX_MAX:
+        report.add(
+            "indice",
+            f"Indice {format_decimal(number, 3).rstrip('0').rstrip(',')} hors limites "
+            f"({format_decimal(INDEX_MIN)} à {format_decimal(INDEX_MAX)}).",
+        )
+        return None
+    return round(number, 3)
+
+
+def check_url(value: str) -> str | None:
+    """Return a French message when ``value`` is not an http(s) URL, else None."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return "Adresse invalide."
+    if parts.scheme.lower() not in ("http", "https"):
+        return "Seules les adresses http:// ou https:// sont acceptées."
+    if not parts.netloc or any(ch.isspace() for ch in value):
+        return "Adresse invalide : il manque le nom du site."
+    return None
+
+
+def _url(report: ValidationReport, name: str, value: object) -> str | None:
+    text = _optional_text(report, name, value, URL_MAX)
+    if text is None or report.get(name):
+        return text
+    problem = check_url(text)
+    if problem:
+        report.add(name, problem)
+    return text
+
+
+def _reference_id(report: ValidationReport, name: str, value: object, required: bool) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            report.add(name, f"Choisissez un {FIELD_LABELS[name].lower()}.")
+        return None
+    if isinstance(value, bool):
+        report.add(name, "Référence invalide.")
+        return None
+    try:
+        ident = int(str(value).strip()) if not isinstance(value, int) else value
+    except ValueError:
+        report.add(name, "Référence invalide.")
+        return None
+    if ident <= 0:
+        report.add(name, "Référence invalide.")
+        return None
+    return ident
+
+
+def validate_name(value: object, label: str = "Le nom", max_len: int = NAME_MAX) -> tuple[str, str | None]:
+    """Clean a required name; return (cleaned, message or None)."""
+    text = clean_text(str(value)) if value is not None else ""
+    if not text:
+        return text, f"{label} est obligatoire."
+    if len(text) > max_len:
+        return text, f"{max_len} caractères au maximum (actuellement {len(text)})."
+    return text, None
+
+
+def validate_lens(
+    raw: Mapping[str, object], refs: ReferenceFacts | None = None
+) -> tuple[LensValues | None, ValidationReport]:
+    """Check every rule; return the cleaned values (None when invalid) and the report."""
+    report = ValidationReport()
+    nom, message = validate_name(raw.get("nom"))
+    if message:
+        report.add("nom", message)
+    variante = _optional_text(report, "variante", raw.get("variante"), VARIANT_MAX)
+    gravure = _optional_text(report, "gravure_nasale", raw.get("gravure_nasale"), ENGRAVING_MAX)
+    indice = _index(report, raw.get("indice"))
+    hmin = _height(report, "hauteur_min", raw.get("hauteur_min"))
+    hmax = _height(report, "hauteur_max", raw.get("hauteur_max"))
+    if hmin is not None and hmax is not None and hmin > hmax:
+        report.add(
+            "hauteur_max",
+            f"La hauteur max. ({hmax} mm) doit être supérieure ou égale à la hauteur min. "
+            f"({hmin} mm).",
+        )
+    url_gravure = _url(report, "url_gravure", raw.get("url_gravure"))
+    url_source = _url(report, "url_source", raw.get("url_source"))
+    supplier = _reference_id(report, "fournisseur_id", raw.get("fournisseur_id"), required=True)
+    range_id = _reference_id(report, "gamme_id", raw.get("gamme_id"), required=False)
+    series_id = _reference_id(report, "serie_id", raw.get("serie_id"), required=False)
+    material = _reference_id(report, "materiau_id", raw.get("materiau_id"), required=False)
+
+    if series_id is not None and range_id is None and not report.get("gamme_id"):
+        report.add("gamme_id", "Choisissez la gamme de cette série.")
+    if refs is not None:
+        _check_references(report, refs, supplier, range_id, series_id, material)
+
+    if not report.is_valid:
+        return None, report
+    assert supplier is not None and indice is not None
+    return (
+        LensValues(
+            nom=nom,
+            variante=variante,
+            fournisseur_id=supplier,
+            gamme_id=range_id,
+            serie_id=series_id,
+            materiau_id=material,
+            indice=indice,
+            hauteur_min=hmin,
+            hauteur_max=hmax,
+            gravure_nasale=gravure,
+            url_gravure=url_gravure,
+            url_source=url_source,
+        ),
+        report,
+    )
+
+
+def _check_references(
+    report: ValidationReport,
+    refs: ReferenceFacts,
+    supplier: int | None,
+    range_id: int | None,
+    series_id: int | None,
+    material: int | None,
+) -> None:
+    if supplier is not None and supplier not in refs.supplier_ids:
+        report.add("fournisseur_id", "Ce fournisseur n'existe pas (ou plus).")
+    if material is not None and material not in refs.material_ids:
+        report.add("materiau_id", "Ce matériau n'existe pas (ou plus).")
+    if range_id is not None:
+        owner = refs.range_supplier.get(range_id)
+        if owner is None:
+            report.add("gamme_id", "Cette gamme n'existe pas (ou plus).")
+        elif supplier is not None and owner != supplier:
+            report.add("gamme_id", "Cette gamme n'appartient pas au fournisseur choisi.")
+    if series_id is not None:
+        parent = refs.series_range.get(series_id)
+        if parent is None:
+            report.add("serie_id", "Cette série n'existe pas (ou plus).")
+        elif range_id is not None and parent != range_id:
+            report.add("serie_id", "Cette série n'appartient pas à la gamme choisie.")
+
+
+def check_image_bytes(content: bytes) -> tuple[str | None, str | None]:
+    """Return (mime type, None) for a PNG/JPEG under 5 MB, else (None, French message).
+
+    Only the signature and size are checked here (pure); the service also decodes it.
+    """
+    if not content:
+        return None, "Le fichier image est vide."
+    if len(content) > IMAGE_MAX_BYTES:
+        size_mb = format_decimal(len(content) / 1024 / 1024, 1)
+        return None, f"Image trop volumineuse ({size_mb} Mo) : 5 Mo au maximum."
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png", None
+    if content.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg", None
+    return None, "Seules les images PNG ou JPEG sont acceptées."

@@ -1,0 +1,76 @@
+"""Alembic revisions: up, down, up again on every backend; no drift between models and revisions."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from data.migrate import downgrade, head_revision, schema_state, upgrade
+from data.models import Base
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def tables(db) -> set[str]:
+    with db.engine.connect() as conn:
+        return set(inspect(conn).get_table_names()) - {"alembic_version"}
+
+
+def test_upgrade_downgrade_upgrade(empty_db):
+    assert schema_state(empty_db).is_empty
+    upgrade(empty_db)
+    assert schema_state(empty_db).up_to_date
+    assert {"verres", "fournisseurs", "gammes", "series", "materiaux", "images_gravure"} <= tables(empty_db)
+    downgrade(empty_db, "base")
+    assert tables(empty_db) == set()
+    upgrade(empty_db)
+    assert schema_state(empty_db).current == head_revision()
+
+
+def test_models_and_revisions_do_not_drift(db):
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(context, Base.metadata)
+    assert diff == []
+
+
+def test_alembic_check_command_from_project_root(db_url, tmp_path):
+    env = {**os.environ, "ENGRAVEDETECT_DATABASE_URL": db_url, "ENGRAVEDETECT_HOME": str(tmp_path / "h")}
+    alembic = [sys.executable, "-m", "alembic"]
+    for args in (["upgrade", "head"], ["check"]):
+        done = subprocess.run(alembic + args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-3000:]
+    assert "No new upgrade operations detected" in done.stdout + done.stderr
+
+
+def test_database_newer_than_app_is_detected(db):
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'ffff_future'")
+    state = schema_state(db)
+    assert state.newer_than_app and not state.up_to_date
+
+
+def test_failed_migration_leaves_previous_revision(sqlite_db, monkeypatch):
+    """A revision that fails half way is rolled back as a whole (transactional DDL on SQLite)."""
+    from alembic.operations import Operations
+
+    from data import migrate
+
+    downgrade(sqlite_db, "base")
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(Operations, "create_index", boom)
+    with pytest.raises(migrate.MigrationError) as info:
+        upgrade(sqlite_db)
+    assert "version précédente" in str(info.value)
+    assert tables(sqlite_db) == set()
+    assert schema_state(sqlite_db).is_empty
