@@ -73,12 +73,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _handler(name: str) -> Callable[[argparse.Namespace], int]:
-    from data import commands
+    import importlib
 
-    found = getattr(commands, f"cmd_{name}", None)
-    if found is None:
-        raise CatalogueError(f"La commande « {name} » n'est pas encore disponible dans cette version.")
-    return found  # type: ignore[no-any-return]
+    from data.commands import COMMANDS
+
+    module_name, _, function = COMMANDS[name].partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        raise CatalogueError(f"La commande « {name} » n'est pas disponible dans cette version.") from exc
+    return getattr(module, function)  # type: ignore[no-any-return]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

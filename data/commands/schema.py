@@ -1,20 +1,11 @@
-"""Command-line commands (no Qt): each takes parsed arguments and returns an exit code.
-
-Results go to stdout; messages and errors, in French, to stderr. Exit codes: 0 success; 1 when a
-check finds problems, input is refused or a password is wrong, or any runtime failure; 2 for
-usage errors, a missing ``--admin`` and a database that cannot be opened.
-"""
+"""``upgrade``: bring the schema to the app's version (after a backup, under a lock)."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 
+from data.commands import say
 from data.startup import open_catalogue
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr)
 
 
 def cmd_upgrade(args: argparse.Namespace) -> int:
