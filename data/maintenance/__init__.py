@@ -20,6 +20,14 @@ from data.maintenance.common import (
     BackupResult,
     Cancelled,
     RestoreError,
+    SourceUnreadableError,
+)
+from data.maintenance.restore import (
+    PreparedBackup,
+    RestoreResult,
+    identify,
+    prepare_restore,
+    restore_backup,
 )
 
 __all__ = [
@@ -27,10 +35,16 @@ __all__ = [
     "BackupInfo",
     "BackupResult",
     "Cancelled",
+    "PreparedBackup",
     "RestoreError",
+    "RestoreResult",
+    "SourceUnreadableError",
     "apply_retention",
     "auto_backup_if_due",
     "backup_database",
+    "identify",
     "list_backups",
+    "prepare_restore",
     "remove_backup",
+    "restore_backup",
 ]

@@ -23,6 +23,7 @@ from data.maintenance.common import (
     BackupResult,
     Progress,
     ProgressCallback,
+    SourceUnreadableError,
     folder_error,
     parse_backup_name,
     unique_backup_path,
@@ -126,8 +127,9 @@ def _native_sqlite(
     except sqlite3.DatabaseError as exc:
         if isinstance(exc, sqlite3.OperationalError) and _is_destination_error(exc):
             raise folder_error(exc, folder) from exc
-        raise BackupError(
-            f"La base n'a pas pu être lue pour la sauvegarde : {exc}. Lancez la vérification."
+        raise SourceUnreadableError(
+            "La base n'a pas pu être lue pour la sauvegarde (fichier endommagé). "
+            "Lancez la vérification de la base."
         ) from exc
     return final, snapshot.counts, compressed_s
 

@@ -53,6 +53,10 @@ class BackupError(CatalogueError):
     """A backup could not be made (folder unwritable or full, source unreadable...)."""
 
 
+class SourceUnreadableError(BackupError):
+    """The database itself cannot be read for a copy (damaged beyond what pages can give)."""
+
+
 class RestoreError(CatalogueError):
     """A restore was refused or failed; the current database is unchanged."""
 

@@ -178,7 +178,7 @@ def verify_server_dump(db: Database, path: Path) -> None:
         if program is None:
             return
         done = subprocess.run([program, "--list", str(path)], capture_output=True, check=False)
-        if done.returncode != 0 or b"TABLE DATA" not in done.stdout:
+        if done.returncode != 0:
             raise BackupError("La sauvegarde du serveur est illisible : fichier non conservé.")
         return
     import gzip
