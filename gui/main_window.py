@@ -1,0 +1,528 @@
+"""The main window: wires the filter panel, the table/gallery, the detail pane and the actions.
+
+Each area lives in its own module; this class only connects them and keeps window state.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelectionModel,
+    QModelIndex,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from data import admin, catalogue, sample
+from data.database import Database
+from data.errors import CatalogueError
+from data.query import SORT_KEYS
+from gui.dialogs.admin_dialog import AdminDialog
+from gui.images import ImageStore
+from gui.models.lens_table import COLUMN_KEYS, ID_ROLE, LensTableModel, format_count
+from gui.widgets.detail_pane import DetailPane
+from gui.widgets.filter_panel import FilterPanel
+from gui.widgets.gallery import GalleryView
+from gui.workers.jobs import JobRunner
+
+log = logging.getLogger("engravedetect.gui")
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+TABLE_VIEW, GALLERY_VIEW = 0, 1
+
+
+def icon(name: str) -> QIcon:
+    path = RESOURCES / "icons" / f"{name}.svg"
+    return QIcon(str(path)) if path.exists() else QIcon()
+
+
+class MainWindow(QMainWindow):
+    adminModeChanged = Signal(bool)
+
+    def __init__(self, db: Database, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.db = db
+        self.settings = settings
+        self.admin_mode = False
+        self.jobs = JobRunner(self)
+        self.setWindowTitle("EngraveDetect Catalogue")
+        self.images = ImageStore(db, db.settings.data_dir / "cache" / "images", self.jobs, self)
+
+        self.model = LensTableModel(db, self, runner=self.jobs)
+        self.filters = FilterPanel(db, self)
+        self.table = self._build_table()
+        self.gallery = GalleryView(self.images, self)
+        self.gallery.setModel(self.model)
+        self.detail = DetailPane(self.images, self)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.gallery)
+        self.banner = self._build_sample_banner()
+        self.readonly_banner = self._build_readonly_banner()
+
+        centre = QWidget(self)
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.addWidget(self.readonly_banner)
+        centre_layout.addWidget(self.banner)
+        centre_layout.addWidget(self.stack)
+        filter_scroll = QScrollArea(self)
+        filter_scroll.setWidget(self.filters)
+        filter_scroll.setWidgetResizable(True)
+        filter_scroll.setMinimumWidth(250)
+        filter_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(filter_scroll)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([250, 1000, 320])
+        self.setCentralWidget(self.splitter)
+
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("countLabel")
+        self.count_label.setStyleSheet("font-weight: 600; padding: 0 8px;")
+        self.statusBar().addPermanentWidget(self.count_label)
+
+        self._build_actions()
+        self._connect()
+        self._restore_settings()
+        self.apply_filters()
+        self._refresh_banners()
+        self._apply_admin_state()
+
+    # ------------------------------------------------------------ building
+    def _build_table(self) -> QTableView:
+        table = QTableView(self)
+        table.setObjectName("lensTable")
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setSortingEnabled(False)
+        header = table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.sortIndicatorChanged.connect(self._sort_changed)
+        vertical = table.verticalHeader()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(26)
+        vertical.setVisible(False)
+        for column, width in enumerate((200, 80, 95, 100, 110, 125, 55, 60, 60, 100)):
+            table.setColumnWidth(column, width)
+        return table
+
+    def _build_sample_banner(self) -> QFrame:
+        banner = QFrame(self)
+        banner.setObjectName("sampleBanner")
+        banner.setStyleSheet(
+            "#sampleBanner { background: #fff4d6; border: 1px solid #e6c36a; border-radius: 4px; }"
+        )
+        text = QLabel(
+            "<b>Catalogue d'exemple</b> : noms de fabricants réels, mais codes de gravure, "
+            "hauteurs et dessins inventés pour la démonstration. Ne l'utilisez pas pour "
+            "identifier un verre réel."
+        )
+        text.setWordWrap(True)
+        self.remove_sample_button = QPushButton("Supprimer les données d'exemple")
+        self.remove_sample_button.setObjectName("removeSampleButton")
+        self.remove_sample_button.clicked.connect(self.remove_sample)
+        layout = QHBoxLayout(banner)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(text, 1)
+        layout.addWidget(self.remove_sample_button)
+        return banner
+
+    def _build_readonly_banner(self) -> QLabel:
+        label = QLabel(self)
+        label.setObjectName("readOnlyBanner")
+        label.setWordWrap(True)
+        label.setStyleSheet(
+            "background: #e8eefc; border: 1px solid #9fb3e6; border-radius: 4px; padding: 6px;"
+        )
+        return label
+
+    def _action(self, name: str, text: str, slot: object = None, shortcut: str | QKeySequence | None = None,
+                tip: str = "") -> QAction:
+        action = QAction(icon(name), text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        if slot is not None:
+            action.triggered.connect(slot)  # type: ignore[arg-type]
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        self.view_toggle_action = a("viewToggleAction", "Galerie", self.toggle_view, "Ctrl+G",
+                                    "Basculer entre le tableau et la galerie des gravures")
+        self.view_toggle_action.setCheckable(True)
+        self.find_action = a("findAction", "Rechercher", self.focus_search, QKeySequence.StandardKey.Find)
+        self.admin_action = a("adminModeAction", "Mode administrateur", self.toggle_admin, None,
+                              "Déverrouiller les modifications du catalogue (mot de passe)")
+        self.admin_action.setCheckable(True)
+        self.remove_sample_action = a("removeSampleAction", "Supprimer les données d'exemple", self.remove_sample)
+        # Actions of capabilities delivered separately; hidden until they are wired.
+        self.backup_action = a("backupAction", "Sauvegarder")
+        self.restore_action = a("restoreAction", "Restaurer…")
+        self.integrity_action = a("integrityCheckAction", "Vérifier l'intégrité")
+        self.import_action = a("importAction", "Importer…")
+        self.export_action = a("exportAction", "Exporter…")
+        self.history_action = a("historyAction", "Historique")
+        self.new_lens_action = a("newLensAction", "Nouveau verre", None, QKeySequence.StandardKey.New)
+        self.edit_lens_action = a("editLensAction", "Modifier le verre")
+        self.delete_lens_action = a("deleteLensAction", "Supprimer", None, QKeySequence.StandardKey.Delete)
+        self.undo_action = a("undoAction", "Annuler la suppression", None, QKeySequence.StandardKey.Undo)
+        self.pending_actions = [
+            self.backup_action, self.restore_action, self.integrity_action, self.import_action,
+            self.export_action, self.history_action, self.new_lens_action, self.edit_lens_action,
+            self.delete_lens_action, self.undo_action,
+        ]
+        for action in self.pending_actions:
+            action.setVisible(False)
+            action.setEnabled(False)
+        self.write_actions = [self.new_lens_action, self.edit_lens_action, self.delete_lens_action,
+                              self.undo_action, self.import_action, self.restore_action,
+                              self.remove_sample_action]
+
+        toolbar = QToolBar("Outils", self)
+        toolbar.setObjectName("mainToolBar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addAction(self.view_toggle_action)
+        toolbar.addSeparator()
+        for action in (self.new_lens_action, self.edit_lens_action, self.delete_lens_action,
+                       self.backup_action, self.history_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.admin_action)
+        self.addToolBar(toolbar)
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&Fichier")
+        file_menu.addActions([self.import_action, self.export_action])
+        file_menu.addSeparator()
+        quit_action = QAction("Quitter", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        lens_menu = menu.addMenu("&Catalogue")
+        lens_menu.addActions([self.find_action, self.new_lens_action, self.edit_lens_action,
+                              self.delete_lens_action, self.undo_action, self.history_action])
+        lens_menu.addSeparator()
+        lens_menu.addAction(self.remove_sample_action)
+        view_menu = menu.addMenu("&Affichage")
+        view_menu.addAction(self.view_toggle_action)
+        data_menu = menu.addMenu("&Données")
+        data_menu.addActions([self.backup_action, self.restore_action, self.integrity_action])
+        admin_menu = menu.addMenu("Ad&ministration")
+        admin_menu.addAction(self.admin_action)
+
+    def _connect(self) -> None:
+        self.filters.changed.connect(self.apply_filters)
+        self.filters.search_box.returnPressed.connect(self.filters.flush_search)
+        self.model.countReady.connect(self._show_count)
+        self.model.queryFailed.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self.model.modelReset.connect(self._after_reset)
+        self.table.selectionModel().currentRowChanged.connect(self._table_row_changed)
+        self.gallery.selectionModel().currentChanged.connect(self._gallery_item_changed)
+        self.table.doubleClicked.connect(lambda _index: self.open_current_lens())
+        self.gallery.doubleClicked.connect(lambda _index: self.open_current_lens())
+
+    # ------------------------------------------------------------ settings
+    def _restore_settings(self) -> None:
+        s = self.settings
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1500, 900)
+        splitter = s.value("window/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        header = s.value("table/header")
+        if isinstance(header, QByteArray):
+            self.table.horizontalHeader().restoreState(header)
+        sort = str(s.value("table/sort", "nom"))
+        descending = str(s.value("table/descending", "false")).lower() == "true"
+        if sort not in SORT_KEYS:
+            sort = "nom"
+        self._sort_key, self._descending = sort, descending
+        header_view = self.table.horizontalHeader()
+        header_view.blockSignals(True)
+        header_view.setSortIndicator(
+            COLUMN_KEYS.index(sort),
+            Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder,
+        )
+        header_view.blockSignals(False)
+        if str(s.value("view/mode", "table")) == "gallery":
+            self.set_view(GALLERY_VIEW)
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("table/header", self.table.horizontalHeader().saveState())
+        s.setValue("table/sort", self._sort_key)
+        s.setValue("table/descending", "true" if self._descending else "false")
+        s.setValue("view/mode", "gallery" if self.stack.currentIndex() == GALLERY_VIEW else "table")
+        s.sync()
+
+    # ------------------------------------------------------------ filters and table
+    def apply_filters(self) -> None:
+        selected = self.current_lens_id()
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        try:
+            self.model.set_query(self.filters.build_query(self._sort_key, self._descending))
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        if selected is not None:
+            self.select_lens(selected, only_if_loaded=True)
+
+    def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
+        self._sort_key = COLUMN_KEYS[column]
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.model.set_query(replace(self.model.query, sort=self._sort_key, descending=self._descending))
+
+    def _show_count(self, count: int) -> None:
+        self.count_label.setText(format_count(count))
+
+    def _after_reset(self) -> None:
+        if self.model.total_count() is None:
+            self.count_label.setText("Comptage…")
+        if self.current_lens_id() is None:
+            self.detail.show_lens(None)
+
+    def current_lens_id(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        value = self.model.data(self.model.index(index.row(), 0), ID_ROLE)
+        return int(value) if value is not None else None
+
+    def select_lens(self, lens_id: int, only_if_loaded: bool = False) -> bool:
+        row = self.model.row_of_lens(lens_id)
+        if row is None:
+            return False
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+        return True
+
+    def _table_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            self.detail.show_lens(None)
+            return
+        gallery_index = self.model.index(current.row(), 0)
+        if self.gallery.currentIndex().row() != current.row():
+            self.gallery.selectionModel().setCurrentIndex(
+                gallery_index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+        self._show_detail(current.row())
+
+    def _gallery_item_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid() or self.table.currentIndex().row() == current.row():
+            return
+        self.table.selectionModel().setCurrentIndex(
+            self.model.index(current.row(), 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+        )
+
+    def _show_detail(self, row: int) -> None:
+        lens_id = self.model.lens_id_at(row)
+        if lens_id is None:
+            self.detail.show_lens(None)
+            return
+        try:
+            self.detail.show_lens(catalogue.get_lens(self.db, lens_id))
+        except CatalogueError as exc:
+            self.detail.show_lens(None)
+            self.statusBar().showMessage(exc.message, 8000)
+
+    def open_current_lens(self) -> None:
+        """Enter / double-click: show the selected lens's engraving large."""
+        if self.detail.lens is not None:
+            self.detail.zoom()
+
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+            self.table.hasFocus() or self.gallery.hasFocus()
+        ):
+            self.open_current_lens()
+            return
+        super().keyPressEvent(event)
+
+    # ------------------------------------------------------------ view
+    def toggle_view(self) -> None:
+        self.set_view(GALLERY_VIEW if self.stack.currentIndex() == TABLE_VIEW else TABLE_VIEW)
+
+    def set_view(self, which: int) -> None:
+        self.stack.setCurrentIndex(which)
+        self.view_toggle_action.blockSignals(True)
+        self.view_toggle_action.setChecked(which == GALLERY_VIEW)
+        self.view_toggle_action.blockSignals(False)
+        self.view_toggle_action.setText("Tableau" if which == GALLERY_VIEW else "Galerie")
+        current = self.table.currentIndex()
+        if which == GALLERY_VIEW and current.isValid():
+            self.gallery.scrollTo(self.model.index(current.row(), 0))
+        elif current.isValid():
+            self.table.scrollTo(current)
+
+    def focus_search(self) -> None:
+        self.filters.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filters.search_box.selectAll()
+
+    # ------------------------------------------------------------ admin mode
+    def unlock_admin(self, password: str) -> bool:
+        """What the admin dialog does, for tests and tools."""
+        if self.db.read_only:
+            self.statusBar().showMessage(self.db.read_only_reason or "Base en lecture seule.", 8000)
+            return False
+        try:
+            ok = admin.unlock(self.db, password)
+        except CatalogueError as exc:
+            self.statusBar().showMessage(exc.message, 8000)
+            return False
+        if ok:
+            self.set_admin_mode(True)
+        return ok
+
+    def set_admin_mode(self, enabled: bool) -> None:
+        self.admin_mode = enabled and not self.db.read_only
+        self._apply_admin_state()
+        self.adminModeChanged.emit(self.admin_mode)
+        self.statusBar().showMessage(
+            "Mode administrateur : modifications autorisées." if self.admin_mode
+            else "Catalogue verrouillé : consultation seule.",
+            5000,
+        )
+
+    def toggle_admin(self) -> None:
+        if self.admin_mode:
+            self.set_admin_mode(False)
+            return
+        self.admin_action.setChecked(False)
+        self.ask_admin()
+
+    def ask_admin(self) -> bool:
+        if self.db.read_only:
+            QMessageBox.information(self, "Lecture seule", self.db.read_only_reason or "Base en lecture seule.")
+            return False
+        dialog = AdminDialog(first_time=not admin.has_password(self.db), parent=self)
+        while dialog.exec() == AdminDialog.DialogCode.Accepted:
+            try:
+                if self.unlock_admin(dialog.password.text()):
+                    return True
+                dialog.show_error("Mot de passe incorrect.")
+            except CatalogueError as exc:
+                dialog.show_error(exc.message)
+        return False
+
+    def _apply_admin_state(self) -> None:
+        self.admin_action.blockSignals(True)
+        self.admin_action.setChecked(self.admin_mode)
+        self.admin_action.blockSignals(False)
+        self.admin_action.setText("Verrouiller" if self.admin_mode else "Mode administrateur")
+        for action in self.write_actions:
+            if action not in self.pending_actions:
+                action.setEnabled(self.admin_mode)
+        self.remove_sample_button.setToolTip(
+            "" if self.admin_mode else "Demande le mot de passe administrateur."
+        )
+
+    # ------------------------------------------------------------ sample
+    def _refresh_banners(self) -> None:
+        has_sample = sample.has_sample(self.db)
+        self.banner.setVisible(has_sample)
+        self.remove_sample_action.setVisible(has_sample)
+        self.readonly_banner.setVisible(self.db.read_only)
+        self.readonly_banner.setText(self.db.read_only_reason or "")
+
+    def remove_sample(self) -> None:
+        if not self.admin_mode and not self.ask_admin():
+            return
+        answer = QMessageBox.question(
+            self,
+            "Supprimer les données d'exemple",
+            "Supprimer tous les verres du catalogue d'exemple ? Vos propres verres sont conservés.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.remove_sample_now()
+
+    def remove_sample_now(self) -> int:
+        try:
+            removed = sample.remove_sample(self.db)
+        except CatalogueError as exc:
+            QMessageBox.warning(self, "Suppression impossible", exc.message)
+            return 0
+        self.reload()
+        self.statusBar().showMessage(f"{format_count(removed)} d'exemple supprimés.", 8000)
+        return removed
+
+    def reload(self) -> None:
+        """Re-read everything after the catalogue changed underneath (edit, import, restore)."""
+        self.filters.reload()
+        self.apply_filters()
+        self._refresh_banners()
+
+    # ------------------------------------------------------------ closing
+    def closeEvent(self, event: QCloseEvent) -> None:
+        running = [job for job in self.jobs.running if job.exclusive]
+        if running:
+            answer = QMessageBox.question(
+                self,
+                "Tâche en cours",
+                f"« {running[0].name} » est en cours. L'annuler et fermer ?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self.save_settings()
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Cancel jobs and wait for their threads (also used by tests at teardown)."""
+        self.jobs.shutdown()
+        QTimer.singleShot(0, lambda: None)

@@ -1,0 +1,326 @@
+"""The lens table model: rows come from SQL a page at a time, never the whole result at once.
+
+On a query change the model reads the first page at once and asks for the total count — on the
+UI thread when the catalogue is small, in a pool thread otherwise, so the window never waits on
+it. Further pages are read when the view first paints them; a row near the end is read from the
+end of the result (a reversed ORDER BY), so jumping to the last row never reads the rows before
+it. Only a bounded number of pages of cells is kept.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from data import catalogue
+from data.catalogue import LensRow
+from data.database import Database
+from data.errors import CatalogueError
+from data.query import LensQuery
+from gui.workers.jobs import Job, JobRunner
+
+log = logging.getLogger("engravedetect.gui.model")
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("nom", "Nom"),
+    ("variante", "Variante"),
+    ("fournisseur", "Fournisseur"),
+    ("gamme", "Gamme"),
+    ("serie", "Série"),
+    ("materiau", "Matériau"),
+    ("indice", "Indice"),
+    ("hauteur_min", "H. min"),
+    ("hauteur_max", "H. max"),
+    ("gravure_nasale", "Gravure nasale"),
+)
+COLUMN_KEYS = tuple(key for key, _ in COLUMNS)
+(COL_NAME, COL_VARIANT, COL_SUPPLIER, COL_RANGE, COL_SERIES, COL_MATERIAL, COL_INDEX,
+ COL_HMIN, COL_HMAX, COL_ENGRAVING) = range(len(COLUMNS))
+
+HEADER_TIPS = {
+    "hauteur_min": "Hauteur de montage minimale (mm) — cliquez pour trier",
+    "hauteur_max": "Hauteur de montage maximale (mm) — cliquez pour trier",
+    "gravure_nasale": "Code gravé sous la marque nasale — cliquez pour trier",
+}
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+
+UNKNOWN_HEIGHT = "inconnue"
+FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
+
+
+def format_index(value: float) -> str:
+    return FRENCH.toString(float(value), "f", 2)
+
+
+def format_count(n: int) -> str:
+    """``12 345 verres`` (French grouping, singular for 0 and 1)."""
+    return f"{FRENCH.toString(n)} {'verre' if n in (0, 1) else 'verres'}"
+
+
+class LensTableModel(QAbstractTableModel):
+    countReady = Signal(int)
+    queryFailed = Signal(str)
+
+    PAGE_SIZE = 100
+    MAX_PAGES = 60
+    SYNC_COUNT_LIMIT = 50_000  # below this catalogue size, counting on the UI thread is instant
+
+    def __init__(self, db: Database, parent: QObject | None = None, runner: JobRunner | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._runner = runner or JobRunner(self, max_threads=2)
+        self._query = LensQuery()
+        self._pages: OrderedDict[int, list[LensRow | None]] = OrderedDict()
+        self._count: int | None = None
+        self._shown_rows = 0
+        self._generation = 0
+        self._catalogue_size: int | None = None
+        self.fetched_rows = 0  # cells of this many rows read from the database (for tests, bench)
+
+    # ----------------------------------------------------------- queries
+    @property
+    def query(self) -> LensQuery:
+        return self._query
+
+    @property
+    def db(self) -> Database:
+        return self._db
+
+    def total_count(self) -> int | None:
+        return self._count
+
+    def set_database(self, db: Database) -> None:
+        self._db = db
+        self._catalogue_size = None
+        self.set_query(self._query)
+
+    def set_query(self, query: LensQuery) -> None:
+        """Show ``query``'s result: first page now, count now or in the background."""
+        self._generation += 1
+        generation = self._generation
+        self.beginResetModel()
+        self._query = query
+        self._pages.clear()
+        self._count = None
+        try:
+            first = self._read(0, self.PAGE_SIZE, reverse=False)
+        except CatalogueError as exc:
+            first = []
+            self.queryFailed.emit(exc.message)
+        self._pages[0] = list(first)
+        if len(first) < self.PAGE_SIZE:
+            self._count = len(first)
+        self._shown_rows = self._count if self._count is not None else len(first)
+        self.endResetModel()
+        if self._count is not None:
+            self.countReady.emit(self._count)
+        elif self._small_catalogue():
+            self._apply_count(generation, catalogue.count_lenses(self._db, query))
+        else:
+            self._count_in_background(generation, query)
+
+    def refresh(self) -> None:
+        """Re-read the current query (after an edit, an import, a restore)."""
+        self._catalogue_size = None
+        self.set_query(self._query)
+
+    def _small_catalogue(self) -> bool:
+        if self._catalogue_size is None:
+            try:
+                self._catalogue_size = catalogue.count_lenses(self._db, LensQuery())
+            except CatalogueError:
+                self._catalogue_size = self.SYNC_COUNT_LIMIT + 1
+        return self._catalogue_size <= self.SYNC_COUNT_LIMIT
+
+    def _count_in_background(self, generation: int, query: LensQuery) -> None:
+        db = self._db
+        job = Job("comptage", lambda _progress, _cancelled: catalogue.count_lenses(db, query))
+        job.signals.finished.connect(lambda n, g=generation: self._apply_count(g, n))
+        job.signals.failed.connect(lambda message, g=generation: self._count_failed(g, message))
+        self._runner.start(job)
+
+    def _count_failed(self, generation: int, message: str) -> None:
+        if generation == self._generation:
+            self.queryFailed.emit(message)
+
+    def _apply_count(self, generation: int, count: int) -> None:
+        if generation != self._generation:
+            return  # a newer query replaced this one meanwhile
+        self._count = count
+        if count > self._shown_rows:
+            self.beginInsertRows(QModelIndex(), self._shown_rows, count - 1)
+            self._shown_rows = count
+            self.endInsertRows()
+        elif count < self._shown_rows:
+            self.beginRemoveRows(QModelIndex(), count, self._shown_rows - 1)
+            self._shown_rows = count
+            self.endRemoveRows()
+        self.countReady.emit(count)
+
+    def shutdown(self) -> None:
+        self._generation += 1
+        self._runner.shutdown()
+
+    # ----------------------------------------------------------- pages
+    def _read(self, offset: int, limit: int, reverse: bool) -> list[LensRow]:
+        rows = catalogue.lens_page(self._db, self._query, offset, limit, reverse=reverse)
+        self.fetched_rows += len(rows)
+        return rows
+
+    def _page(self, number: int) -> list[LensRow | None]:
+        page = self._pages.get(number)
+        if page is not None:
+            self._pages.move_to_end(number)
+            return page
+        start = number * self.PAGE_SIZE
+        end = min(start + self.PAGE_SIZE, self._shown_rows)
+        size = max(0, end - start)
+        try:
+            if self._count is not None and start > self._count // 2:
+                from_end = self._count - end
+                rows: list[LensRow | None] = list(reversed(self._read(from_end, size, reverse=True)))
+            else:
+                rows = list(self._read(start, size, reverse=False))
+        except CatalogueError as exc:
+            self.queryFailed.emit(exc.message)
+            rows = []
+        rows.extend([None] * (size - len(rows)))
+        self._pages[number] = rows
+        while len(self._pages) > self.MAX_PAGES:
+            self._pages.popitem(last=False)
+        return rows
+
+    def row_at(self, row: int) -> LensRow | None:
+        if not 0 <= row < self._shown_rows:
+            return None
+        page = self._page(row // self.PAGE_SIZE)
+        offset = row % self.PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    def cached_row(self, row: int) -> LensRow | None:
+        """The row if its page is already in memory (no database read)."""
+        page = self._pages.get(row // self.PAGE_SIZE)
+        if page is None:
+            return None
+        offset = row % self.PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    def lens_id_at(self, row: int) -> int | None:
+        lens = self.row_at(row)
+        return lens.id if lens else None
+
+    def row_of_lens(self, lens_id: int) -> int | None:
+        """Row number of a lens among the pages in memory (None when not loaded)."""
+        for number, page in self._pages.items():
+            for offset, lens in enumerate(page):
+                if lens is not None and lens.id == lens_id:
+                    return number * self.PAGE_SIZE + offset
+        return None
+
+    def update_lens_row(self, lens_id: int) -> None:
+        """Re-read one lens after an edit and repaint its row in place."""
+        row = self.row_of_lens(lens_id)
+        if row is None:
+            return
+        fresh = catalogue.lens_rows(self._db, [lens_id])
+        page = self._pages[row // self.PAGE_SIZE]
+        page[row % self.PAGE_SIZE] = fresh[0] if fresh else None
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    # ----------------------------------------------------------- Qt model API
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._shown_rows
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[section][1]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return HEADER_TIPS.get(COLUMN_KEYS[section], f"Trier par {COLUMNS[section][1].lower()}")
+        elif orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < self._shown_rows):
+            return None
+        if role not in _ROLES:
+            return None
+        lens = self.row_at(index.row())
+        if lens is None:
+            return None
+        column = index.column()
+        if role == ID_ROLE:
+            return lens.id
+        if role == ROW_ROLE:
+            return lens
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _display(lens, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_INDEX, COL_HMIN, COL_HMAX):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if column == COL_HMIN and lens.hauteur_min is None:
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#8a8a8a"))
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setItalic(True)
+                return font
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Hauteur minimale inconnue : ce verre reste affiché quel que soit le filtre de hauteur."
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_NAME:
+            return f"{lens.nom} — {lens.fournisseur}"
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        key = COLUMN_KEYS[column]
+        if key == self._query.sort and descending == self._query.descending:
+            return
+        self.set_query(replace(self._query, sort=key, descending=descending))
+
+
+_ROLES = {
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.FontRole,
+    Qt.ItemDataRole.ToolTipRole,
+    ID_ROLE,
+    ROW_ROLE,
+}
+
+
+def _display(lens: LensRow, column: int) -> str:
+    if column == COL_INDEX:
+        return format_index(lens.indice)
+    if column == COL_HMIN:
+        return UNKNOWN_HEIGHT if lens.hauteur_min is None else str(lens.hauteur_min)
+    if column == COL_HMAX:
+        return "" if lens.hauteur_max is None else str(lens.hauteur_max)
+    value = getattr(lens, COLUMN_KEYS[column])
+    return "" if value is None else str(value)

@@ -1,0 +1,116 @@
+"""Background jobs: one plain function run in a pool thread, its outcome delivered as signals.
+
+The function runs off the UI thread and never touches widgets; it receives ``progress(done,
+total)`` and ``cancelled()`` callables. Signals reach the UI thread through queued connections.
+Closing the window cancels jobs and waits for them (``JobRunner.shutdown``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from data.database import mask_secrets
+from data.errors import CatalogueError
+
+log = logging.getLogger("engravedetect.jobs")
+
+ProgressFn = Callable[[int, int], None]
+CancelledFn = Callable[[], bool]
+JobFunction = Callable[[ProgressFn, CancelledFn], Any]
+
+
+class JobCancelledError(Exception):
+    """Raised by a job function that noticed ``cancelled()`` and stopped cleanly."""
+
+
+class JobSignals(QObject):
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(str)
+    done = Signal()  # after finished or failed, whatever the outcome
+
+
+class Job(QRunnable):
+    def __init__(self, name: str, function: JobFunction, exclusive: str | None = None) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.name = name
+        self.exclusive = exclusive
+        self.signals = JobSignals()
+        self._function = function
+        self._cancel = threading.Event()
+        self.finished_event = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def _progress(self, done: int, total: int) -> None:
+        self.signals.progress.emit(int(done), int(total))
+
+    def run(self) -> None:
+        try:
+            result = self._function(self._progress, self.is_cancelled)
+        except JobCancelledError:
+            self.signals.failed.emit("Opération annulée : rien n'a été modifié.")
+        except CatalogueError as exc:
+            self.signals.failed.emit(exc.message)
+        except Exception as exc:  # noqa: BLE001 - carried back to the UI, never swallowed
+            if type(exc).__name__ == "Cancelled":
+                self.signals.failed.emit("Opération annulée : rien n'a été modifié.")
+            else:
+                log.exception("Tâche « %s » en échec", self.name)
+                self.signals.failed.emit(f"Erreur inattendue : {mask_secrets(str(exc))}")
+        else:
+            self.signals.finished.emit(result)
+        finally:
+            self.finished_event.set()
+            self.signals.done.emit()
+
+
+class JobRunner(QObject):
+    """Owns a thread pool and the jobs running in it."""
+
+    jobsChanged = Signal()
+
+    def __init__(self, parent: QObject | None = None, max_threads: int = 4) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max_threads)
+        self._jobs: list[Job] = []
+
+    @property
+    def running(self) -> list[Job]:
+        return [job for job in self._jobs if not job.finished_event.is_set()]
+
+    def busy(self, exclusive: str) -> Job | None:
+        return next((j for j in self.running if j.exclusive == exclusive), None)
+
+    def start(self, job: Job) -> bool:
+        """Start ``job``; refuse (False) when another job of the same exclusive group runs."""
+        if job.exclusive and self.busy(job.exclusive):
+            return False
+        self._jobs = self.running + [job]
+        job.signals.done.connect(self._forget)
+        self.pool.start(job)
+        self.jobsChanged.emit()
+        return True
+
+    def _forget(self) -> None:
+        self._jobs = self.running
+        self.jobsChanged.emit()
+
+    def cancel_all(self) -> None:
+        for job in self.running:
+            job.cancel()
+
+    def shutdown(self, timeout_ms: int = 30_000) -> bool:
+        self.cancel_all()
+        return bool(self.pool.waitForDone(timeout_ms))

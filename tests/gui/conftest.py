@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from gui.app import open_main_window
+from gui.main_window import MainWindow
+
+
+@pytest.fixture
+def open_window(qtbot):
+    """Factory: open a main window (default database unless a URL is given); closed at teardown."""
+    windows: list[MainWindow] = []
+
+    def opener(url: str | None = None) -> MainWindow:
+        window = open_main_window(url)
+        qtbot.addWidget(window)
+        window.resize(1400, 900)
+        windows.append(window)
+        return window
+
+    yield opener
+    for window in windows:
+        window.shutdown()
+        window.db.dispose()
+
+
+@pytest.fixture
+def window(open_window) -> Iterator[MainWindow]:
+    """The main window on the default SQLite file, with the sample catalogue."""
+    yield open_window()

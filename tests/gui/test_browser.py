@@ -1,0 +1,241 @@
+"""The catalogue browser: filters, search, sort, detail pane, gallery and settings."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QListWidget, QPushButton, QTableView
+
+from data import catalogue
+from data.query import LensQuery
+from gui.models.lens_table import COLUMN_KEYS, ID_ROLE, LensTableModel, format_count
+
+
+def status_count(window) -> str:
+    return window.count_label.text()
+
+
+def tick(widget: QListWidget, predicate) -> None:
+    for i in range(widget.count()):
+        item = widget.item(i)
+        if predicate(item):
+            item.setCheckState(Qt.CheckState.Checked)
+            return
+    raise AssertionError("no such item")
+
+
+def table_ids(window) -> list[int]:
+    model = window.model
+    return [model.data(model.index(r, 0), ID_ROLE) for r in range(model.rowCount())]
+
+
+def test_window_opens_on_the_sample_with_named_widgets(window):
+    for name, kind in (("lensTable", QTableView), ("searchBox", QLineEdit),
+                       ("supplierFilter", QListWidget), ("rangeFilter", QListWidget),
+                       ("seriesFilter", QListWidget), ("materialFilter", QListWidget),
+                       ("indexFilter", QListWidget), ("fittingHeightFilter", QLineEdit),
+                       ("clearFiltersButton", QPushButton)):
+        assert window.findChild(kind, name) is not None, name
+    for name in ("detailPane", "engravingImage", "galleryView"):
+        assert window.findChild(object, name) is not None, name
+    total = catalogue.count_lenses(window.db, LensQuery())
+    assert total >= 300
+    assert status_count(window) == format_count(total)
+    assert window.banner.isVisibleTo(window)
+
+
+def test_count_wording():
+    assert format_count(0) == "0 verre"
+    assert format_count(1) == "1 verre"
+    assert format_count(12345) == "12\u00a0345 verres" or format_count(12345) == "12\u202f345 verres"
+
+
+def test_model_passes_qtmodeltester(window, qtmodeltester):
+    qtmodeltester.check(window.model)
+
+
+def test_filters_combine_like_sql(window, qtbot):
+    f = window.filters
+    tick(f.supplier_list, lambda it: it.text().startswith("Essilor"))
+    tick(f.index_list, lambda it: it.text().startswith("1,67"))
+    query = window.model.query
+    assert query.supplier_ids and query.indices == (1.67,)
+    expected = catalogue.count_lenses(window.db, query)
+    assert 0 < expected < 100
+    assert window.model.rowCount() == expected
+    assert status_count(window) == format_count(expected)
+    ids = table_ids(window)
+    for lens in catalogue.lens_rows(window.db, ids):
+        assert lens.fournisseur == "Essilor" and lens.indice == pytest.approx(1.67)
+
+
+def test_range_and_series_lists_follow_their_parent(window):
+    f = window.filters
+    all_ranges = f.range_list.count()
+    tick(f.supplier_list, lambda it: it.text().startswith("Hoya"))
+    supplier_id = f.supplier_list.checked_values()[0]
+    expected = {r.id for r in catalogue.list_ranges(window.db, [supplier_id]) if r.lens_count}
+    shown = {f.range_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(f.range_list.count())}
+    assert shown == expected and len(shown) < all_ranges
+    tick(f.range_list, lambda it: True)
+    range_id = f.range_list.checked_values()[0]
+    series = {f.series_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(f.series_list.count())}
+    assert series == {s.id for s in catalogue.list_series(window.db, [range_id]) if s.lens_count}
+
+
+def test_typing_in_search_narrows_the_table(window, qtbot):
+    total = window.model.rowCount()
+    qtbot.keyClicks(window.filters.search_box, "AI")
+    qtbot.waitUntil(lambda: window.model.rowCount() < total, timeout=3000)
+    narrowed = window.model.rowCount()
+    assert narrowed == catalogue.count_lenses(window.db, LensQuery(text="ai"))
+    for lens in catalogue.lens_rows(window.db, table_ids(window)):
+        haystack = " ".join(filter(None, (lens.nom, lens.variante, lens.gravure_nasale))).lower()
+        assert "ai" in haystack
+
+
+def test_search_ignores_accents_and_case_and_treats_percent_literally(window, qtbot):
+    box = window.filters.search_box
+    box.setText("SERENITE")
+    window.filters.flush_search()
+    assert window.model.rowCount() > 0
+    assert all("Sérénité" in r.nom for r in catalogue.lens_rows(window.db, table_ids(window)))
+    for literal in ("%", "_", "100%"):
+        box.setText(literal)
+        window.filters.flush_search()
+        assert window.model.rowCount() == 0
+    assert status_count(window) == "0 verre"
+
+
+def test_escape_clears_search(window, qtbot):
+    box = window.filters.search_box
+    box.setText("ai")
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert box.text() == ""
+
+
+def test_fitting_height_keeps_unknown_minimum(window, qtbot):
+    qtbot.keyClicks(window.filters.height_box, "12")
+    query = window.model.query
+    assert query.fitting_height == 12
+    assert window.model.rowCount() == catalogue.count_lenses(window.db, query)
+    heights = [r.hauteur_min for r in catalogue.lens_rows(window.db, table_ids(window))]
+    assert any(h is None for h in heights)
+    assert all(h is None or h <= 12 for h in heights)
+
+
+def test_clear_all(window, qtbot):
+    total = window.model.rowCount()
+    tick(window.filters.supplier_list, lambda it: True)
+    window.filters.height_box.setText("14")
+    assert window.model.rowCount() < total
+    qtbot.mouseClick(window.filters.clear_button, Qt.MouseButton.LeftButton)
+    assert window.model.rowCount() == total
+    assert window.filters.supplier_list.checked_values() == []
+
+
+@pytest.mark.parametrize("column", range(len(COLUMN_KEYS)))
+def test_header_click_sorts_in_sql(window, column):
+    header = window.table.horizontalHeader()
+    header.setSortIndicator(column, Qt.SortOrder.DescendingOrder)
+    query = window.model.query
+    assert query.sort == COLUMN_KEYS[column] and query.descending
+    assert table_ids(window) == list(catalogue.lens_ids(window.db, query))
+
+
+def test_first_screen_reads_at_most_two_pages(window):
+    model = window.model
+    before = model.fetched_rows
+    assert before <= 2 * model.PAGE_SIZE
+    tick(window.filters.index_list, lambda it: it.text().startswith("1,6"))
+    window.table.viewport().repaint()
+    assert model.fetched_rows - before <= 2 * model.PAGE_SIZE
+
+
+def test_jump_to_end_reads_from_the_end_only(sqlite_db, qtbot):
+    """A model over many rows reaches its last row without reading the ones before it."""
+    from tests.factories import lens_values, make_refs
+
+    refs = make_refs(sqlite_db)
+    with sqlite_db.transaction() as s:
+        for i in range(1000):
+            catalogue.insert_lens(s, lens_values(refs, nom=f"Verre {i:04d}"), None, False)
+    model = LensTableModel(sqlite_db)
+    model.set_query(LensQuery())
+    assert model.rowCount() == 1000
+    before = model.fetched_rows
+    last = model.data(model.index(999, 0))
+    assert last == "Verre 0999"
+    assert model.fetched_rows - before <= model.PAGE_SIZE
+    model.shutdown()
+
+
+def test_selection_drives_the_detail_pane(window, qtbot):
+    window.table.selectRow(3)
+    lens_id = window.model.lens_id_at(3)
+    detail = window.detail.lens
+    assert detail is not None and detail.id == lens_id
+    assert window.detail.fields["fournisseur"].text() == detail.fournisseur
+    qtbot.waitUntil(lambda: window.detail.image.has_image, timeout=5000)
+
+
+def test_missing_and_broken_images_show_the_placeholder(sqlite_db, open_window, qtbot):
+    from tests.factories import lens_values, make_refs
+
+    refs = make_refs(sqlite_db)
+    catalogue.create_lens(sqlite_db, lens_values(refs, nom="A sans image"))
+    catalogue.create_lens(sqlite_db, lens_values(refs, nom="B image morte",
+                                                 url_gravure="http://127.0.0.1:9/absente.png"))
+    window = open_window(sqlite_db.url.render_as_string(hide_password=False))
+    window.table.selectRow(0)
+    assert window.detail.image.status == "Pas d'image de gravure pour ce verre"
+    assert not window.detail.image.has_image
+    window.table.selectRow(1)
+    qtbot.waitUntil(lambda: window.detail.image.status == "Image de gravure indisponible", timeout=15000)
+
+
+def test_gallery_and_table_share_filters_and_selection(window, qtbot):
+    window.view_toggle_action.trigger()
+    assert window.stack.currentWidget() is window.gallery
+    assert window.gallery.model() is window.model
+    window.gallery.setCurrentIndex(window.model.index(5, 0))
+    assert window.table.currentIndex().row() == 5
+    assert window.detail.lens.id == window.model.lens_id_at(5)
+    window.table.selectRow(2)
+    assert window.gallery.currentIndex().row() == 2
+    window.view_toggle_action.trigger()
+    assert window.stack.currentWidget() is window.table
+
+
+def test_settings_persist_across_a_new_window(open_window):
+    first = open_window()
+    first.table.horizontalHeader().setSortIndicator(6, Qt.SortOrder.DescendingOrder)
+    first.table.setColumnWidth(0, 321)
+    first.set_view(1)
+    first.close()
+    second = open_window()
+    assert second.model.query.sort == "indice" and second.model.query.descending
+    assert second.table.columnWidth(0) == 321
+    assert second.stack.currentIndex() == 1
+
+
+def test_ctrl_f_focuses_search(window, qtbot):
+    window.show()
+    qtbot.waitExposed(window)
+    window.windowHandle().requestActivate()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    window.table.setFocus()
+    assert not window.filters.search_box.hasFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(window.filters.search_box.hasFocus, timeout=2000)
+
+
+def test_remove_sample_needs_admin_then_removes_only_sample(window):
+    assert not window.admin_mode
+    assert not window.remove_sample_action.isEnabled()
+    assert window.unlock_admin("secret-admin")
+    removed = window.remove_sample_now()
+    assert removed >= 300
+    assert window.model.rowCount() == 0
+    assert not window.banner.isVisibleTo(window)
+    assert status_count(window) == "0 verre"
