@@ -22,6 +22,7 @@ from data.maintenance.common import (
     RestoreError,
     SourceUnreadableError,
 )
+from data.maintenance.integrity import KIND_TITLES, Finding, IntegrityReport, check_integrity
 from data.maintenance.restore import (
     PreparedBackup,
     RestoreResult,
@@ -29,8 +30,24 @@ from data.maintenance.restore import (
     prepare_restore,
     restore_backup,
 )
+from data.maintenance.upkeep import (
+    UpkeepResult,
+    analyze,
+    rebuild_indexes,
+    slow_query_log,
+    vacuum,
+)
 
 __all__ = [
+    "KIND_TITLES",
+    "Finding",
+    "IntegrityReport",
+    "UpkeepResult",
+    "analyze",
+    "check_integrity",
+    "rebuild_indexes",
+    "slow_query_log",
+    "vacuum",
     "BackupError",
     "BackupInfo",
     "BackupResult",
