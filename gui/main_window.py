@@ -11,8 +11,10 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QByteArray,
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QSettings,
     Qt,
     QTimer,
@@ -21,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -38,10 +41,12 @@ from PySide6.QtWidgets import (
 )
 
 from data import admin, catalogue, sample
+from data.catalogue import LensDetail
 from data.database import Database
 from data.errors import CatalogueError
 from data.query import SORT_KEYS
 from gui.dialogs.admin_dialog import AdminDialog
+from gui.dialogs.lens_dialog import LensDialog
 from gui.images import ImageStore
 from gui.models.lens_table import COLUMN_KEYS, ID_ROLE, LensTableModel, format_count
 from gui.widgets.detail_pane import DetailPane
@@ -110,6 +115,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.count_label)
 
         self._build_actions()
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setSingleShot(True)
+        self._idle_timer.timeout.connect(self._idle_lock)
+        QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
         self._connect()
         self._restore_settings()
         self.apply_filters()
@@ -137,7 +146,7 @@ class MainWindow(QMainWindow):
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(26)
         vertical.setVisible(False)
-        for column, width in enumerate((200, 80, 95, 100, 110, 125, 55, 60, 60, 100)):
+        for column, width in enumerate((185, 75, 90, 95, 105, 120, 52, 58, 58, 100)):
             table.setColumnWidth(column, width)
         return table
 
@@ -202,21 +211,27 @@ class MainWindow(QMainWindow):
         self.import_action = a("importAction", "Importer…")
         self.export_action = a("exportAction", "Exporter…")
         self.history_action = a("historyAction", "Historique")
-        self.new_lens_action = a("newLensAction", "Nouveau verre", None, QKeySequence.StandardKey.New)
-        self.edit_lens_action = a("editLensAction", "Modifier le verre")
-        self.delete_lens_action = a("deleteLensAction", "Supprimer", None, QKeySequence.StandardKey.Delete)
-        self.undo_action = a("undoAction", "Annuler la suppression", None, QKeySequence.StandardKey.Undo)
+        self.new_lens_action = a("newLensAction", "Nouveau verre", self.new_lens, QKeySequence.StandardKey.New,
+                                 "Ajouter un verre au catalogue")
+        self.edit_lens_action = a("editLensAction", "Modifier", self.edit_lens, "Ctrl+E",
+                                  "Modifier le verre sélectionné")
+        self.duplicate_lens_action = a("duplicateLensAction", "Dupliquer", self.duplicate_lens, "Ctrl+D",
+                                       "Créer un verre à partir du verre sélectionné")
+        self.delete_lens_action = a("deleteLensAction", "Supprimer", self.delete_lenses,
+                                    QKeySequence.StandardKey.Delete, "Supprimer les verres sélectionnés")
+        self.undo_action = a("undoAction", "Annuler la suppression", self.undo_delete,
+                             QKeySequence.StandardKey.Undo, "Rétablir les derniers verres supprimés")
         self.pending_actions = [
             self.backup_action, self.restore_action, self.integrity_action, self.import_action,
-            self.export_action, self.history_action, self.new_lens_action, self.edit_lens_action,
-            self.delete_lens_action, self.undo_action,
+            self.export_action, self.history_action,
         ]
         for action in self.pending_actions:
             action.setVisible(False)
             action.setEnabled(False)
-        self.write_actions = [self.new_lens_action, self.edit_lens_action, self.delete_lens_action,
-                              self.undo_action, self.import_action, self.restore_action,
-                              self.remove_sample_action]
+        self.write_actions = [self.new_lens_action, self.edit_lens_action, self.duplicate_lens_action,
+                              self.delete_lens_action, self.undo_action, self.import_action,
+                              self.restore_action, self.remove_sample_action]
+        self._undo_stack: list[list[LensDetail]] = []
 
         toolbar = QToolBar("Outils", self)
         toolbar.setObjectName("mainToolBar")
@@ -224,8 +239,8 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addAction(self.view_toggle_action)
         toolbar.addSeparator()
-        for action in (self.new_lens_action, self.edit_lens_action, self.delete_lens_action,
-                       self.backup_action, self.history_action):
+        for action in (self.new_lens_action, self.edit_lens_action, self.duplicate_lens_action,
+                       self.delete_lens_action, self.undo_action, self.backup_action, self.history_action):
             toolbar.addAction(action)
         toolbar.addSeparator()
         toolbar.addAction(self.admin_action)
@@ -241,7 +256,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
         lens_menu = menu.addMenu("&Catalogue")
         lens_menu.addActions([self.find_action, self.new_lens_action, self.edit_lens_action,
-                              self.delete_lens_action, self.undo_action, self.history_action])
+                              self.duplicate_lens_action, self.delete_lens_action, self.undo_action,
+                              self.history_action])
         lens_menu.addSeparator()
         lens_menu.addAction(self.remove_sample_action)
         view_menu = menu.addMenu("&Affichage")
@@ -376,9 +392,118 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(exc.message, 8000)
 
     def open_current_lens(self) -> None:
-        """Enter / double-click: show the selected lens's engraving large."""
-        if self.detail.lens is not None:
+        """Enter / double-click: edit the lens in admin mode, else show its engraving large."""
+        if self.detail.lens is None:
+            return
+        if self.admin_mode:
+            self.edit_lens()
+        else:
             self.detail.zoom()
+
+    # ------------------------------------------------------------ editing
+    def _require_admin(self) -> bool:
+        return self.admin_mode or self.ask_admin()
+
+    def lens_dialog(self, lens: LensDetail | None = None, duplicate: bool = False) -> LensDialog:
+        """The dialog for a new, edited or duplicated lens (not shown; tests drive it)."""
+        dialog = LensDialog(self.db, lens, duplicate=duplicate, parent=self)
+        if lens is not None and not duplicate:
+            dialog.saved.connect(self._lens_edited)
+        else:
+            dialog.saved.connect(self._lens_added)
+        return dialog
+
+    def new_lens(self) -> None:
+        if self._require_admin():
+            self.lens_dialog().exec()
+
+    def edit_lens(self) -> None:
+        if self.detail.lens is None or not self._require_admin():
+            return
+        try:
+            lens = catalogue.get_lens(self.db, self.detail.lens.id)
+        except CatalogueError as exc:
+            QMessageBox.warning(self, "Verre introuvable", exc.message)
+            self.reload()
+            return
+        self.lens_dialog(lens).exec()
+
+    def duplicate_lens(self) -> None:
+        if self.detail.lens is not None and self._require_admin():
+            self.lens_dialog(self.detail.lens, duplicate=True).exec()
+
+    def _lens_edited(self, lens_id: int) -> None:
+        self.filters.reload()
+        self.model.update_lens_row(lens_id)
+        if self.detail.lens is not None and self.detail.lens.id == lens_id:
+            self.detail.show_lens(catalogue.get_lens(self.db, lens_id))
+        self.statusBar().showMessage("Verre enregistré.", 5000)
+
+    def _lens_added(self, lens_id: int) -> None:
+        self.reload()
+        if not self.select_lens(lens_id):
+            self.statusBar().showMessage(
+                "Verre ajouté (il n'apparaît pas avec les filtres actuels).", 8000
+            )
+            return
+        self.statusBar().showMessage("Verre ajouté.", 5000)
+
+    def selected_lens_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        ids = [self.model.lens_id_at(row) for row in rows]
+        return [i for i in ids if i is not None]
+
+    def delete_lenses(self, confirm: bool = True) -> int:
+        ids = self.selected_lens_ids()
+        if not ids or not self._require_admin():
+            return 0
+        if confirm:
+            what = "ce verre" if len(ids) == 1 else f"ces {len(ids)} verres"
+            answer = QMessageBox.question(
+                self, "Supprimer", f"Supprimer {what} du catalogue ?\n\nCtrl+Z permet d'annuler.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return 0
+        try:
+            snapshots = catalogue.delete_lenses(self.db, ids)
+        except CatalogueError as exc:
+            QMessageBox.warning(self, "Suppression impossible", exc.message)
+            return 0
+        self._undo_stack.append(snapshots)
+        self._update_undo()
+        self.reload()
+        self.statusBar().showMessage(
+            f"{format_count(len(snapshots))} supprimé{'s' if len(snapshots) > 1 else ''} — Ctrl+Z pour annuler.",
+            10000,
+        )
+        return len(snapshots)
+
+    def undo_delete(self) -> int:
+        if not self._undo_stack or not self._require_admin():
+            return 0
+        snapshots = self._undo_stack.pop()
+        restored: list[int] = []
+        try:
+            for snapshot in snapshots:
+                restored.append(catalogue.restore_lens(self.db, snapshot))
+        except CatalogueError as exc:
+            QMessageBox.warning(self, "Annulation incomplète", exc.message)
+        self._update_undo()
+        self.reload()
+        if restored:
+            self.select_lens(restored[0])
+        self.statusBar().showMessage(f"{format_count(len(restored))} rétabli(s).", 8000)
+        return len(restored)
+
+    def _update_undo(self) -> None:
+        self.undo_action.setEnabled(self.admin_mode and bool(self._undo_stack))
+        if self._undo_stack:
+            n = len(self._undo_stack[-1])
+            self.undo_action.setText(f"Annuler la suppression ({format_count(n)})")
+        else:
+            self.undo_action.setText("Annuler la suppression")
 
     def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
@@ -423,8 +548,30 @@ class MainWindow(QMainWindow):
             self.set_admin_mode(True)
         return ok
 
+    def idle_minutes(self) -> int:
+        try:
+            return max(1, int(str(self.settings.value("admin/idle_minutes", 15))))
+        except ValueError:
+            return 15
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self.admin_mode and event.type() in _ACTIVITY_EVENTS:
+            self._idle_timer.start(self.idle_minutes() * 60_000)
+        return False
+
+    def _idle_lock(self) -> None:
+        if self.admin_mode:
+            self.set_admin_mode(False)
+            self.statusBar().showMessage(
+                f"Mode administrateur verrouillé après {self.idle_minutes()} min d'inactivité.", 10000
+            )
+
     def set_admin_mode(self, enabled: bool) -> None:
         self.admin_mode = enabled and not self.db.read_only
+        if self.admin_mode:
+            self._idle_timer.start(self.idle_minutes() * 60_000)
+        else:
+            self._idle_timer.stop()
         self._apply_admin_state()
         self.adminModeChanged.emit(self.admin_mode)
         self.statusBar().showMessage(
@@ -462,6 +609,7 @@ class MainWindow(QMainWindow):
         for action in self.write_actions:
             if action not in self.pending_actions:
                 action.setEnabled(self.admin_mode)
+        self._update_undo()
         self.remove_sample_button.setToolTip(
             "" if self.admin_mode else "Demande le mot de passe administrateur."
         )
@@ -524,5 +672,15 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Cancel jobs and wait for their threads (also used by tests at teardown)."""
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self._idle_timer.stop()
         self.jobs.shutdown()
-        QTimer.singleShot(0, lambda: None)
+
+
+_ACTIVITY_EVENTS = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.Wheel,
+}
