@@ -4,6 +4,11 @@ Every write validates first (``data.validation``) and raises a domain error
 (``ValidationError``, ``ConflictError``, ``NotFoundError``, ``ReferenceInUseError``,
 ``ReadOnlyError``, ``DBOperationError``) — never a half-written row. Values crossing into the GUI
 are frozen dataclasses and plain ids, never live ORM objects.
+
+Every write also writes its audit entry (``data.history``) in the same transaction. Writers take
+optional keyword arguments ``author`` (overrides ``history.who``) and ``batch`` (the ``lot`` an
+entry belongs to, e.g. an import's id from ``history.record_import``). The shipped sample
+(``exemple=True``) is not an edit and writes no entry.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any, Literal
 from sqlalchemy import Select, and_, delete, func, null, select, update
 from sqlalchemy.orm import Session
 
+from data import history
 from data.database import Database
 from data.errors import (
     ConflictError,
@@ -198,8 +204,8 @@ def get_lens(db: Database, lens_id: int) -> LensDetail:
         return _detail(session, lens_id)
 
 
-def _detail(session: Session, lens_id: int) -> LensDetail:
-    stmt = (
+def _detail_statement() -> Select[Any]:
+    return (
         select(
             Verre,
             Fournisseur.nom.label("f_nom"),
@@ -211,11 +217,32 @@ def _detail(session: Session, lens_id: int) -> LensDetail:
         .outerjoin(Gamme, Gamme.id == Verre.gamme_id)
         .outerjoin(Serie, Serie.id == Verre.serie_id)
         .outerjoin(Materiau, Materiau.id == Verre.materiau_id)
-        .where(Verre.id == lens_id)
     )
-    found = session.execute(stmt).first()
+
+
+def _detail(session: Session, lens_id: int) -> LensDetail:
+    found = session.execute(_detail_statement().where(Verre.id == lens_id)).first()
     if found is None:
         raise NotFoundError(f"Le verre n° {lens_id} n'existe pas (ou plus).")
+    return _detail_from(found)
+
+
+def _details(session: Session, ids: Sequence[int]) -> dict[int, LensDetail]:
+    """Several lenses at once (by chunks of 500): a merge may move thousands."""
+    found: dict[int, LensDetail] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        for row in session.execute(_detail_statement().where(Verre.id.in_(chunk))):
+            found[row[0].id] = _detail_from(row)
+    return found
+
+
+def lens_state(detail: LensDetail) -> dict[str, Any]:
+    """A lens as the audit trail keeps it: every field, with the names of its references."""
+    return asdict(detail)
+
+
+def _detail_from(found: Any) -> LensDetail:
     v = found[0]
     return LensDetail(
         id=v.id,
@@ -431,16 +458,34 @@ _KEEP_IMAGE = object()
 
 
 def create_lens(
-    db: Database, raw: Mapping[str, object], image: bytes | None = None, exemple: bool = False
+    db: Database,
+    raw: Mapping[str, object],
+    image: bytes | None = None,
+    exemple: bool = False,
+    *,
+    batch: int | None = None,
+    author: str | None = None,
 ) -> int:
     ensure_writable(db)
     with db.transaction() as session:
-        return insert_lens(session, raw, image, exemple)
+        return insert_lens(session, raw, image, exemple, batch=batch, author=author)
 
 
 def insert_lens(
-    session: Session, raw: Mapping[str, object], image: bytes | None, exemple: bool
+    session: Session,
+    raw: Mapping[str, object],
+    image: bytes | None,
+    exemple: bool,
+    *,
+    batch: int | None = None,
+    author: str | None = None,
+    audit: bool = True,
 ) -> int:
+    """Validate and insert one lens in the caller's transaction, with its ``creation`` entry.
+
+    ``batch``: the import's id (``history.record_import``) so the lens's history shows where it
+    came from. No entry for the shipped sample (``exemple``) or when ``audit`` is False.
+    """
     values = _validated(session, raw)
     columns = _columns(values)
     if image is not None:
@@ -448,6 +493,19 @@ def insert_lens(
     lens = Verre(**columns, exemple=exemple)
     session.add(lens)
     session.flush()
+    if audit and not exemple:
+        state = lens_state(_detail(session, lens.id))
+        history.record(
+            session,
+            history.CREATION,
+            "verre",
+            lens.id,
+            history.lens_label(state),
+            None,
+            state,
+            batch=batch,
+            author=author,
+        )
     return lens.id
 
 
@@ -457,6 +515,9 @@ def update_lens(
     raw: Mapping[str, object],
     expected_version: int,
     image: bytes | None | object = _KEEP_IMAGE,
+    *,
+    batch: int | None = None,
+    author: str | None = None,
 ) -> int:
     """Save an edit made on version ``expected_version``; return the new version.
 
@@ -465,66 +526,173 @@ def update_lens(
     """
     ensure_writable(db)
     with db.transaction() as session:
-        values = _validated(session, raw)
-        columns = _columns(values)
-        if image is None:
-            columns["image_id"] = None
-        elif isinstance(image, bytes):
-            columns["image_id"] = store_image(session, image)
-        columns["version"] = expected_version + 1
-        columns["modifie_le"] = utcnow()
-        result = session.execute(
-            update(Verre)
-            .where(Verre.id == lens_id, Verre.version == expected_version)
-            .values(**columns)
-            .execution_options(synchronize_session=False)
+        return apply_lens_update(
+            session, lens_id, raw, expected_version, image, batch=batch, author=author
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            current = session.execute(
-                select(Verre.version).where(Verre.id == lens_id)
-            ).scalar_one_or_none()
-            if current is None:
-                raise ConflictError("Ce verre a été supprimé par un autre poste entre-temps.")
-            raise ConflictError(
-                "Ce verre a été modifié par un autre poste depuis son ouverture. "
-                "Rechargez-le pour voir sa version actuelle avant de l'enregistrer."
-            )
-        return expected_version + 1
 
 
-def delete_lenses(db: Database, lens_ids: Iterable[int]) -> list[LensDetail]:
-    """Delete lenses; return what they were (for undo). Unknown ids are an error."""
+def apply_lens_update(
+    session: Session,
+    lens_id: int,
+    raw: Mapping[str, object],
+    expected_version: int,
+    image: bytes | None | object = _KEEP_IMAGE,
+    *,
+    batch: int | None = None,
+    author: str | None = None,
+) -> int:
+    """``update_lens`` in the caller's transaction (an import updating many lenses at once).
+
+    Writes a ``modification`` entry with only the fields that changed; a save that changes
+    nothing still bumps the version but writes no entry. A conflict writes nothing.
+    """
+    values = _validated(session, raw)
+    columns = _columns(values)
+    if image is None:
+        columns["image_id"] = None
+    elif isinstance(image, bytes):
+        columns["image_id"] = store_image(session, image)
+    columns["version"] = expected_version + 1
+    columns["modifie_le"] = utcnow()
+    before = _details(session, [lens_id]).get(lens_id)
+    result = session.execute(
+        update(Verre)
+        .where(Verre.id == lens_id, Verre.version == expected_version)
+        .values(**columns)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1 or before is None:  # type: ignore[attr-defined]
+        current = session.execute(
+            select(Verre.version).where(Verre.id == lens_id)
+        ).scalar_one_or_none()
+        if current is None:
+            raise ConflictError("Ce verre a été supprimé par un autre poste entre-temps.")
+        raise ConflictError(
+            "Ce verre a été modifié par un autre poste depuis son ouverture. "
+            "Rechargez-le pour voir sa version actuelle avant de l'enregistrer."
+        )
+    after = lens_state(_detail(session, lens_id))
+    old, new = history.diff(lens_state(before), after)
+    if old or new:
+        history.record(
+            session,
+            history.MODIFICATION,
+            "verre",
+            lens_id,
+            history.lens_label(after),
+            old,
+            new,
+            batch=batch,
+            author=author,
+        )
+    return expected_version + 1
+
+
+def delete_lenses(
+    db: Database,
+    lens_ids: Iterable[int],
+    *,
+    batch: int | None = None,
+    author: str | None = None,
+) -> list[LensDetail]:
+    """Delete lenses; return what they were (for undo). Unknown ids are an error.
+
+    Each deletion's entry keeps the whole lens (``history.restore_deleted`` rebuilds it).
+    """
     ensure_writable(db)
     wanted = sorted(set(lens_ids))
     if not wanted:
         return []
     with db.transaction() as session:
         snapshots = [_detail(session, lens_id) for lens_id in wanted]
+        history.record_many(
+            session,
+            (
+                history.Change(
+                    history.SUPPRESSION,
+                    "verre",
+                    snap.id,
+                    history.lens_label(lens_state(snap)),
+                    old=lens_state(snap),
+                )
+                for snap in snapshots
+            ),
+            batch=batch,
+            author=author,
+        )
         session.execute(
             delete(Verre).where(Verre.id.in_(wanted)).execution_options(synchronize_session=False)
         )
         return snapshots
 
 
-def restore_lens(db: Database, snapshot: LensDetail) -> int:
-    """Re-create a deleted lens from its snapshot (same id when it is still free)."""
+def restore_lens(db: Database, snapshot: LensDetail, *, author: str | None = None) -> int:
+    """Re-create a deleted lens from its snapshot (same id when it is still free): the undo."""
     ensure_writable(db)
     with db.transaction() as session:
-        values = _validated(session, snapshot.form_values())
-        columns = _columns(values)
-        columns["image_id"] = snapshot.image_id
-        if snapshot.image_id is not None and session.get(ImageGravure, snapshot.image_id) is None:
-            columns["image_id"] = None
-        taken = session.get(Verre, snapshot.id) is not None
-        lens = Verre(
-            **columns,
-            exemple=snapshot.exemple,
-            cree_le=snapshot.cree_le,
-            **({} if taken else {"id": snapshot.id}),
+        return reinsert_lens(
+            session,
+            lens_state(snapshot),
+            deletion_entry=history.last_deletion_id(session, snapshot.id),
+            author=author,
         )
-        session.add(lens)
-        session.flush()
-        return lens.id
+
+
+_FORM_FIELDS = tuple(
+    name for name in LensDetail.__dataclass_fields__ if name in LensValues.__dataclass_fields__
+)
+
+
+def reinsert_lens(
+    session: Session,
+    state: Mapping[str, Any],
+    *,
+    deletion_entry: int | None = None,
+    author: str | None = None,
+) -> int:
+    """Insert a deleted lens again from its recorded state, validated again; return its id.
+
+    It keeps its id when free, its creation date, and a version above the one it had, so that
+    an edit dialog still open on the old lens cannot overwrite it silently. Writes the
+    ``restauration`` entry, linked (``lot``) to the deletion it undoes.
+    """
+    values = _validated(session, {name: state.get(name) for name in _FORM_FIELDS})
+    columns = _columns(values)
+    image_id = state.get("image_id")
+    if image_id is not None and session.get(ImageGravure, int(image_id)) is None:
+        image_id = None
+    columns["image_id"] = image_id
+    columns["version"] = int(state.get("version") or 0) + 1
+    created = state.get("cree_le")
+    if isinstance(created, str):
+        try:
+            created = datetime.fromisoformat(created)
+        except ValueError:
+            created = None
+    if isinstance(created, datetime):
+        columns["cree_le"] = created
+    old_id = state.get("id")
+    free = old_id is not None and session.get(Verre, int(old_id)) is None
+    lens = Verre(
+        **columns,
+        exemple=bool(state.get("exemple", False)),
+        **({"id": int(old_id)} if free and old_id is not None else {}),
+    )
+    session.add(lens)
+    session.flush()
+    after = lens_state(_detail(session, lens.id))
+    history.record(
+        session,
+        history.RESTAURATION,
+        "verre",
+        lens.id,
+        history.lens_label(after),
+        None if lens.id == old_id else {"id": old_id},
+        after,
+        batch=deletion_entry,
+        author=author,
+    )
+    return lens.id
 
 
 # ---------------------------------------------------------------- reference data
@@ -555,9 +723,34 @@ def find_reference(session: Session, kind: str, name: str, parent_id: int | None
     return session.execute(stmt).scalar_one_or_none()
 
 
+def reference_state(session: Session, kind: str, row: Any) -> dict[str, Any]:
+    """A reference as the audit trail keeps it: its name and, for a range or series, its parent."""
+    state: dict[str, Any] = {"nom": row.nom}
+    if kind == "gamme":
+        supplier = session.get(Fournisseur, row.fournisseur_id)
+        state.update(fournisseur_id=row.fournisseur_id, fournisseur=supplier.nom if supplier else None)
+    elif kind == "serie":
+        range_ = session.get(Gamme, row.gamme_id)
+        state.update(gamme_id=row.gamme_id, gamme=range_.nom if range_ else None)
+    return state
+
+
 def get_or_create_reference(
-    session: Session, kind: str, name: str, parent_id: int | None = None, exemple: bool = False
+    session: Session,
+    kind: str,
+    name: str,
+    parent_id: int | None = None,
+    exemple: bool = False,
+    *,
+    batch: int | None = None,
+    author: str | None = None,
+    audit: bool = True,
 ) -> int:
+    """The id of the reference named ``name`` (case and accents ignored), created when missing.
+
+    A creation writes its ``creation`` entry (not for the shipped sample, nor when ``audit``
+    is False).
+    """
     cleaned, folded = _reference_name(kind, name)
     existing = find_reference(session, kind, cleaned, parent_id)
     if existing is not None:
@@ -571,6 +764,18 @@ def get_or_create_reference(
     row = model(nom=cleaned, nom_normalise=folded, exemple=exemple, **extra)
     session.add(row)
     session.flush()
+    if audit and not exemple:
+        history.record(
+            session,
+            history.CREATION,
+            kind,
+            int(row.id),
+            cleaned,
+            None,
+            reference_state(session, kind, row),
+            batch=batch,
+            author=author,
+        )
     return int(row.id)
 
 
@@ -580,7 +785,15 @@ def _require_parent(session: Session, model: Any, parent_id: int | None, label: 
     return parent_id
 
 
-def create_reference(db: Database, kind: ReferenceKind, name: str, parent_id: int | None = None) -> int:
+def create_reference(
+    db: Database,
+    kind: ReferenceKind,
+    name: str,
+    parent_id: int | None = None,
+    *,
+    batch: int | None = None,
+    author: str | None = None,
+) -> int:
     """Add a supplier, material, range or series; an existing one (same folded name) is refused."""
     ensure_writable(db)
     with db.transaction() as session:
@@ -589,10 +802,21 @@ def create_reference(db: Database, kind: ReferenceKind, name: str, parent_id: in
             raise ValidationError(
                 ValidationReport({"nom": f"« {cleaned} » existe déjà (majuscules et accents ignorés)."})
             )
-        return get_or_create_reference(session, kind, cleaned, parent_id)
+        return get_or_create_reference(
+            session, kind, cleaned, parent_id, batch=batch, author=author
+        )
 
 
-def rename_reference(db: Database, kind: ReferenceKind, ref_id: int, name: str) -> None:
+def rename_reference(
+    db: Database,
+    kind: ReferenceKind,
+    ref_id: int,
+    name: str,
+    *,
+    batch: int | None = None,
+    author: str | None = None,
+) -> None:
+    """Rename a reference; writes a ``renommage`` entry when the name really changes."""
     ensure_writable(db)
     model = REFERENCE_MODELS[kind]
     with db.transaction() as session:
@@ -608,15 +832,40 @@ def rename_reference(db: Database, kind: ReferenceKind, ref_id: int, name: str) 
             raise ValidationError(
                 ValidationReport({"nom": f"« {cleaned} » existe déjà : fusionnez plutôt les deux."})
             )
+        old_name = row.nom
         row.nom, row.nom_normalise = cleaned, folded
+        if old_name != cleaned:
+            history.record(
+                session,
+                history.RENOMMAGE,
+                kind,
+                ref_id,
+                cleaned,
+                {"nom": old_name},
+                {"nom": cleaned},
+                batch=batch,
+                author=author,
+            )
 
 
-def delete_reference(db: Database, kind: ReferenceKind, ref_id: int) -> None:
-    """Delete an unused reference; one that lenses (or child ranges/series) use is refused."""
+def delete_reference(
+    db: Database,
+    kind: ReferenceKind,
+    ref_id: int,
+    *,
+    batch: int | None = None,
+    author: str | None = None,
+) -> None:
+    """Delete an unused reference; one that lenses (or child ranges/series) use is refused.
+
+    Unused ranges (and their series) of a deleted supplier, or series of a deleted range, go
+    with it; the entry names them.
+    """
     ensure_writable(db)
     model = REFERENCE_MODELS[kind]
     with db.transaction() as session:
-        if session.get(model, ref_id) is None:
+        row = session.get(model, ref_id)
+        if row is None:
             raise NotFoundError(f"{REFERENCE_LABELS[kind][0]} n° {ref_id} n'existe pas (ou plus).")
         used = session.execute(
             select(func.count()).select_from(Verre).where(LENS_FK[kind] == ref_id)
@@ -628,18 +877,47 @@ def delete_reference(db: Database, kind: ReferenceKind, ref_id: int) -> None:
                 "Fusionnez-le avec un autre ou modifiez d'abord ces verres.",
                 int(used),
             )
+        old = reference_state(session, kind, row)
         if kind == "fournisseur":
-            session.execute(
-                delete(Serie).where(Serie.gamme_id.in_(select(Gamme.id).where(Gamme.fournisseur_id == ref_id)))
-            )
+            ranges = select(Gamme.id).where(Gamme.fournisseur_id == ref_id)
+            old["gammes"] = _names(session, select(Gamme.nom).where(Gamme.fournisseur_id == ref_id))
+            old["series"] = _names(session, select(Serie.nom).where(Serie.gamme_id.in_(ranges)))
+            session.execute(delete(Serie).where(Serie.gamme_id.in_(ranges)))
             session.execute(delete(Gamme).where(Gamme.fournisseur_id == ref_id))
         elif kind == "gamme":
+            old["series"] = _names(session, select(Serie.nom).where(Serie.gamme_id == ref_id))
             session.execute(delete(Serie).where(Serie.gamme_id == ref_id))
+        history.record(
+            session, history.SUPPRESSION, kind, ref_id, row.nom, _compact(old), None,
+            batch=batch, author=author,
+        )
         session.execute(delete(model).where(model.id == ref_id))
 
 
-def merge_references(db: Database, kind: ReferenceKind, source_id: int, target_id: int) -> int:
-    """Merge ``source`` into ``target``: its lenses (and ranges/series) follow; return lenses moved."""
+def _names(session: Session, stmt: Select[Any]) -> list[str]:
+    return sorted(str(n) for n in session.execute(stmt).scalars())
+
+
+def _compact(state: dict[str, Any]) -> dict[str, Any]:
+    """Drop empty child lists so an entry shows only what happened."""
+    return {k: v for k, v in state.items() if v != []}
+
+
+def merge_references(
+    db: Database,
+    kind: ReferenceKind,
+    source_id: int,
+    target_id: int,
+    *,
+    batch: int | None = None,
+    author: str | None = None,
+) -> int:
+    """Merge ``source`` into ``target``: its lenses (and ranges/series) follow; return lenses moved.
+
+    Writes one ``fusion`` entry for the reference, then one per lens moved (its old and new
+    supplier/range/series/material) with the merge entry as ``lot``, so each lens's own history
+    says why it changed.
+    """
     ensure_writable(db)
     if source_id == target_id:
         raise ValidationError(ValidationReport({"nom": "Choisissez deux éléments différents."}))
@@ -648,27 +926,60 @@ def merge_references(db: Database, kind: ReferenceKind, source_id: int, target_i
         source, target = session.get(model, source_id), session.get(model, target_id)
         if source is None or target is None:
             raise NotFoundError(f"{REFERENCE_LABELS[kind][0]} à fusionner n'existe plus.")
-        moved = session.execute(
-            select(func.count()).select_from(Verre).where(LENS_FK[kind] == source_id)
-        ).scalar_one()
+        if kind == "gamme" and source.fournisseur_id != target.fournisseur_id:
+            raise ValidationError(
+                ValidationReport({"nom": "Deux gammes de fournisseurs différents ne se fusionnent pas."})
+            )
+        if kind == "serie" and source.gamme_id != target.gamme_id:
+            raise ValidationError(
+                ValidationReport({"nom": "Deux séries de gammes différentes ne se fusionnent pas."})
+            )
+        author = author or history.who(session)
+        moved_ids = list(
+            session.execute(select(Verre.id).where(LENS_FK[kind] == source_id)).scalars()
+        )
+        before = _details(session, moved_ids)
+        entry = history.record(
+            session,
+            history.FUSION,
+            kind,
+            target_id,
+            target.nom,
+            {"id": source_id, **reference_state(session, kind, source)},
+            {"id": target_id, **reference_state(session, kind, target), "verres_deplaces": len(moved_ids)},
+            batch=batch,
+            author=author,
+        )
         if kind == "materiau":
             _move_lenses(session, {Verre.materiau_id: source_id}, {"materiau_id": target_id})
         elif kind == "fournisseur":
-            _merge_suppliers(session, source_id, target_id)
+            _merge_suppliers(session, source_id, target_id, entry, author)
         elif kind == "gamme":
-            if source.fournisseur_id != target.fournisseur_id:
-                raise ValidationError(
-                    ValidationReport({"nom": "Deux gammes de fournisseurs différents ne se fusionnent pas."})
-                )
-            _merge_ranges(session, source_id, target_id)
+            _merge_ranges(session, source_id, target_id, entry, author)
         else:
-            if source.gamme_id != target.gamme_id:
-                raise ValidationError(
-                    ValidationReport({"nom": "Deux séries de gammes différentes ne se fusionnent pas."})
-                )
             _move_lenses(session, {Verre.serie_id: source_id}, {"serie_id": target_id})
         session.execute(delete(model).where(model.id == source_id))
-        return int(moved)
+        _record_moves(session, before, entry, author)
+        return len(moved_ids)
+
+
+def _record_moves(
+    session: Session, before: Mapping[int, LensDetail], entry: int, author: str
+) -> None:
+    after = _details(session, list(before))
+    changes = []
+    for lens_id, old_detail in before.items():
+        new_detail = after.get(lens_id)
+        if new_detail is None:
+            continue
+        old, new = history.diff(lens_state(old_detail), lens_state(new_detail))
+        if old or new:
+            changes.append(
+                history.Change(
+                    history.FUSION, "verre", lens_id, history.lens_label(lens_state(old_detail)), old, new
+                )
+            )
+    history.record_many(session, changes, batch=entry, author=author)
 
 
 def _move_lenses(session: Session, where: Mapping[Any, int], values: Mapping[str, Any]) -> None:
@@ -680,12 +991,16 @@ def _move_lenses(session: Session, where: Mapping[Any, int], values: Mapping[str
     )
 
 
-def _merge_ranges(session: Session, source_id: int, target_id: int) -> None:
+def _merge_ranges(
+    session: Session, source_id: int, target_id: int, entry: int | None = None, author: str | None = None
+) -> None:
     """Series of the source range join the target (same-named ones merge); lenses follow."""
     for serie in session.execute(select(Serie).where(Serie.gamme_id == source_id)).scalars().all():
         twin = find_reference(session, "serie", serie.nom, target_id)
         if twin is None:
-            twin = get_or_create_reference(session, "serie", serie.nom, target_id, serie.exemple)
+            twin = get_or_create_reference(
+                session, "serie", serie.nom, target_id, serie.exemple, batch=entry, author=author
+            )
         _move_lenses(
             session,
             {Verre.gamme_id: source_id, Verre.serie_id: serie.id},
@@ -695,18 +1010,24 @@ def _merge_ranges(session: Session, source_id: int, target_id: int) -> None:
     _move_lenses(session, {Verre.gamme_id: source_id}, {"gamme_id": target_id})
 
 
-def _merge_suppliers(session: Session, source_id: int, target_id: int) -> None:
+def _merge_suppliers(
+    session: Session, source_id: int, target_id: int, entry: int | None = None, author: str | None = None
+) -> None:
     """Ranges move to the target supplier (same-named ones merge); lenses follow."""
     for gamme in session.execute(select(Gamme).where(Gamme.fournisseur_id == source_id)).scalars().all():
         twin = find_reference(session, "gamme", gamme.nom, target_id)
         if twin is None:
-            twin = get_or_create_reference(session, "gamme", gamme.nom, target_id, gamme.exemple)
+            twin = get_or_create_reference(
+                session, "gamme", gamme.nom, target_id, gamme.exemple, batch=entry, author=author
+            )
         # Lenses of this range: move supplier and range together (composite key stays valid),
         # dropping the series for a moment, then re-attach them to the twin range's series.
         for serie in session.execute(select(Serie).where(Serie.gamme_id == gamme.id)).scalars().all():
             twin_serie = find_reference(session, "serie", serie.nom, twin)
             if twin_serie is None:
-                twin_serie = get_or_create_reference(session, "serie", serie.nom, twin, serie.exemple)
+                twin_serie = get_or_create_reference(
+                    session, "serie", serie.nom, twin, serie.exemple, batch=entry, author=author
+                )
             _move_lenses(
                 session,
                 {Verre.serie_id: serie.id},

@@ -226,3 +226,34 @@ class Parametre(Base):
 
     cle: Mapped[str] = mapped_column(String(64), primary_key=True)
     valeur: Mapped[str] = mapped_column(Text)
+
+
+class Historique(Base):
+    """The audit trail: one row per change, written in the transaction of the change itself.
+
+    ``anciennes_valeurs`` / ``nouvelles_valeurs`` hold JSON text (portable across the three
+    databases): only the changed fields for an update, the whole row for a delete (enough to
+    restore it). ``lot`` groups entries under the entry that caused them (an import, a merge, the
+    deletion a restore undoes). The app never updates nor deletes these rows.
+    """
+
+    __tablename__ = "historique"
+    __table_args__ = (
+        Index("idx_historique_cible", "cible", "cible_id", "id"),
+        Index("idx_historique_quand", "quand", "id"),
+        Index("idx_historique_auteur", "auteur", "quand"),
+        Index("idx_historique_action", "action", "quand"),
+        Index("idx_historique_lot", "lot"),
+        MYSQL_TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quand: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    auteur: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(20))
+    cible: Mapped[str] = mapped_column(String(20))
+    cible_id: Mapped[int | None] = mapped_column(Integer)
+    libelle: Mapped[str] = mapped_column(String(255))
+    anciennes_valeurs: Mapped[str | None] = mapped_column(Text)
+    nouvelles_valeurs: Mapped[str | None] = mapped_column(Text)
+    lot: Mapped[int | None] = mapped_column(Integer)
