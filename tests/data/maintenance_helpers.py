@@ -24,11 +24,15 @@ def filled(db: Database) -> Database:
 
 def snapshot(db: Database) -> dict[str, list[dict[str, Any]]]:
     """Every row of every catalogue table, ordered by primary key, values normalised."""
+    from data.models import Base
+
     out: dict[str, list[dict[str, Any]]] = {}
     with db.engine.connect() as conn:
-        for table in TABLES:
-            rows = conn.execute(sa.text(f"SELECT * FROM {table} ORDER BY 1")).mappings().all()
-            out[table] = [{k: _plain(v) for k, v in row.items()} for row in rows]
+        for name in TABLES:
+            table = Base.metadata.tables[name]
+            order = list(table.primary_key.columns)
+            rows = conn.execute(sa.select(table).order_by(*order)).mappings().all()
+            out[name] = [{k: _plain(v) for k, v in row.items()} for row in rows]
     return out
 
 
