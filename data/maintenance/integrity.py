@@ -41,6 +41,12 @@ KIND_TITLES = {
 }
 
 
+DAMAGED_FILE = (
+    "Une partie du fichier de la base est illisible (pages endommagées) : restaurez une "
+    "sauvegarde ou faites réparer la base."
+)
+
+
 @dataclass(frozen=True)
 class Finding:
     kind: str
@@ -111,7 +117,15 @@ def check_integrity(
     with translate_errors(), db.engine.connect() as conn:
         for number, check in enumerate(checks):
             steps.phase(number / len(checks), (number + 1) / len(checks))
-            findings.extend(check(conn, context))
+            try:
+                findings.extend(check(conn, context))
+            except sa.exc.DatabaseError as exc:
+                if not db.is_sqlite or "malformed" not in str(exc).lower():
+                    raise
+                # A damaged file: say so and go on with what can still be read.
+                damaged = Finding("structure", None, None, DAMAGED_FILE)
+                if damaged not in findings:
+                    findings.append(damaged)
             steps.fraction(1.0)
             conn.rollback()
     steps.finish()

@@ -54,11 +54,17 @@ def _run(db: Database, statements: list[str], steps: Progress, autocommit: bool)
 
 
 def _file_size(db: Database) -> int | None:
+    """The space the SQLite database takes: the file plus its write-ahead log."""
     path = db.sqlite_path
-    try:
-        return path.stat().st_size if path else None
-    except OSError:
+    if path is None:
         return None
+    total = 0
+    for candidate in (path, path.with_name(path.name + "-wal")):
+        try:
+            total += candidate.stat().st_size
+        except OSError:
+            pass
+    return total
 
 
 def vacuum(db: Database, progress: ProgressCallback | None = None, cancel: Any = None) -> UpkeepResult:

@@ -1,0 +1,109 @@
+"""The integrity check finds every kind of problem planted by raw SQL, on the three backends."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+import sqlalchemy as sa
+
+from data import catalogue, maintenance
+from data.database import Database
+from tests.data.maintenance_helpers import filled, plant
+from tests.factories import lens_values, make_refs
+
+INSERT_LENS = (
+    "INSERT INTO verres (id, nom, variante, fournisseur_id, gamme_id, serie_id, materiau_id, "
+    "indice, hauteur_min, hauteur_max, exemple, version, cree_le, modifie_le, recherche, tri_nom) "
+    "VALUES ({id}, '{nom}', NULL, {f}, {g}, {s}, NULL, {indice}, {hmin}, {hmax}, {false}, 1, "
+    "'2026-01-01 00:00:00', '2026-01-01 00:00:00', '{key}', '{key}')"
+)
+
+
+def _lens_sql(db: Database, **values: object) -> str:
+    defaults: dict[str, object] = {"g": "NULL", "s": "NULL", "indice": 1.6, "hmin": 14,
+                                   "hmax": 18, "false": "false" if db.backend == "postgresql" else 0}
+    defaults.update(values)
+    name = str(defaults["nom"])
+    return INSERT_LENS.format(key=name.lower() + "\x1f\x1f", **defaults)
+
+
+def _kinds(report: maintenance.IntegrityReport, lens_id: int) -> set[str]:
+    return {f.kind for f in report.findings if f.lens_id == lens_id}
+
+
+def test_clean_catalogue_has_no_findings(db: Database) -> None:
+    filled(db)
+    report = maintenance.check_integrity(db)
+    assert report.ok, report.findings
+
+
+def test_check_finds_every_planted_problem(db: Database) -> None:
+    refs = make_refs(db)
+    other = make_refs(db, supplier="Hoya", range_="Hoyalux", series="iD", material="Eyas")
+    good = catalogue.create_lens(db, lens_values(refs, nom="Modèle sain"))
+    twin = catalogue.create_lens(db, lens_values(refs, nom="Jumeau"))
+    f = refs.supplier
+    plant(
+        db,
+        _lens_sql(db, id=101, nom="Indice fou", f=f, indice=2.5),
+        _lens_sql(db, id=102, nom="Hauteurs inversees", f=f, hmin=30, hmax=20),
+        _lens_sql(db, id=103, nom="Trop haut", f=f, hmin=10, hmax=150),
+        _lens_sql(db, id=104, nom="Gamme etrangere", f=f, g=other.range_),
+        _lens_sql(db, id=105, nom="Fournisseur absent", f=9999),
+        f"UPDATE verres SET tri_nom = 'pas a jour' WHERE id = {good}",
+        f"UPDATE verres SET indice = 1.6000001 WHERE id = {twin}",
+    )
+    duplicate = catalogue.create_lens(db, lens_values(refs, nom="Jumeau"))
+    report = maintenance.check_integrity(db)
+    assert "indice" in _kinds(report, 101)
+    assert "hauteur" in _kinds(report, 102)
+    assert "hauteur" in _kinds(report, 103)
+    assert "reference_incoherente" in _kinds(report, 104)
+    assert "cle_etrangere" in _kinds(report, 105)
+    assert "normalisation" in _kinds(report, good)
+    assert "doublon" in _kinds(report, duplicate)
+    names = {f.lens_id: f.lens_name for f in report.findings if f.lens_id}
+    assert names[101] == "Indice fou"
+    assert all(f.message for f in report.findings)
+
+
+def test_check_finds_images_that_cannot_be_decoded(db: Database) -> None:
+    refs = make_refs(db)
+    lens = catalogue.create_lens(db, lens_values(refs))
+    content = b"\x89PNG\r\n\x1a\n" + b"not really an image" * 10
+    with db.engine.begin() as conn:
+        conn.execute(
+            sa.text("INSERT INTO images_gravure (donnees, type_mime, taille, sha256, cree_le) "
+                    "VALUES (:d, 'image/png', :t, :h, '2026-01-01 00:00:00')"),
+            {"d": content, "t": len(content), "h": hashlib.sha256(content).hexdigest()},
+        )
+        image_id = conn.execute(sa.text("SELECT max(id) FROM images_gravure")).scalar()
+        conn.execute(sa.text("UPDATE verres SET image_id = :i WHERE id = :v"),
+                     {"i": image_id, "v": lens})
+    report = maintenance.check_integrity(db)
+    assert "image" in _kinds(report, lens)
+    quick = maintenance.check_integrity(db, quick=True)  # signature only: this one passes
+    assert "image" not in _kinds(quick, lens)
+
+
+def test_check_reports_progress_and_can_be_cancelled(db: Database) -> None:
+    filled(db)
+    seen: list[tuple[int, int]] = []
+    maintenance.check_integrity(db, progress=lambda d, t: seen.append((d, t)))
+    assert seen[-1][0] == seen[-1][1]
+    with pytest.raises(maintenance.Cancelled):
+        maintenance.check_integrity(db, cancel=lambda: True)
+
+
+def test_sqlite_structural_damage_is_reported_not_raised(sqlite_db: Database) -> None:
+    filled(sqlite_db)
+    assert sqlite_db.sqlite_path is not None
+    sqlite_db.dispose()
+    raw = bytearray(sqlite_db.sqlite_path.read_bytes())
+    page = 4096
+    for offset in range(page * 8, len(raw) - page, page * 3):
+        raw[offset: offset + 64] = b"\x07" * 64
+    sqlite_db.sqlite_path.write_bytes(bytes(raw))
+    report = maintenance.check_integrity(sqlite_db)
+    assert "structure" in report.by_kind()
