@@ -1,0 +1,150 @@
+"""Turning raw measurements into the issue's JSON figures, and printing them readably.
+
+Every figure is printed beside its anchor with the ratio ours/anchor (below 1 means the app is
+faster or lighter than the anchor). Targets are checked on the 1,000,000-lens catalogue (``make
+bench``); the quick run prints them for information on its largest catalogue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bench.stats import p50_p95
+
+TARGETS_ROWS = 1_000_000
+
+
+def _values(details: Sequence[dict[str, Any]], key: str) -> list[float]:
+    return [float(d[key]) for d in details if d.get(key) is not None]
+
+
+def summarise_browse(rows: int, measured: dict[str, Any]) -> dict[str, Any]:
+    ours, qsql, raw = measured["ours"], measured["qsql"], measured["raw"]
+    return {
+        "rows": rows,
+        "first_screen_ms": p50_p95(_values(ours["details"], "first_screen_ms")),
+        "count_ms": p50_p95(_values(ours["details"], "count_ms")),
+        "jump_to_end_ms": p50_p95(_values(ours["details"], "jump_to_end_ms")),
+        "rss_mb": round(ours["rss_mb"], 1),
+        "qsql_first_screen_ms": p50_p95(_values(qsql["details"], "first_screen_ms")),
+        "qsql_jump_to_end_ms": p50_p95(_values(qsql["details"], "jump_to_end_ms")),
+        "qsql_rss_mb": round(qsql["rss_mb"], 1),
+        "raw_first_page_ms": p50_p95(_values(raw["details"], "raw_first_page_ms")),
+    }
+
+
+def ratio(ours: float | None, anchor: float | None) -> str:
+    if ours is None or anchor is None or anchor <= 0:
+        return "—"
+    return f"×{ours / anchor:.2f}"
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}".replace(",", " ")
+
+
+def _pp(figure: dict[str, float | None] | None) -> str:
+    figure = figure or {}
+    return f"{_fmt(figure.get('p50')):>9} {_fmt(figure.get('p95')):>9}"
+
+
+def print_browse(summary: dict[str, Any], measured: dict[str, Any]) -> None:
+    rows = f"{summary['rows']:,}".replace(",", " ")
+    print(f"\n== Navigation : {rows} verres (p50 / p95, ms) ==")
+    print(f"{'':24}{'app':>19}   {'ancre':<16}{'ancre p50/p95':>19}  {'ratio p95':>9}")
+    lines = (
+        ("premier écran", "first_screen_ms", "QSqlQueryModel", "qsql_first_screen_ms"),
+        ("", "first_screen_ms", "sqlite3 (plancher)", "raw_first_page_ms"),
+        ("comptage", "count_ms", "", None),
+        ("saut à la fin", "jump_to_end_ms", "QSqlQueryModel", "qsql_jump_to_end_ms"),
+    )
+    for label, key, anchor_label, anchor_key in lines:
+        anchor = summary.get(anchor_key) if anchor_key else None
+        ours = _pp(summary[key]) if label else " " * 19
+        print(f"{label:24}{ours}   {anchor_label:<16}{_pp(anchor) if anchor_key else '':>19}  "
+              f"{ratio(summary[key]['p95'], (anchor or {}).get('p95')) if anchor_key else '':>9}")
+    print(f"{'mémoire max (Mo)':24}{_fmt(summary['rss_mb']):>19}   {'QSqlQueryModel':<16}"
+          f"{_fmt(summary['qsql_rss_mb']):>19}  {ratio(summary['rss_mb'], summary['qsql_rss_mb']):>9}")
+    _print_scenarios(measured)
+
+
+def _print_scenarios(measured: dict[str, Any]) -> None:
+    raw = {(d["name"], d["rep"]): d for d in measured["raw"]["details"]}
+    qsql = {(d["name"], d["rep"]): d for d in measured["qsql"]["details"]}
+    print(f"  {'filtre':34}{'lignes':>9}{'écran':>8}{'brut':>8}{'qsql':>8}{'compte':>8}{'fin':>8}{'qsql fin':>9}")
+    for d in measured["ours"]["details"]:
+        if d["rep"]:
+            continue
+        r, q = raw.get((d["name"], 0), {}), qsql.get((d["name"], 0), {})
+        print(f"  {d['name'][:34]:34}{d['rows']:>9}{_fmt(d['first_screen_ms']):>8}"
+              f"{_fmt(r.get('raw_first_page_ms')):>8}{_fmt(q.get('first_screen_ms')):>8}"
+              f"{_fmt(d['count_ms']):>8}{_fmt(d['jump_to_end_ms']):>8}{_fmt(q.get('jump_to_end_ms')):>9}")
+
+
+def print_other(output: dict[str, Any], extra: dict[str, Any]) -> None:
+    print("\n== Enregistrement d'un verre modifié (update_lens + historique, ms) ==")
+    for backend in ("sqlite", "postgresql"):
+        print(f"  {backend:12}{_pp(output['save_ms'].get(backend))}")
+    backup = output["backup"]
+    print(f"\n== Sauvegarde ({_fmt(backup['db_mb'])} Mo) ==")
+    print(f"  app : {_fmt(backup['backup_mb_s'])} Mo/s   sqlite3 .backup + gzip -6 : "
+          f"{_fmt(backup['cli_backup_mb_s'])} Mo/s   ratio {ratio(backup['backup_mb_s'], backup['cli_backup_mb_s'])}"
+          f"   gel max de la fenêtre : {_fmt(backup['max_ui_stall_ms'])} ms"
+          + ("" if backup["backup_mb_s"] is not None else "   (sauvegarde de l'app non disponible)"))
+    imported = output["import"]
+    rate = imported["import_rows_per_s"]
+    print(f"\n== Import CSV ({imported['rows']:,} lignes) ==".replace(",", " "))
+    print(f"  {_fmt(rate, 0)} lignes/s" if rate is not None else "  non disponible")
+    print("\n== Concurrence (filtres : 1re page ; comptes et enregistrements à part) ==")
+    for backend in ("sqlite", "postgresql"):
+        figures = extra["concurrency"].get(backend)
+        if not figures:
+            print(f"  {backend:12}non disponible")
+            continue
+        print(f"  {backend:12}{figures['clients']} clients  page p50 {_fmt(figures['p50_ms'])} / p95 "
+              f"{_fmt(figures['p95_ms'])} ms  compte p95 {_fmt(figures['count_p95_ms'])} ms  "
+              f"enregistrement p95 {_fmt(figures['save_p95_ms'])} ms  {_fmt(figures['tps'])} tx/s  "
+              f"erreurs {figures['errors']}  réessais {figures['retries']}  "
+              f"écritures perdues {figures['lost_writes']} / {figures['saves_committed']}")
+        for message, n in figures.get("error_messages", {}).items():
+            print(f"      {n} × {message}")
+
+
+def _targets(output: dict[str, Any], at: dict[str, Any]) -> list[tuple[str, float | None, str, bool | None]]:
+    def le(value: float | None, limit: float) -> bool | None:
+        return None if value is None else value <= limit
+
+    backup = output["backup"]
+    pg = (output["concurrency"] or {}).get("postgresql") or {}
+    save = output["save_ms"]
+    cli = backup.get("cli_backup_mb_s")
+    rate = backup.get("backup_mb_s")
+    imported = output["import"]["import_rows_per_s"]
+    return [
+        ("premier écran p95 ≤ 50 ms", at["first_screen_ms"]["p95"], "ms", le(at["first_screen_ms"]["p95"], 50)),
+        ("comptage p95 ≤ 500 ms", at["count_ms"]["p95"], "ms", le(at["count_ms"]["p95"], 500)),
+        ("saut à la fin p95 ≤ 100 ms", at["jump_to_end_ms"]["p95"], "ms", le(at["jump_to_end_ms"]["p95"], 100)),
+        ("mémoire ≤ 300 Mo", at["rss_mb"], "Mo", le(at["rss_mb"], 300)),
+        ("enregistrement SQLite p95 ≤ 100 ms", (save.get("sqlite") or {}).get("p95"), "ms",
+         le((save.get("sqlite") or {}).get("p95"), 100)),
+        ("enregistrement PostgreSQL p95 ≤ 100 ms", (save.get("postgresql") or {}).get("p95"), "ms",
+         le((save.get("postgresql") or {}).get("p95"), 100)),
+        ("gel de la fenêtre ≤ 50 ms", backup.get("max_ui_stall_ms"), "ms", le(backup.get("max_ui_stall_ms"), 50)),
+        ("sauvegarde ≥ 0,8 × CLI", rate, "Mo/s", None if rate is None or cli is None else rate >= 0.8 * cli),
+        ("import ≥ 20 000 lignes/s", imported, "l/s", None if imported is None else imported >= 20_000),
+        ("PostgreSQL 100 clients p95 ≤ 50 ms", pg.get("p95_ms"), "ms", le(pg.get("p95_ms"), 50)),
+        ("PostgreSQL 0 erreur", pg.get("errors"), "", None if not pg else pg.get("errors") == 0),
+        ("PostgreSQL 0 écriture perdue", pg.get("lost_writes"), "", None if not pg else pg.get("lost_writes") == 0),
+    ]
+
+
+def print_targets(output: dict[str, Any], full: bool) -> None:
+    at = max(output["results"], key=lambda r: r["rows"])
+    rows = f"{at['rows']:,}".replace(",", " ")
+    note = "" if full else " — pour information : les cibles se jugent à 1 000 000 (make bench)"
+    print(f"\n== Cibles (navigation à {rows} verres){note} ==")
+    for label, value, unit, met in _targets(output, at):
+        verdict = "—" if met is None else ("atteinte" if met else "MANQUÉE")
+        shown = "—" if value is None else f"{_fmt(float(value))} {unit}".strip()
+        print(f"  {label:42}{shown:>16}   {verdict}")

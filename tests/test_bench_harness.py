@@ -1,0 +1,133 @@
+"""The benchmark harness itself: its catalogues are what the app would store, its anchors run the
+app's own SQL, its reconciliation catches a lost write, and its JSON has the issue's shape.
+
+No timings here: figures come from ``make bench``, never from tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bench.concurrency import ClientResult, _summary
+from bench.generate import LENS_COLUMNS, generate
+from bench.queries import scenarios
+from bench.report import summarise_browse
+from bench.run import build_output
+from bench.stats import p50_p95
+from data import catalogue
+from data.config import load_settings
+from data.database import open_database
+from data.validation import validate_lens
+
+ROWS = 2_000
+
+
+@pytest.fixture(scope="module")
+def bench_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("bench") / "catalogue.db"
+    generate(ROWS, path)
+    return path
+
+
+def _rows(path: Path) -> list[tuple]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(f"SELECT {', '.join(LENS_COLUMNS)} FROM verres ORDER BY id").fetchall()
+
+
+def test_generated_catalogue_has_the_rows_and_keeps_its_foreign_keys(bench_catalogue: Path) -> None:
+    with sqlite3.connect(bench_catalogue) as conn:
+        assert conn.execute("SELECT count(*) FROM verres").fetchone()[0] == ROWS
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("SELECT count(*) FROM images_gravure").fetchone()[0] > 100
+        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert {"idx_verre_nom", "idx_verre_indice"} <= indexes
+
+
+def test_generated_folded_columns_are_what_the_service_stores(bench_catalogue: Path) -> None:
+    for row in _rows(bench_catalogue)[::7]:
+        stored = dict(zip(LENS_COLUMNS, row, strict=True))
+        raw = {key: stored[key] for key in (
+            "nom", "variante", "fournisseur_id", "gamme_id", "serie_id", "materiau_id", "indice",
+            "hauteur_min", "hauteur_max", "gravure_nasale", "url_gravure", "url_source")}
+        values, report = validate_lens(raw)
+        assert values is not None, report.summary()
+        expected = catalogue._columns(values)
+        for key in ("recherche", "tri_nom", "tri_variante", "tri_gravure", *raw):
+            assert stored[key] == expected[key], (key, stored)
+
+
+def test_generated_lenses_never_share_supplier_name_variant_and_index(bench_catalogue: Path) -> None:
+    with sqlite3.connect(bench_catalogue) as conn:
+        duplicates = conn.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM verres GROUP BY fournisseur_id, tri_nom, "
+            "coalesce(tri_variante, ''), indice HAVING count(*) > 1)"
+        ).fetchone()[0]
+    assert duplicates == 0
+
+
+def test_generator_is_deterministic(bench_catalogue: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again.db"
+    generate(ROWS, again)
+
+    def digest(path: Path) -> str:
+        return hashlib.sha256(repr(_rows(path)).encode()).hexdigest()
+
+    assert digest(again) == digest(bench_catalogue)
+
+
+def test_anchor_sql_returns_the_page_the_app_shows(bench_catalogue: Path) -> None:
+    url = "sqlite:///" + bench_catalogue.as_posix()
+    db = open_database(url, load_settings(cli_url=url))
+    try:
+        plan = scenarios(db)
+        assert len(plan) >= 20
+        with sqlite3.connect(bench_catalogue) as conn:
+            for scenario in plan:
+                app_ids = [row.id for row in catalogue.lens_page(db, scenario.query, 0, 100)]
+                raw_ids = [row[0] for row in conn.execute(scenario.page_sql, scenario.page_params)]
+                full_ids = [row[0] for row in conn.execute(scenario.full_sql, scenario.full_params)]
+                assert raw_ids == app_ids, scenario.name
+                assert full_ids[:100] == app_ids, scenario.name
+    finally:
+        db.dispose()
+
+
+def test_reconciliation_counts_a_save_that_left_no_trace() -> None:
+    committed = ClientResult(committed={"5": 3, "6": 1}, last_value={"5": "c0-3", "6": "c0-1"})
+    initial = {5: (1, None), 6: (1, None)}
+    final = {5: (3, "c0-2"), 6: (2, "c0-1")}  # lens 5: three saves reported, two in the database
+    figures = _summary([committed], initial, final, clients=1, duration_s=1.0)
+    assert figures["lost_writes"] == 1
+    assert figures["saves_committed"] == 4
+
+
+def test_output_has_the_shape_of_the_issue() -> None:
+    ours = {"rss_mb": 120.0, "details": [
+        {"first_screen_ms": 10.0, "count_ms": 5.0, "jump_to_end_ms": 8.0},
+        {"first_screen_ms": 30.0, "count_ms": 7.0, "jump_to_end_ms": 9.0},
+    ]}
+    qsql = {"rss_mb": 150.0, "details": [{"first_screen_ms": 12.0, "jump_to_end_ms": 200.0}]}
+    raw = {"rss_mb": 20.0, "details": [{"raw_first_page_ms": 1.0}]}
+    result = summarise_browse(10_000, {"ours": ours, "qsql": qsql, "raw": raw})
+    concurrency = {"clients": 100, "p50_ms": 1.0, "p95_ms": 2.0, "tps": 3.0, "errors": 0, "lost_writes": 0,
+                   "retries": 0, "count_p95_ms": 4.0}
+    output = build_output(
+        2, [result], {"sqlite": p50_p95([1.0, 2.0]), "postgresql": None},
+        {"db_mb": 1.0, "backup_mb_s": 2.0, "cli_backup_mb_s": 2.0, "max_ui_stall_ms": 11.0, "app": {}},
+        {"rows": 10, "import_rows_per_s": 5.0, "seconds": 2.0},
+        {"sqlite": concurrency, "postgresql": None},
+    )
+    assert set(output) == {"date", "commit", "cpu_count", "results", "save_ms", "backup", "import", "concurrency"}
+    assert set(result) == {
+        "rows", "first_screen_ms", "count_ms", "jump_to_end_ms", "rss_mb", "qsql_first_screen_ms",
+        "qsql_jump_to_end_ms", "qsql_rss_mb", "raw_first_page_ms"}
+    assert result["first_screen_ms"] == {"p50": 10.0, "p95": 30.0}
+    assert set(output["backup"]) == {"db_mb", "backup_mb_s", "cli_backup_mb_s", "max_ui_stall_ms"}
+    assert set(output["import"]) == {"rows", "import_rows_per_s"}
+    assert set(output["concurrency"]["sqlite"]) >= {"clients", "p50_ms", "p95_ms", "tps", "errors", "lost_writes"}
+    assert output["concurrency"]["postgresql"] is None
