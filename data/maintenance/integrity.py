@@ -31,6 +31,7 @@ IMAGE_CHUNK = 50
 # Finding kinds (stable keys the report dialog groups by), with their French titles.
 KIND_TITLES = {
     "structure": "Fichier de base endommagé",
+    "contrainte": "Règle de la base non respectée",
     "cle_etrangere": "Référence vers une ligne absente",
     "indice": "Indice hors plage",
     "hauteur": "Hauteurs de montage incohérentes",
@@ -136,8 +137,15 @@ def check_integrity(
 
 def _sqlite_structure(conn: Connection, ctx: Context) -> Iterator[Finding]:
     pragma = "quick_check" if ctx.quick else "integrity_check"
+    from data.maintenance.sqlite_native import is_rule_line
+
     for (line,) in conn.exec_driver_sql(f"PRAGMA {pragma}"):
-        if line != "ok":
+        if line == "ok":
+            continue
+        if is_rule_line(str(line)):
+            yield Finding("contrainte", None, None,
+                          f"Règle de la base non respectée (contrôle SQLite) : {line}")
+        else:
             yield Finding("structure", None, None, f"Contrôle SQLite : {line}")
 
 

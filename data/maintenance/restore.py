@@ -206,9 +206,14 @@ def _prepare_sqlite(source: Path, work: Path, settings: Settings, steps: Progres
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise RestoreError(DAMAGED) from exc
-    if lines != ["ok"]:
-        log.warning("Sauvegarde refusée, integrity_check : %s", "; ".join(lines[:5]))
+    from data.maintenance.sqlite_native import is_rule_line
+
+    damage = [line for line in lines if line != "ok" and not is_rule_line(line)]
+    if damage:
+        log.warning("Sauvegarde refusée, integrity_check : %s", "; ".join(damage[:5]))
         raise RestoreError(DAMAGED)
+    if len(lines) > 1 or lines[0] != "ok":
+        log.warning("Sauvegarde restaurée avec des règles non respectées : %s", lines[:5])
     if revision is None or "verres" not in tables:
         raise RestoreError(NOT_A_BACKUP)
     if not _known_revision(revision):

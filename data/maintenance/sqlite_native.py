@@ -43,6 +43,11 @@ MIN_STEP_BYTES = 64 * 1024 * 1024
 _RULE_LINE = re.compile(r"^(CHECK constraint failed|NULL value in|NOT NULL constraint)", re.I)
 
 
+def is_rule_line(line: str) -> bool:
+    """An integrity_check line about a broken CHECK/NOT NULL rule (rows), not damaged pages."""
+    return bool(_RULE_LINE.match(line))
+
+
 @dataclass
 class Snapshot:
     """What the source held at copy time (taken inside the held read transaction)."""

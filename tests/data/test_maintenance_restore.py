@@ -124,6 +124,21 @@ def test_restore_works_when_the_current_database_breaks_its_own_rules(
         assert conn.execute(sa.text("SELECT indice FROM verres WHERE id = 1")).scalar() != 7.5
 
 
+def test_a_catalogue_breaking_its_rules_still_backs_up_and_restores(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    filled(sqlite_db)
+    assert sqlite_db.sqlite_path is not None
+    plant_sqlite(sqlite_db.sqlite_path, "UPDATE verres SET hauteur_min = 90, hauteur_max = 10 "
+                                        "WHERE id = 2")
+    wanted = snapshot(sqlite_db)
+    backup = maintenance.backup_database(sqlite_db, dest_dir=tmp_path / "b")
+    with sqlite_db.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM verres WHERE id > 100"))
+    maintenance.restore_backup(sqlite_db, backup.path)
+    assert snapshot(sqlite_db) == wanted
+
+
 def test_restore_moves_aside_a_database_that_cannot_be_opened(
     sqlite_db: Database, sqlite_url: str, tmp_path: Path
 ) -> None:
