@@ -19,17 +19,21 @@ FIELD_SEPARATOR = "\x1f"
 
 def clean_text(value: str) -> str:
     """Trim, fold white space and drop control characters (what we store for display)."""
-    without_controls = "".join(
-        ch if not unicodedata.category(ch).startswith("C") else " " for ch in value
-    )
-    return _SPACES.sub(" ", without_controls).strip()
+    if not value.isprintable():  # else there is no control character to drop (fast path)
+        value = "".join(
+            ch if not unicodedata.category(ch).startswith("C") else " " for ch in value
+        )
+    return _SPACES.sub(" ", value).strip()
 
 
 def fold(value: str | None) -> str:
     """Case- and accent-insensitive key: ``"  Éloïse  ÉSSILOR" -> "eloise essilor"``."""
     if not value:
         return ""
-    decomposed = unicodedata.normalize("NFKD", clean_text(value))
+    cleaned = clean_text(value)
+    if cleaned.isascii():  # nothing to decompose: same result, much faster (imports, search)
+        return cleaned.lower()
+    decomposed = unicodedata.normalize("NFKD", cleaned)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     # casefold() maps ß to ss and similar; ligatures were split by NFKD already.
     return stripped.casefold().replace("œ", "oe").replace("æ", "ae")

@@ -1,0 +1,61 @@
+"""Import and export of supplier catalogues (CSV, XLSX, JSON).
+
+Plain functions for the command line and the window's workers alike: each takes an optional
+``progress(done, total)`` callback and a ``cancel()`` flag checked between rows or chunks, and
+returns a frozen dataclass. Cancelling writes nothing.
+
+- ``import_lenses(db, path, fmt, update=, dry_run=, author=, progress=, cancel=) -> ImportReport``;
+  or, for a dialog that previews then confirms, ``prepare_import`` -> ``PreparedImport``
+  (``.report`` is the preview) then ``commit_import`` (or ``discard_import``).
+  See ``data.transfer.importer``.
+- ``export_lenses(db, path, fmt, query, progress, cancel) -> ExportResult``
+  (see ``data.transfer.exporter``).
+"""
+
+from data.transfer.columns import protect_formula, unprotect_formula
+from data.transfer.exporter import ExportResult, export_lenses
+from data.transfer.importer import (
+    PROGRESS_TOTAL,
+    PreparedImport,
+    commit_import,
+    discard_import,
+    import_lenses,
+    prepare_import,
+)
+from data.transfer.readers import FORMATS, TransferError, detect_format
+from data.transfer.report import (
+    CONFLICT,
+    DUPLICATE,
+    EXISTS,
+    INVALID,
+    PROBLEM_LIMIT,
+    ImportProblem,
+    ImportReport,
+    NewReference,
+    report_lines,
+)
+
+__all__ = [
+    "CONFLICT",
+    "DUPLICATE",
+    "EXISTS",
+    "FORMATS",
+    "INVALID",
+    "PROBLEM_LIMIT",
+    "PROGRESS_TOTAL",
+    "ExportResult",
+    "ImportProblem",
+    "ImportReport",
+    "NewReference",
+    "PreparedImport",
+    "TransferError",
+    "commit_import",
+    "detect_format",
+    "discard_import",
+    "export_lenses",
+    "import_lenses",
+    "prepare_import",
+    "protect_formula",
+    "report_lines",
+    "unprotect_formula",
+]

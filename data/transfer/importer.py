@@ -1,0 +1,353 @@
+"""Importing a supplier's catalogue: all or nothing, in two passes.
+
+Pass 1 (``prepare_import``) streams the whole file and validates every lens with the shared
+rules (``data.validation.validate_lens``), resolving suppliers, ranges, series and materials by
+folded name (unknown ones are listed as "to create"), and classifies each lens:
+
+- **new**;
+- **update**: same supplier + folded name + folded variant + index (3 decimals) as a catalogue
+  lens, other fields different — refused ("existe déjà, utilisez --update") unless ``update``;
+- **duplicate**: identical to a catalogue lens, or repeated inside the file — skipped;
+- **refused**: invalid, with its line, column and French message.
+
+Pass 2 (``commit_import``) runs only when nothing is refused: in ONE transaction it creates the
+planned references, inserts and updates the lenses in bulk from pass 1's spill file, and writes
+the audit trail (one ``import`` entry with the file, counts and author; one entry per lens linked
+to it). It re-checks the catalogue as it is then: a lens another PC added or changed meanwhile
+aborts the whole import (``ConflictError``), as does cancelling.
+
+``import_lenses`` chains both (``dry_run=True`` stops after pass 1: the preview). A dialog may
+call ``prepare_import`` for the preview and ``commit_import`` once confirmed, so the file is
+read only once; ``discard_import`` drops a preview not confirmed.
+
+``progress(done, total)`` counts thousandths of the job; ``cancel()`` is polled between rows
+and chunks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from data import history
+from data.catalogue import LensDetail, ensure_writable, get_or_create_reference
+from data.database import Database
+from data.errors import ConflictError
+from data.models import Verre, utcnow
+from data.transfer import spill as spill_file
+from data.transfer.readers import TransferError, detect_format, open_table
+from data.transfer.references import PLACEHOLDER, PlannedReference, create_planned
+from data.transfer.report import ImportReport, cancelled_report
+from data.transfer.scan import CancelledError, Key, Progress, Scan, existing_lenses, index_text
+from data.validation import LENS_FIELDS
+
+ProgressFn = Callable[[int, int], None]
+CancelFn = Callable[[], bool]
+PROGRESS_TOTAL = Progress.TOTAL
+
+_LENSES: sa.Table = Verre.metadata.tables["verres"]
+_REFERENCE_COLUMNS = (
+    ("fournisseur_id", "fournisseur"),
+    ("gamme_id", "gamme"),
+    ("serie_id", "serie"),
+    ("materiau_id", "materiau"),
+)
+
+
+@dataclass(frozen=True)
+class PreparedImport:
+    """Pass 1's result: the report (the preview) and, when it can be written, what to write."""
+
+    report: ImportReport
+    update: bool
+    spill_path: str | None = None
+    keys: tuple[str, ...] = ()
+    planned: tuple[PlannedReference, ...] = ()
+    names: dict[tuple[str, int], str] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def writable(self) -> bool:
+        return self.spill_path is not None
+
+
+# ---------------------------------------------------------------- pass 1
+
+
+def prepare_import(
+    db: Database,
+    path: str | Path,
+    fmt: str | None = None,
+    *,
+    update: bool = False,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+    dry_run: bool = False,
+) -> PreparedImport:
+    """Pass 1. Raises ``TransferError`` when the file cannot be read at all (empty, wrong
+    format, missing columns, ...). With ``dry_run`` nothing is kept for pass 2."""
+    return _prepare(db, Path(path), fmt, update, dry_run, Progress(progress), cancel)
+
+
+def _prepare(
+    db: Database, path: Path, fmt: str | None, update: bool, dry_run: bool,
+    progress: Progress, cancel: CancelFn | None,
+) -> PreparedImport:
+    fmt = detect_format(path, fmt)
+    spill = None if dry_run else spill_file.SpillWriter()
+    try:
+        with db.transaction() as session, open_table(path, fmt) as table:
+            scan = Scan(session, table, update=update, spill=spill)
+            scan.run(progress, cancel)
+        if scan.rows == 0:
+            raise TransferError(
+                f"« {path.name} » ne contient que la ligne d'en-tête : aucun verre à importer."
+            )
+        report = scan.report(path, dry_run)
+        if spill is None or report.refused or report.to_write == 0:
+            if spill is not None:
+                spill.discard()
+            return PreparedImport(report, update)
+        spill_path = spill.finish()
+    except CancelledError:
+        if spill is not None:
+            spill.discard()
+        return PreparedImport(cancelled_report(path, fmt, dry_run), update)
+    except BaseException:
+        if spill is not None:
+            spill.discard()
+        raise
+    return PreparedImport(
+        report, update, str(spill_path), spill.keys, tuple(scan.refs.planned), scan.refs.names
+    )
+
+
+def discard_import(prepared: PreparedImport) -> None:
+    """Forget a preview the user did not confirm (removes its temporary file)."""
+    spill_file.discard(prepared.spill_path)
+
+
+# ---------------------------------------------------------------- pass 2
+
+
+def commit_import(
+    db: Database,
+    prepared: PreparedImport,
+    *,
+    author: str | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> ImportReport:
+    """Pass 2: write what ``prepare_import`` planned, in one transaction; always discards
+    the prepared data (a second commit of the same preview is refused)."""
+    return _commit(db, prepared, author, Progress(progress), cancel)
+
+
+def _commit(
+    db: Database, prepared: PreparedImport, author: str | None, progress: Progress,
+    cancel: CancelFn | None,
+) -> ImportReport:
+    report = prepared.report
+    if not prepared.writable:
+        if report.refused:
+            raise TransferError("Le fichier contient des erreurs : rien ne peut être importé.")
+        return report
+    assert prepared.spill_path is not None
+    spill_path = Path(prepared.spill_path)
+    if not spill_path.exists():
+        raise TransferError("Cet aperçu d'import a déjà été utilisé ou abandonné : relancez l'import.")
+    try:
+        ensure_writable(db)
+        with db.transaction() as session:
+            batch = _Batch(session, prepared, author or history.who(session), progress, cancel)
+            batch.run(spill_path)
+            return replace(report, written=True, batch_id=batch.batch_id)
+    except CancelledError:
+        return cancelled_report(Path(report.path), report.format, False)
+    finally:
+        spill_file.discard(spill_path)
+
+
+class _Batch:
+    """Pass 2 inside the caller's transaction."""
+
+    def __init__(
+        self, session: Session, prepared: PreparedImport, author: str,
+        progress: Progress, cancel: CancelFn | None,
+    ) -> None:
+        self.session = session
+        self.prepared = prepared
+        self.author = author
+        self.progress = progress
+        self.cancel = cancel
+        self.now = utcnow()
+        self.names = dict(prepared.names)
+        self.real: dict[int, int] = {}
+        self.batch_id: int | None = None
+        self.with_lenses = set(session.execute(select(Verre.fournisseur_id).distinct()).scalars())
+
+    def run(self, spill_path: Path) -> None:
+        report = self.prepared.report
+        self.batch_id = history.record_import(
+            self.session, Path(report.path).name, report.counts(), author=self.author
+        )
+        self.real = create_planned(self.prepared.planned, self._create_reference)
+        total = max(1, report.to_write)
+        done = 0
+        for chunk in spill_file.read_chunks(spill_path):
+            if self.cancel is not None and self.cancel():
+                raise CancelledError
+            self._write(chunk)
+            done += len(chunk)
+            self.progress(done / total)
+        self.progress(1.0)
+
+    def _create_reference(self, kind: str, name: str, parent: int | None) -> int:
+        ref_id = get_or_create_reference(
+            self.session, kind, name, parent, batch=self.batch_id, author=self.author
+        )
+        self.names[(kind, ref_id)] = name
+        return ref_id
+
+    def _row(self, record: tuple[Any, ...]) -> dict[str, Any]:
+        row = dict(zip(self.prepared.keys, record[4:], strict=True))
+        for column, _kind in _REFERENCE_COLUMNS:
+            value = row[column]
+            if value is not None and value >= PLACEHOLDER:
+                row[column] = self.real[value]
+        return row
+
+    def _write(self, chunk: list[tuple[Any, ...]]) -> None:
+        inserts: list[dict[str, Any]] = []
+        updates: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+        for record in chunk:
+            row = self._row(record)
+            if record[0] == spill_file.INSERT:
+                row.update(exemple=False, version=1, cree_le=self.now, modifie_le=self.now)
+                inserts.append(row)
+            else:
+                row.update(b_id=record[1], b_version=record[2], version=record[2] + 1, modifie_le=self.now)
+                updates.append((record[3], row))
+        if inserts:
+            self._check_still_new(inserts)
+            self._insert(inserts)
+        if updates:
+            self._update(updates)
+
+    def _check_still_new(self, rows: list[dict[str, Any]]) -> None:
+        """Another PC may have added one of these lenses since pass 1: then stop everything."""
+        wanted = [r for r in rows if r["fournisseur_id"] in self.with_lenses]
+        if not wanted:
+            return
+        found = existing_lenses(
+            self.session, {r["fournisseur_id"] for r in wanted}, {r["tri_nom"] for r in wanted}
+        )
+        for row in wanted:
+            key: Key = (row["fournisseur_id"], row["tri_nom"], row["tri_variante"] or "", row["indice"])
+            if key in found:
+                raise ConflictError(
+                    f"« {row['nom']} » (indice {index_text(row['indice'])}) a été ajouté au "
+                    "catalogue par un autre poste pendant l'import : rien n'a été importé. "
+                    "Relancez l'import."
+                )
+
+    def _insert(self, rows: list[dict[str, Any]]) -> None:
+        # The new ids come back in batches, in no promised order: each row is matched by its
+        # identity, unique within the import (pass 1 skipped lenses repeated in the file).
+        c = _LENSES.c
+        stmt = insert(_LENSES).returning(c.id, c.fournisseur_id, c.tri_nom, c.tri_variante, c.indice)
+        by_key = {
+            (r.fournisseur_id, r.tri_nom, r.tri_variante or "", round(r.indice, 3)): r.id
+            for r in self.session.execute(stmt, rows)
+        }
+        ids = [
+            by_key[(r["fournisseur_id"], r["tri_nom"], r["tri_variante"] or "", r["indice"])]
+            for r in rows
+        ]
+        history.record_many(
+            self.session,
+            (
+                history.Change(
+                    history.CREATION, "verre", lens_id, history.lens_label(row),
+                    new=self._state(lens_id, row, row),
+                )
+                for lens_id, row in zip(ids, rows, strict=True)
+            ),
+            batch=self.batch_id,
+            author=self.author,
+        )
+
+    def _update(self, updates: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> None:
+        rows = [row for _before, row in updates]
+        stmt = update(_LENSES).where(
+            _LENSES.c.id == bindparam("b_id"), _LENSES.c.version == bindparam("b_version")
+        )  # the SET clause comes from the parameters' keys
+        result = self.session.connection().execute(stmt, rows)
+        if 0 <= result.rowcount < len(rows):
+            raise ConflictError(
+                "Des verres ont été modifiés ou supprimés par un autre poste pendant l'import : "
+                "rien n'a été importé. Relancez l'import."
+            )
+        changes = []
+        for before_values, row in updates:
+            before = dict(zip(LENS_FIELDS, before_values, strict=True))
+            old, new = history.diff(
+                self._state(row["b_id"], before, row), self._state(row["b_id"], row, row)
+            )
+            if old or new:
+                changes.append(
+                    history.Change(
+                        history.MODIFICATION, "verre", row["b_id"], history.lens_label(row),
+                        old=old, new=new,
+                    )
+                )
+        history.record_many(self.session, changes, batch=self.batch_id, author=self.author)
+
+    def _state(self, lens_id: int, values: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+        """A lens as the audit trail keeps it (the fields of ``LensDetail``)."""
+        state: dict[str, Any] = {}
+        for name in LensDetail.__dataclass_fields__:
+            if name in values:
+                state[name] = values[name]
+            elif name in row:
+                state[name] = row[name]
+        for column, kind in _REFERENCE_COLUMNS:
+            ref_id = state.get(column)
+            state[kind] = self.names.get((kind, ref_id)) if ref_id is not None else None
+        state.update(id=lens_id, image_id=None, exemple=False)
+        return state
+
+
+# ---------------------------------------------------------------- both passes
+
+
+def import_lenses(
+    db: Database,
+    path: str | Path,
+    fmt: str | None = None,
+    *,
+    update: bool = False,
+    dry_run: bool = False,
+    author: str | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> ImportReport:
+    """Check, then unless ``dry_run`` or refused, import a catalogue file (see module doc).
+
+    A report with ``refused > 0`` means nothing was written; ``TransferError`` means the file
+    could not be read at all; other ``CatalogueError``s are database failures or a catalogue
+    changed meanwhile (nothing written either).
+    """
+    path = Path(path)
+    if not dry_run:
+        ensure_writable(db)
+    half = PROGRESS_TOTAL if dry_run else PROGRESS_TOTAL // 2
+    prepared = _prepare(db, path, fmt, update, dry_run, Progress(progress, 0, half), cancel)
+    if not prepared.writable:
+        return prepared.report
+    return _commit(db, prepared, author, Progress(progress, half, PROGRESS_TOTAL), cancel)

@@ -1,0 +1,372 @@
+"""Pass 1 of an import: read every row, validate it, classify every lens (see ``importer``).
+
+Only compact keys stay in memory (a 16-byte identity and an 8-byte fingerprint per lens, to spot
+a lens repeated inside the file); lenses are looked up in the catalogue by batches. When the
+import is meant to be written, each lens to insert or update goes to a ``SpillWriter``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data.catalogue import _columns as lens_columns  # the folded columns, computed in one place
+from data.models import Verre
+from data.text import fold
+from data.transfer.columns import split_indices
+from data.transfer.readers import SourceRow, Table
+from data.transfer.references import ReferenceResolver
+from data.transfer.report import (
+    CONFLICT,
+    EXISTS,
+    INVALID,
+    PROBLEM_LIMIT,
+    ImportProblem,
+    ImportReport,
+)
+from data.transfer.spill import INSERT, UPDATE, SpillWriter
+from data.validation import LENS_FIELDS, LensValues, validate_lens
+
+CancelFn = Callable[[], bool]
+LOOKUP_BATCH = 500
+CHECK_EVERY = 256  # rows between two looks at the cancel flag
+
+# A file field -> the LensValues field it feeds, and back.
+VALUE_FIELD = {
+    "fournisseur": "fournisseur_id",
+    "gamme": "gamme_id",
+    "serie": "serie_id",
+    "materiau": "materiau_id",
+}
+FILE_FIELD = {v: k for k, v in VALUE_FIELD.items()}
+ALL_VALUE_FIELDS = frozenset(LENS_FIELDS)
+
+Key = tuple[int, str, str, float]
+
+
+class CancelledError(Exception):
+    """The user cancelled: nothing is written."""
+
+
+class Progress:
+    """Maps a pass's own 0..1 fraction onto ``callback(done, total)`` in thousandths."""
+
+    TOTAL = 1000
+
+    def __init__(self, callback: Callable[[int, int], None] | None, start: int = 0, end: int = TOTAL) -> None:
+        self.callback = callback
+        self.start = start
+        self.end = end
+        self.last = -1
+
+    def __call__(self, fraction: float) -> None:
+        if self.callback is None:
+            return
+        value = self.start + int((self.end - self.start) * max(0.0, min(1.0, fraction)))
+        if value != self.last:
+            self.last = value
+            self.callback(value, self.TOTAL)
+
+
+def lens_key(values: LensValues) -> Key:
+    """What makes two lenses the same lens: supplier, folded name and variant, index."""
+    return (values.fournisseur_id, fold(values.nom), fold(values.variante), values.indice)
+
+
+@dataclass
+class _Candidate:
+    line: int
+    values: LensValues
+    present: frozenset[str]
+    key: Key
+
+
+_EXISTING_COLUMNS = (
+    Verre.id,
+    Verre.version,
+    Verre.tri_nom,
+    Verre.tri_variante,
+    *(getattr(Verre, name) for name in LENS_FIELDS),
+)
+
+
+class Scan:
+    """One reading of the file: counts, problems, planned references, and the spill."""
+
+    def __init__(
+        self, session: Session, table: Table, *, update: bool, spill: SpillWriter | None
+    ) -> None:
+        self.session = session
+        self.table = table
+        self.header = table.header
+        self.unit = table.unit
+        self.update = update
+        self.spill = spill
+        self.refs = ReferenceResolver(session)
+        self.present = frozenset(VALUE_FIELD.get(f, f) for f in table.header.labels)
+        self.seen: dict[bytes, int] = {}
+        self.pending: list[_Candidate] = []
+        self.with_lenses = set(session.execute(select(Verre.fournisseur_id).distinct()).scalars())
+        self.rows = self.new = self.updated = self.duplicate = self.refused = 0
+        self.problems: list[ImportProblem] = []
+        self.more_problems = 0
+        self.duplicates: list[ImportProblem] = []
+        self.more_duplicates = 0
+        self._said: tuple[int, set[tuple[str, str]]] = (0, set())
+
+    # -- reporting
+
+    def _problem(self, line: int, file_field: str, message: str, kind: str = INVALID) -> None:
+        said_line, said = self._said
+        if said_line != line:
+            said = set()
+            self._said = (line, said)
+        if (file_field, message) in said:
+            return  # the same row said it already (one lens per listed index)
+        said.add((file_field, message))
+        if len(self.problems) < PROBLEM_LIMIT:
+            column = self.header.label(file_field) if file_field else ""
+            self.problems.append(ImportProblem(line, column, message, self.unit, kind))
+        else:
+            self.more_problems += 1
+
+    def _duplicate(self, line: int, message: str) -> None:
+        self.duplicate += 1
+        if len(self.duplicates) < PROBLEM_LIMIT:
+            self.duplicates.append(ImportProblem(line, "", message, self.unit, "doublon"))
+        else:
+            self.more_duplicates += 1
+
+    def report(self, path: Path, dry_run: bool) -> ImportReport:
+        return ImportReport(
+            path=str(path),
+            format=self.table.format,
+            rows=self.rows,
+            new=self.new,
+            updated=self.updated,
+            duplicate=self.duplicate,
+            refused=self.refused,
+            # Lookups in the catalogue run by batches: put what they found back in file order.
+            problems=tuple(sorted(self.problems, key=_line)),
+            more_problems=self.more_problems,
+            duplicates=tuple(sorted(self.duplicates, key=_line)),
+            more_duplicates=self.more_duplicates,
+            new_references=self.refs.new_references,
+            ignored_columns=self.header.ignored,
+            dry_run=dry_run,
+        )
+
+    # -- reading
+
+    def run(self, progress: Progress, cancel: CancelFn | None) -> None:
+        fraction = self.table.fraction
+        for row in self.table.rows:
+            self.rows += 1
+            self._row(row)
+            if self.rows % CHECK_EVERY == 0:
+                if cancel is not None and cancel():
+                    raise CancelledError
+                progress(fraction())
+        self._flush()
+        progress(1.0)
+
+    def _references(self, values: dict[str, object], problems: list[tuple[str, str]]) -> dict[str, int | None]:
+        resolve = self.refs.resolve
+        supplier, message = resolve("fournisseur", values.get("fournisseur"), 0)
+        if message:
+            problems.append(("fournisseur", message))
+        elif supplier is None:
+            problems.append(("fournisseur", "Le fournisseur est obligatoire."))
+        range_id = series_id = None
+        if supplier is not None:
+            range_id, message = resolve("gamme", values.get("gamme"), supplier)
+            if message:
+                problems.append(("gamme", message))
+        series_raw = values.get("serie")
+        if range_id is not None:
+            series_id, message = resolve("serie", series_raw, range_id)
+            if message:
+                problems.append(("serie", message))
+        elif supplier is not None and series_raw is not None and str(series_raw).strip():
+            problems.append(("gamme", "Indiquez la gamme de cette série."))
+        material, message = resolve("materiau", values.get("materiau"), 0)
+        if message:
+            problems.append(("materiau", message))
+        return {
+            "fournisseur_id": supplier,
+            "gamme_id": range_id,
+            "serie_id": series_id,
+            "materiau_id": material,
+        }
+
+    def _row(self, row: SourceRow) -> None:
+        values = row.values
+        problems = list(row.problems)
+        raw: dict[str, object] = {
+            "nom": values.get("nom"),
+            "variante": values.get("variante"),
+            "hauteur_min": values.get("hauteur_min"),
+            "hauteur_max": values.get("hauteur_max"),
+            "gravure_nasale": values.get("gravure_nasale"),
+            "url_gravure": values.get("url_gravure"),
+            "url_source": values.get("url_source"),
+            **self._references(values, problems),
+        }
+        present = self.present
+        if self.table.format == "json":  # objects may omit keys: those fields are kept on update
+            present = frozenset(VALUE_FIELD.get(f, f) for f in values)
+        tokens = split_indices(values.get("indice"))
+        for token in tokens:
+            self._lens(row.line, raw, token, len(tokens) > 1, problems, present)
+
+    def _lens(
+        self,
+        line: int,
+        raw: dict[str, object],
+        token: object,
+        listed: bool,
+        problems: list[tuple[str, str]],
+        present: frozenset[str],
+    ) -> None:
+        if listed and not str(token).strip():
+            self.refused += 1
+            self._problem(line, "indice", "Liste d'indices mal formée (un indice est vide).")
+            return
+        raw["indice"] = token
+        values, report = validate_lens(raw)
+        found = list(problems)
+        for name, message in report.errors.items():
+            if name == "fournisseur_id" and problems:
+                continue  # the reference problems already say why
+            if listed and name == "indice":
+                message = f"« {str(token).strip()} » : {message}"
+            found.append((FILE_FIELD.get(name, name), message))
+        if found or values is None:
+            self.refused += 1
+            for file_field, message in found:
+                self._problem(line, file_field, message)
+            return
+        self._candidate(line, values, present)
+
+    # -- classifying
+
+    def _candidate(self, line: int, values: LensValues, present: frozenset[str]) -> None:
+        key = lens_key(values)
+        identity = hashlib.blake2b(repr(key).encode(), digest_size=16).digest()
+        content = int.from_bytes(hashlib.blake2b(repr(values).encode(), digest_size=8).digest())
+        earlier = self.seen.get(identity)
+        if earlier is not None:
+            first_line = earlier & 0xFFFFFFFF
+            if earlier >> 32 == content:
+                self._duplicate(line, f"doublon de la {self.unit} {first_line}, ignoré.")
+            else:
+                self.refused += 1
+                self._problem(
+                    line,
+                    "",
+                    f"même verre (fournisseur, nom, variante, indice) que la {self.unit} "
+                    f"{first_line}, mais avec d'autres valeurs : gardez-en un seul.",
+                    CONFLICT,
+                )
+            return
+        self.seen[identity] = (content << 32) | line
+        self.pending.append(_Candidate(line, values, present, key))
+        if len(self.pending) >= LOOKUP_BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        pending, self.pending = self.pending, []
+        found = self._existing(pending)
+        for candidate in pending:
+            existing = found.get(candidate.key)
+            if existing is None:
+                self.new += 1
+                if self.spill is not None and not self.refused:
+                    self.spill.add(INSERT, 0, 0, None, lens_columns(candidate.values))
+            else:
+                self._against(candidate, existing)
+
+    def _existing(self, pending: list[_Candidate]) -> dict[Key, Any]:
+        wanted = [
+            c for c in pending
+            if c.key[0] in self.with_lenses and not self.refs.is_placeholder(c.key[0])
+        ]
+        if not wanted:
+            return {}
+        return existing_lenses(self.session, {c.key[0] for c in wanted}, {c.key[1] for c in wanted})
+
+    def _against(self, candidate: _Candidate, existing: Any) -> None:
+        """A lens with the same identity is in the catalogue: duplicate, update or refusal."""
+        before = LensValues(**{name: getattr(existing, name) for name in LENS_FIELDS})
+        before = replace(before, indice=round(float(before.indice), 3))
+        merged = self._merged(candidate, before, existing.id)
+        if merged is None:
+            return
+        if merged == before:
+            self._duplicate(candidate.line, f"identique au verre n° {existing.id} du catalogue, ignoré.")
+        elif not self.update:
+            self.refused += 1
+            self._problem(
+                candidate.line,
+                "",
+                f"« {merged.nom} » (indice {index_text(merged.indice)}) existe déjà "
+                f"(verre n° {existing.id}) avec d'autres valeurs, utilisez --update pour le "
+                "mettre à jour.",
+                EXISTS,
+            )
+        else:
+            self.updated += 1
+            if self.spill is not None and not self.refused:
+                before_row = tuple(getattr(before, name) for name in LENS_FIELDS)
+                self.spill.add(UPDATE, existing.id, existing.version, before_row, lens_columns(merged))
+
+    def _merged(self, candidate: _Candidate, before: LensValues, lens_id: int) -> LensValues | None:
+        """The file's values over the catalogue's: columns the file lacks keep their value."""
+        if candidate.present >= ALL_VALUE_FIELDS:
+            return candidate.values
+        raw: dict[str, object] = {
+            name: getattr(candidate.values if name in candidate.present else before, name)
+            for name in LENS_FIELDS
+        }
+        if "gamme_id" in candidate.present and "serie_id" not in candidate.present:
+            # The kept series must still belong to the range the file gives.
+            raw["serie_id"] = before.serie_id if raw["gamme_id"] == before.gamme_id else None
+        merged, report = validate_lens(raw)
+        if merged is None:
+            self.refused += 1
+            for name, message in report.errors.items():
+                self._problem(
+                    candidate.line,
+                    FILE_FIELD.get(name, name),
+                    f"{message.rstrip('.')} (avec les autres valeurs du verre n° {lens_id} "
+                    "du catalogue).",
+                )
+        return merged
+
+
+def existing_lenses(session: Session, suppliers: set[int], names: set[str]) -> dict[Key, Any]:
+    """Catalogue lenses of these suppliers and folded names, by identity (lowest id wins)."""
+    stmt = (
+        select(*_EXISTING_COLUMNS)
+        .where(Verre.fournisseur_id.in_(suppliers), Verre.tri_nom.in_(names))
+        .order_by(Verre.id)
+    )
+    found: dict[Key, Any] = {}
+    for row in session.execute(stmt):
+        key = (row.fournisseur_id, row.tri_nom, row.tri_variante or "", round(row.indice, 3))
+        found.setdefault(key, row)
+    return found
+
+
+def _line(problem: ImportProblem) -> int:
+    return problem.line
+
+
+def index_text(value: float) -> str:
+    return f"{value:.3f}".rstrip("0").rstrip(".").replace(".", ",")
