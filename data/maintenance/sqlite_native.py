@@ -5,10 +5,12 @@ file. Why a read transaction held on the source for the whole copy: the backup r
 another connection writes between two steps; inside one read transaction the source cannot change
 under it, so other connections keep reading and writing and the copy still ends.
 
-The uncompressed copy is checked (``integrity_check`` and every table's row count against the
-counts taken inside the held read transaction) in a second thread while it is being compressed;
-the ``.gz`` is then read back in full, and gzip's CRC-32 and length prove it holds exactly the
-checked copy. Only then is it renamed to its final name.
+The uncompressed copy is compressed, then checked (``integrity_check`` and every table's row
+count against the counts taken inside the held read transaction; in a thread, so cancel stays
+responsive); the ``.gz`` is then read back in full, and gzip's CRC-32 and length prove it holds
+exactly the checked copy. Only then is it renamed to its final name. The check runs after the
+compression rather than beside it: on a two-core office PC the two fought for the CPU and the
+compression (most of a backup's time) slowed by a third.
 """
 
 from __future__ import annotations
@@ -228,14 +230,13 @@ def backup_sqlite(
             src.close()
         comment = {**comment, "schema": snapshot.schema_revision,
                    "lens_count": snapshot.counts.get("verres"), "counts": snapshot.counts}
+        compress(tmp_db, tmp_gz, comment, progress, (0.3, 0.8))
+        compressed_s = time.perf_counter() - started
         checker = CopyCheck(tmp_db)
         checker.start()
-        compress(tmp_db, tmp_gz, comment, progress, (0.3, 0.85))
-        compressed_s = time.perf_counter() - started
-        check_cancel(progress.cancel)
-        checker.join()
+        _wait_for(checker, progress, (0.8, 0.9))
         _judge_copy(checker, snapshot, strict)
-        read_back(tmp_gz, tmp_db.stat().st_size, progress, (0.85, 1.0))
+        read_back(tmp_gz, tmp_db.stat().st_size, progress, (0.9, 1.0))
         os.replace(tmp_gz, final_gz)
         os.chmod(final_gz, 0o600)
         return snapshot, compressed_s
@@ -248,6 +249,15 @@ def backup_sqlite(
         if checker is not None and checker.is_alive():
             checker.stop()
         remove_quietly(tmp_db)
+
+
+def _wait_for(checker: CopyCheck, progress: Progress, phase: tuple[float, float]) -> None:
+    """Wait for the check while honouring cancel (stop() interrupts the running PRAGMA)."""
+    progress.phase(*phase)
+    while checker.is_alive():
+        checker.join(0.1)
+        check_cancel(progress.cancel)
+    progress.fraction(1.0)
 
 
 def _judge_copy(checker: CopyCheck, snapshot: Snapshot, strict: bool) -> None:
