@@ -163,6 +163,30 @@ def _write_xlsx(path: Path, rows: Iterator[list[dict[str, Any]]], tick: Callable
         cell.data_type = "s"  # never a formula, whatever the text starts with
         return cell
 
+    try:
+        _xlsx_rows(sheet, rows, tick, text_cell)
+    except BaseException:
+        _abandon(sheet)
+        raise
+    workbook.save(path)
+
+
+def _abandon(sheet: Any) -> None:
+    """Close openpyxl's own temporary file of the sheet and remove it (it holds our rows)."""
+    writer = getattr(sheet, "_writer", None)
+    try:
+        sheet.close()
+    except Exception:  # noqa: BLE001 - best effort on a path that already failed
+        pass
+    out = getattr(writer, "out", None)
+    if isinstance(out, str):
+        Path(out).unlink(missing_ok=True)
+
+
+def _xlsx_rows(
+    sheet: Any, rows: Iterator[list[dict[str, Any]]], tick: Callable[[int], None],
+    text_cell: Callable[[str], Any],
+) -> None:
     for chunk in rows:
         for row in chunk:
             values: list[Any] = []
@@ -178,7 +202,6 @@ def _write_xlsx(path: Path, rows: Iterator[list[dict[str, Any]]], tick: Callable
                     values.append(text_cell(str(value)))
             sheet.append(values)
         tick(len(chunk))
-    workbook.save(path)
 
 
 # ---------------------------------------------------------------- entry point
