@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
 import tempfile
@@ -25,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bench.generate import CACHE_DIR, PROJECT_ROOT, cache_key, ensure_catalogue
+from bench.generate import CACHE_DIR, PROJECT_ROOT, cache_key, catalogue_path
 from bench.report import print_browse, print_other, print_targets, summarise_browse
 from bench.stats import p50_p95
 
@@ -103,6 +104,18 @@ def run_child(module: str, args: list[str], env: dict[str, str], out: Path) -> d
     command = [sys.executable, "-m", module, *args, "--out", str(out)]
     subprocess.run(command, cwd=PROJECT_ROOT, env=env, check=True)
     return dict(json.loads(out.read_text(encoding="utf-8")))
+
+
+def catalogue(rows: int, env: dict[str, str]) -> tuple[Path, float | None]:
+    """The cached catalogue, generated in a child process so that this one stays small."""
+    path = catalogue_path(rows, cache_key())
+    if path.exists():
+        return path, None
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "bench.generate", str(rows)], cwd=PROJECT_ROOT, env=env, check=True)
+    if not path.exists():
+        raise RuntimeError(f"le catalogue de {rows} verres n'a pas été généré")
+    return path, time.perf_counter() - started
 
 
 # ---------------------------------------------------------------- browsing
@@ -270,7 +283,7 @@ def run(plan: Plan, say_: Callable[[str], None] = say) -> Path:
         env = child_env(home)
         paths, generation = {}, {}
         for rows in sorted(set(plan.sizes) | {plan.write_rows, plan.backup_rows}):
-            paths[rows], generation[rows] = ensure_catalogue(rows, say_)
+            paths[rows], generation[rows] = catalogue(rows, env)
         results, details = [], {}
         for rows in plan.sizes:
             summary, measured = browse(rows, paths[rows], plan, work, env)
@@ -346,6 +359,8 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--full", action="store_true", help="jusqu'à 1 000 000 de verres, concurrence 60 s")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # A stop request must still run the clean-ups (private PostgreSQL, temporary folders).
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit("Banc d'essai interrompu."))
     run(FULL if args.full else QUICK)
     return 0
 
