@@ -45,6 +45,7 @@ from data.catalogue import LensDetail
 from data.database import Database
 from data.errors import CatalogueError
 from data.query import SORT_KEYS
+from gui.data_actions import DataActions
 from gui.dialogs.admin_dialog import AdminDialog
 from gui.dialogs.lens_dialog import LensDialog
 from gui.images import ImageStore
@@ -52,6 +53,7 @@ from gui.models.lens_table import COLUMN_KEYS, ID_ROLE, LensTableModel, format_c
 from gui.widgets.detail_pane import DetailPane
 from gui.widgets.filter_panel import FilterPanel
 from gui.widgets.gallery import GalleryView
+from gui.widgets.job_status import JobStatus
 from gui.workers.jobs import JobRunner
 
 log = logging.getLogger("engravedetect.gui")
@@ -112,9 +114,12 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel(self)
         self.count_label.setObjectName("countLabel")
         self.count_label.setStyleSheet("font-weight: 600; padding: 0 8px;")
+        self.job_status = JobStatus(self)
+        self.statusBar().addPermanentWidget(self.job_status)
         self.statusBar().addPermanentWidget(self.count_label)
 
         self._build_actions()
+        self.data_actions = DataActions(self)
         self._idle_timer = QTimer(self)
         self._idle_timer.setSingleShot(True)
         self._idle_timer.timeout.connect(self._idle_lock)
@@ -205,9 +210,17 @@ class MainWindow(QMainWindow):
         self.admin_action.setCheckable(True)
         self.remove_sample_action = a("removeSampleAction", "Supprimer les données d'exemple", self.remove_sample)
         # Actions of capabilities delivered separately; hidden until they are wired.
-        self.backup_action = a("backupAction", "Sauvegarder")
-        self.restore_action = a("restoreAction", "Restaurer…")
-        self.integrity_action = a("integrityCheckAction", "Vérifier l'intégrité")
+        self.backup_action = a("backupAction", "Sauvegarder", None, "Ctrl+Shift+S",
+                               "Sauvegarder maintenant tout le catalogue (images comprises)")
+        self.restore_action = a("restoreAction", "Restaurer…", None, None,
+                                "Remplacer le catalogue par une sauvegarde")
+        self.integrity_action = a("integrityCheckAction", "Vérifier l'intégrité", None, None,
+                                  "Contrôler la base et les règles du catalogue")
+        self.quick_check_action = a("quickCheckAction", "Vérification rapide")
+        self.vacuum_action = a("vacuumAction", "Compacter la base")
+        self.analyze_action = a("analyzeAction", "Mettre à jour les statistiques")
+        self.reindex_action = a("reindexAction", "Reconstruire les index")
+        self.slow_queries_action = a("slowQueriesAction", "Requêtes lentes…")
         self.import_action = a("importAction", "Importer…")
         self.export_action = a("exportAction", "Exporter…")
         self.history_action = a("historyAction", "Historique")
@@ -221,10 +234,7 @@ class MainWindow(QMainWindow):
                                     QKeySequence.StandardKey.Delete, "Supprimer les verres sélectionnés")
         self.undo_action = a("undoAction", "Annuler la suppression", self.undo_delete,
                              QKeySequence.StandardKey.Undo, "Rétablir les derniers verres supprimés")
-        self.pending_actions = [
-            self.backup_action, self.restore_action, self.integrity_action, self.import_action,
-            self.export_action, self.history_action,
-        ]
+        self.pending_actions = [self.import_action, self.export_action, self.history_action]
         for action in self.pending_actions:
             action.setVisible(False)
             action.setEnabled(False)
@@ -263,7 +273,12 @@ class MainWindow(QMainWindow):
         view_menu = menu.addMenu("&Affichage")
         view_menu.addAction(self.view_toggle_action)
         data_menu = menu.addMenu("&Données")
-        data_menu.addActions([self.backup_action, self.restore_action, self.integrity_action])
+        data_menu.addActions([self.backup_action, self.restore_action])
+        data_menu.addSeparator()
+        data_menu.addActions([self.integrity_action, self.quick_check_action])
+        upkeep_menu = data_menu.addMenu("Maintenance")
+        upkeep_menu.addActions([self.vacuum_action, self.analyze_action, self.reindex_action,
+                                self.slow_queries_action])
         admin_menu = menu.addMenu("Ad&ministration")
         admin_menu.addAction(self.admin_action)
 
@@ -401,7 +416,7 @@ class MainWindow(QMainWindow):
             self.detail.zoom()
 
     # ------------------------------------------------------------ editing
-    def _require_admin(self) -> bool:
+    def require_admin(self) -> bool:
         return self.admin_mode or self.ask_admin()
 
     def lens_dialog(self, lens: LensDetail | None = None, duplicate: bool = False) -> LensDialog:
@@ -414,11 +429,11 @@ class MainWindow(QMainWindow):
         return dialog
 
     def new_lens(self) -> None:
-        if self._require_admin():
+        if self.require_admin():
             self.lens_dialog().exec()
 
     def edit_lens(self) -> None:
-        if self.detail.lens is None or not self._require_admin():
+        if self.detail.lens is None or not self.require_admin():
             return
         try:
             lens = catalogue.get_lens(self.db, self.detail.lens.id)
@@ -429,7 +444,7 @@ class MainWindow(QMainWindow):
         self.lens_dialog(lens).exec()
 
     def duplicate_lens(self) -> None:
-        if self.detail.lens is not None and self._require_admin():
+        if self.detail.lens is not None and self.require_admin():
             self.lens_dialog(self.detail.lens, duplicate=True).exec()
 
     def _lens_edited(self, lens_id: int) -> None:
@@ -455,7 +470,7 @@ class MainWindow(QMainWindow):
 
     def delete_lenses(self, confirm: bool = True) -> int:
         ids = self.selected_lens_ids()
-        if not ids or not self._require_admin():
+        if not ids or not self.require_admin():
             return 0
         if confirm:
             what = "ce verre" if len(ids) == 1 else f"ces {len(ids)} verres"
@@ -481,7 +496,7 @@ class MainWindow(QMainWindow):
         return len(snapshots)
 
     def undo_delete(self) -> int:
-        if not self._undo_stack or not self._require_admin():
+        if not self._undo_stack or not self.require_admin():
             return 0
         snapshots = self._undo_stack.pop()
         restored: list[int] = []
@@ -645,6 +660,46 @@ class MainWindow(QMainWindow):
         self.reload()
         self.statusBar().showMessage(f"{format_count(removed)} d'exemple supprimés.", 8000)
         return removed
+
+    def set_database(self, db: Database) -> None:
+        """Switch every part to another open database (after a restore)."""
+        self.db = db
+        self.model.set_database(db)
+        self.filters.set_database(db)
+        self.images.set_database(db)
+        self.detail.show_lens(None)
+        self._undo_stack.clear()
+        self.set_admin_mode(self.admin_mode)
+        self.reload()
+
+    def set_busy(self, busy: bool) -> None:
+        """While the catalogue is being replaced, nothing else may read or write it."""
+        self.centralWidget().setEnabled(not busy)
+        for action in self.findChildren(QAction):
+            if action is not self.view_toggle_action and action.objectName():
+                action.setEnabled(not busy and (action not in self.write_actions or self.admin_mode))
+        if busy:
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        else:
+            QGuiApplication.restoreOverrideCursor()
+            self._apply_admin_state()
+
+    def reveal_lens(self, lens_id: int) -> bool:
+        """Select a lens in the table, clearing the filters when they hide it."""
+        if self.select_lens(lens_id):
+            return True
+        for attempt in range(2):
+            ids = catalogue.lens_ids(self.db, self.model.query)
+            try:
+                row = ids.index(lens_id)
+            except ValueError:
+                if attempt == 0:
+                    self.filters.clear()
+                continue
+            self.model.row_at(row)
+            return self.select_lens(lens_id)
+        self.statusBar().showMessage(f"Le verre n° {lens_id} n'existe plus.", 8000)
+        return False
 
     def reload(self) -> None:
         """Re-read everything after the catalogue changed underneath (edit, import, restore)."""

@@ -15,6 +15,9 @@ def open_window(qtbot):
 
     def opener(url: str | None = None) -> MainWindow:
         window = open_main_window(url)
+        # The start-up backup runs in the background; let it end so that closing the window
+        # at teardown does not stop to ask about a running job.
+        qtbot.waitUntil(lambda: not window.jobs.running, timeout=30_000)
         qtbot.addWidget(window)
         window.resize(1400, 900)
         windows.append(window)
