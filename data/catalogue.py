@@ -604,7 +604,11 @@ def delete_lenses(
     if not wanted:
         return []
     with db.transaction() as session:
-        snapshots = [_detail(session, lens_id) for lens_id in wanted]
+        found = _details(session, wanted)
+        for lens_id in wanted:
+            if lens_id not in found:
+                raise NotFoundError(f"Le verre n° {lens_id} n'existe pas (ou plus).")
+        snapshots = [found[lens_id] for lens_id in wanted]
         history.record_many(
             session,
             (
@@ -654,7 +658,7 @@ def reinsert_lens(
 
     It keeps its id when free, its creation date, and a version above the one it had, so that
     an edit dialog still open on the old lens cannot overwrite it silently. Writes the
-    ``restauration`` entry, linked (``lot``) to the deletion it undoes.
+    ``restauration`` entry, linked to the deletion it undoes.
     """
     values = _validated(session, {name: state.get(name) for name in _FORM_FIELDS})
     columns = _columns(values)
@@ -689,8 +693,8 @@ def reinsert_lens(
         history.lens_label(after),
         None if lens.id == old_id else {"id": old_id},
         after,
-        batch=deletion_entry,
         author=author,
+        undoes=deletion_entry,
     )
     return lens.id
 

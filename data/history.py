@@ -8,8 +8,8 @@ Why it is built this way:
   changed fields for an update; the whole row, with the names of its references, for a delete —
   enough to restore it and to say which reference is missing when it cannot be.
 - ``lot`` points to the entry that caused a group of entries: an import's summary entry
-  (``record_import``), a reference merge (one entry per lens it moved), or the deletion a
-  restore undoes.
+  (``record_import``) or a reference merge (one entry per lens it moved). A restoration points
+  to the deletion it undoes (``entree_annulee``, unique: the database refuses a second one).
 - The trail is append-only: this module has no function to edit or delete entries.
 
 Author: the computer's login and host (``marc@COMPTOIR-2``), plus the database user on a server
@@ -33,7 +33,12 @@ from sqlalchemy import Engine, Select, exists, func, insert, select, text
 from sqlalchemy.orm import Session, aliased
 
 from data.database import Database
-from data.errors import ConflictError, NotFoundError
+from data.errors import (
+    ConflictError,
+    DatabaseUnavailableError,
+    DBOperationError,
+    NotFoundError,
+)
 from data.models import Fournisseur, Gamme, Historique, Materiau, Serie, utcnow
 from data.validation import FIELD_LABELS as _VALIDATION_LABELS
 
@@ -229,8 +234,12 @@ def record(
     *,
     batch: int | None = None,
     author: str | None = None,
+    undoes: int | None = None,
 ) -> int:
-    """Write one entry in the caller's transaction; return its id (usable as a ``lot``)."""
+    """Write one entry in the caller's transaction; return its id (usable as a ``lot``).
+
+    ``undoes``: for a restoration, the deletion entry it undoes.
+    """
     entry = Historique(
         quand=utcnow(),
         auteur=(author or who(session))[:AUTHOR_MAX],
@@ -241,6 +250,7 @@ def record(
         anciennes_valeurs=to_json(old),
         nouvelles_valeurs=to_json(new),
         lot=batch,
+        entree_annulee=undoes,
     )
     session.add(entry)
     session.flush()
@@ -364,6 +374,7 @@ class HistoryEntry:
     new: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
     batch: int | None = None
     batch_label: str | None = None
+    undoes: int | None = None
 
     @property
     def action_label(self) -> str:
@@ -386,6 +397,25 @@ class HistoryEntry:
             for k in shown
             if k not in hidden
         ]
+
+    def summary(self, most: int = 4) -> str:
+        """One line for a list: ``Indice : 1,6 → 1,67 ; Matériau : Orma → Trivex``.
+
+        Only for entries that change values in place (modification, fusion, renommage); a
+        creation, deletion or restoration is told by its action and label alone.
+        """
+        if self.action not in (MODIFICATION, FUSION, RENOMMAGE) or not self.old:
+            return ""
+        parts = [
+            f"{c.label} : {c.old_text} → {c.new_text}"
+            for c in self.changes()
+            if c.field not in ("id", "verres_deplaces")
+        ]
+        if self.action == FUSION and "verres_deplaces" in self.new:
+            parts.append(f"{self.new['verres_deplaces']} verre(s) déplacé(s)")
+        extra = len(parts) - most
+        text_ = " ; ".join(parts[:most])
+        return f"{text_} ; … (+{extra})" if extra > 0 else text_
 
 
 _parent = aliased(Historique)
@@ -411,6 +441,7 @@ def _entry(row: Any) -> HistoryEntry:
         new=from_json(h.nouvelles_valeurs),
         batch=h.lot,
         batch_label=row[1],
+        undoes=h.entree_annulee,
     )
 
 
@@ -543,7 +574,7 @@ def _restoration_of(entry_id: Any) -> Select[Any]:
     restored = aliased(Historique)
     return (
         select(restored.cible_id)
-        .where(restored.action == RESTAURATION, restored.lot == entry_id)
+        .where(restored.entree_annulee == entry_id)
         .order_by(restored.id.desc())
         .limit(1)
     )
@@ -574,7 +605,7 @@ def deleted_lenses(
     )
     if not include_restored:
         stmt = stmt.where(
-            ~exists().where(restored.action == RESTAURATION, restored.lot == Historique.id)
+            ~exists().where(restored.entree_annulee == Historique.id)
         )
     with db.transaction() as session:
         rows = session.execute(stmt).all()
@@ -623,7 +654,9 @@ def missing_references(session: Session, state: Mapping[str, Any]) -> list[str]:
 
 def deletion_entry(session: Session, entry_id: int) -> Historique:
     """The deletion entry ``entry_id``, refused when it is not a lens deletion or was undone."""
-    entry = session.get(Historique, entry_id)
+    # Locked on a server so that two PCs restoring the same deletion cannot both succeed: the
+    # second waits, then finds the restoration (SQLite serialises writers by itself).
+    entry = session.get(Historique, entry_id, with_for_update=True)
     if entry is None or entry.action != SUPPRESSION or entry.cible != "verre":
         raise NotFoundError(
             f"L'entrée n° {entry_id} de l'historique n'est pas la suppression d'un verre."
@@ -645,7 +678,7 @@ def last_deletion_id(session: Session, lens_id: int) -> int | None:
             Historique.action == SUPPRESSION,
             Historique.cible == "verre",
             Historique.cible_id == lens_id,
-            ~exists().where(restored.action == RESTAURATION, restored.lot == Historique.id),
+            ~exists().where(restored.entree_annulee == Historique.id),
         )
         .order_by(Historique.id.desc())
         .limit(1)
@@ -656,12 +689,32 @@ def restore_deleted(db: Database, entry_id: int, *, author: str | None = None) -
     """Re-create the lens a deletion entry describes; return its id (the same one when free).
 
     The lens is validated again; its supplier, range, series and material must still exist,
-    else ``NotFoundError`` names what is missing. Writes a ``restauration`` entry whose ``lot``
-    is the deletion entry, so a deletion is restored at most once.
+    else ``NotFoundError`` names what is missing. Writes a ``restauration`` entry that points to
+    the deletion entry, so a deletion is restored at most once (``ConflictError`` the second
+    time, even when two PCs try at the same moment).
     """
     from data import catalogue  # catalogue imports this module: import here, at call time
 
     catalogue.ensure_writable(db)
+    try:
+        return _restore(db, entry_id, author)
+    except DatabaseUnavailableError:
+        raise
+    except DBOperationError:
+        # SQLite: another PC restored it between our check and our write; the unique
+        # ``entree_annulee`` refused the twin. Say so plainly rather than quote the database.
+        with db.transaction() as session:
+            restored_as = session.execute(_restoration_of(entry_id)).scalar()
+        if restored_as is None:
+            raise
+        raise ConflictError(
+            f"Ce verre vient d'être restauré par un autre poste (verre n° {restored_as})."
+        ) from None
+
+
+def _restore(db: Database, entry_id: int, author: str | None) -> int:
+    from data import catalogue
+
     with db.transaction() as session:
         entry = deletion_entry(session, entry_id)
         state = from_json(entry.anciennes_valeurs)

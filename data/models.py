@@ -233,8 +233,9 @@ class Historique(Base):
 
     ``anciennes_valeurs`` / ``nouvelles_valeurs`` hold JSON text (portable across the three
     databases): only the changed fields for an update, the whole row for a delete (enough to
-    restore it). ``lot`` groups entries under the entry that caused them (an import, a merge, the
-    deletion a restore undoes). The app never updates nor deletes these rows.
+    restore it). ``lot`` groups entries under the entry that caused them (an import, a merge).
+    ``entree_annulee`` is the deletion a restoration undoes; unique, so the database itself
+    refuses to restore one deletion twice. The app never updates nor deletes these rows.
     """
 
     __tablename__ = "historique"
@@ -257,3 +258,4 @@ class Historique(Base):
     anciennes_valeurs: Mapped[str | None] = mapped_column(Text)
     nouvelles_valeurs: Mapped[str | None] = mapped_column(Text)
     lot: Mapped[int | None] = mapped_column(Integer)
+    entree_annulee: Mapped[int | None] = mapped_column(Integer, unique=True)

@@ -32,7 +32,9 @@ def upgrade() -> None:
     sa.Column('anciennes_valeurs', sa.Text(), nullable=True),
     sa.Column('nouvelles_valeurs', sa.Text(), nullable=True),
     sa.Column('lot', sa.Integer(), nullable=True),
+    sa.Column('entree_annulee', sa.Integer(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_historique')),
+    sa.UniqueConstraint('entree_annulee', name=op.f('uq_historique_entree_annulee')),
     mysql_charset='utf8mb4',
     mysql_engine='InnoDB'
     )

@@ -182,7 +182,7 @@ def test_undo_of_a_delete_is_recorded_as_a_restoration(db):
     actions = [e.action for e in history.lens_history(db, lens_id)]
     assert actions == ["restauration", "suppression", "creation"]
     restored, deleted = history.lens_history(db, lens_id)[:2]
-    assert restored.batch == deleted.id
+    assert restored.undoes == deleted.id and restored.batch is None
     assert history.deleted_lenses(db) == []
 
 
@@ -444,3 +444,57 @@ def test_author_survives_a_machine_without_login_name(db, monkeypatch):
 def test_the_trail_offers_no_way_to_change_it():
     public = [name for name in dir(history) if not name.startswith("_")]
     assert not [n for n in public if n.split("_")[0] in {"update", "delete", "edit", "remove", "purge", "clear"}]
+
+
+def test_two_pcs_restoring_the_same_deletion_restore_it_once(db):
+    """PC A restores and has not committed yet when PC B tries: B is refused, never a twin lens."""
+    import threading
+
+    from data.errors import CatalogueError
+
+    refs = make_refs(db)
+    lens_id = catalogue.create_lens(db, lens_values(refs))
+    catalogue.delete_lenses(db, [lens_id])
+    [deleted] = history.deleted_lenses(db)
+    with db.transaction() as s:  # the number is taken: each restore would take a new one
+        s.execute(
+            sa.insert(Verre).values(
+                id=lens_id, nom="Occupant", fournisseur_id=refs.supplier, indice=1.5,
+                recherche="occupant", tri_nom="occupant", cree_le=utcnow(), modifie_le=utcnow(),
+            )
+        )
+    outcome: list[object] = []
+
+    def pc_b() -> None:
+        try:
+            outcome.append(history.restore_deleted(db, deleted.entry_id))
+        except CatalogueError as exc:
+            outcome.append(exc)
+
+    with db.transaction() as s:  # PC A, holding its transaction open
+        entry = history.deletion_entry(s, deleted.entry_id)
+        catalogue.reinsert_lens(s, history.from_json(entry.anciennes_valeurs), deletion_entry=entry.id)
+        other = threading.Thread(target=pc_b)
+        other.start()
+        other.join(timeout=0.5)  # B is now waiting for A (or has not started): either is fine
+    other.join(timeout=60)
+    assert not other.is_alive()
+    assert len(outcome) == 1 and isinstance(outcome[0], ConflictError)
+    assert "restauré" in str(outcome[0])
+    assert lens_count(db) == 2  # the occupant and one restored lens, never a twin
+    assert len(entries(db, action="restauration")) == 1
+
+
+def test_an_entry_sums_up_its_changes_in_one_line(db):
+    refs = make_refs(db)
+    other = catalogue.create_reference(db, "materiau", "Orma 1.5")
+    lens_id = catalogue.create_lens(db, lens_values(refs, materiau_id=other))
+    detail = catalogue.get_lens(db, lens_id)
+    catalogue.update_lens(db, lens_id, {**detail.form_values(), "hauteur_min": "16"}, detail.version)
+    catalogue.merge_references(db, "materiau", other, refs.material)
+    fusion, modification, creation = history.lens_history(db, lens_id)
+    assert modification.summary() == "Hauteur min. : 14 → 16"
+    assert fusion.summary() == "Matériau : Orma 1.5 → Orma"
+    assert creation.summary() == ""
+    [merge] = history.catalogue_history(db, action="fusion", target="materiau")
+    assert merge.summary() == "Nom : Orma 1.5 → Orma ; 1 verre(s) déplacé(s)"
