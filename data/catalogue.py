@@ -588,6 +588,42 @@ def apply_lens_update(
     return expected_version + 1
 
 
+def snapshot_lenses(session: Session, lens_ids: Sequence[int]) -> dict[int, LensDetail]:
+    """The lenses as they are now, by id (missing ids left out): the ``before`` of ``audit_lenses``."""
+    return _details(session, list(lens_ids))
+
+
+def audit_lenses(
+    session: Session,
+    lens_ids: Sequence[int],
+    *,
+    before: Mapping[int, LensDetail] | None = None,
+    batch: int | None = None,
+    author: str | None = None,
+) -> int:
+    """Audit entries for lenses written in bulk by SQL (an import): return how many were written.
+
+    A lens found in ``before`` (from ``snapshot_lenses`` taken before the writes) gets a
+    ``modification`` entry with the fields that changed; any other a ``creation`` entry.
+    """
+    before = before or {}
+    changes = []
+    for lens_id, detail in _details(session, list(lens_ids)).items():
+        now = lens_state(detail)
+        old_detail = before.get(lens_id)
+        if old_detail is None:
+            changes.append(
+                history.Change(history.CREATION, "verre", lens_id, history.lens_label(now), None, now)
+            )
+            continue
+        old, new = history.diff(lens_state(old_detail), now)
+        if old or new:
+            changes.append(
+                history.Change(history.MODIFICATION, "verre", lens_id, history.lens_label(now), old, new)
+            )
+    return history.record_many(session, changes, batch=batch, author=author)
+
+
 def delete_lenses(
     db: Database,
     lens_ids: Iterable[int],

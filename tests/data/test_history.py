@@ -498,3 +498,20 @@ def test_an_entry_sums_up_its_changes_in_one_line(db):
     assert creation.summary() == ""
     [merge] = history.catalogue_history(db, action="fusion", target="materiau")
     assert merge.summary() == "Nom : Orma 1.5 → Orma ; 1 verre(s) déplacé(s)"
+
+
+def test_lenses_written_in_bulk_are_audited_against_their_snapshot(db):
+    refs = make_refs(db)
+    kept = catalogue.create_lens(db, lens_values(refs, nom="Existant"))
+    with db.transaction() as s:
+        lot = history.record_import(s, "maj.xlsx", {"ajoutes": 1, "mis_a_jour": 1})
+        before = catalogue.snapshot_lenses(s, [kept])
+        s.execute(sa.update(Verre).where(Verre.id == kept).values(indice=1.74, version=Verre.version + 1))
+        added = catalogue.insert_lens(s, lens_values(refs, nom="Nouveau"), None, False, audit=False)
+        assert catalogue.audit_lenses(s, [kept, added], before=before, batch=lot) == 2
+    changed = history.lens_history(db, kept)[0]
+    assert (changed.action, changed.old, changed.new, changed.batch) == (
+        "modification", {"indice": 1.6}, {"indice": 1.74}, lot,
+    )
+    [created] = history.lens_history(db, added)
+    assert created.action == "creation" and created.batch_label == "Import de maj.xlsx"
