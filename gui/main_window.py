@@ -47,6 +47,7 @@ from data.errors import CatalogueError
 from data.query import SORT_KEYS
 from gui.data_actions import DataActions
 from gui.dialogs.admin_dialog import AdminDialog
+from gui.dialogs.history_dialog import HistoryDialog
 from gui.dialogs.lens_dialog import LensDialog
 from gui.images import ImageStore
 from gui.models.lens_table import COLUMN_KEYS, ID_ROLE, LensTableModel, format_count
@@ -234,7 +235,12 @@ class MainWindow(QMainWindow):
                                     QKeySequence.StandardKey.Delete, "Supprimer les verres sélectionnés")
         self.undo_action = a("undoAction", "Annuler la suppression", self.undo_delete,
                              QKeySequence.StandardKey.Undo, "Rétablir les derniers verres supprimés")
-        self.pending_actions = [self.import_action, self.export_action, self.history_action]
+        self.lens_history_action = a("lensHistoryAction", "Historique du verre", self.show_lens_history,
+                                     None, "Qui a modifié ce verre, et quand")
+        self.history_action.triggered.connect(self.show_history)
+        self.history_action.setToolTip("Qui a modifié quoi, et quand ; restaurer un verre supprimé")
+        self.history_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.pending_actions = [self.import_action, self.export_action]
         for action in self.pending_actions:
             action.setVisible(False)
             action.setEnabled(False)
@@ -266,8 +272,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
         lens_menu = menu.addMenu("&Catalogue")
         lens_menu.addActions([self.find_action, self.new_lens_action, self.edit_lens_action,
-                              self.duplicate_lens_action, self.delete_lens_action, self.undo_action,
-                              self.history_action])
+                              self.duplicate_lens_action, self.delete_lens_action, self.undo_action])
+        lens_menu.addSeparator()
+        lens_menu.addActions([self.lens_history_action, self.history_action])
         lens_menu.addSeparator()
         lens_menu.addAction(self.remove_sample_action)
         view_menu = menu.addMenu("&Affichage")
@@ -462,6 +469,30 @@ class MainWindow(QMainWindow):
             )
             return
         self.statusBar().showMessage("Verre ajouté.", 5000)
+
+    def history_dialog(self, lens_only: bool = False) -> HistoryDialog:
+        lens = self.detail.lens if lens_only else None
+        dialog = HistoryDialog(
+            self.db,
+            lens_id=lens.id if lens else None,
+            lens_label=lens.nom if lens else "",
+            can_restore=self.admin_mode,
+            parent=self,
+        )
+        dialog.lensRestored.connect(self._lens_restored)
+        return dialog
+
+    def show_history(self) -> None:
+        self.history_dialog().show()
+
+    def show_lens_history(self) -> None:
+        if self.detail.lens is not None:
+            self.history_dialog(lens_only=True).show()
+
+    def _lens_restored(self, lens_id: int) -> None:
+        self.reload()
+        self.reveal_lens(lens_id)
+        self.statusBar().showMessage("Verre restauré depuis l'historique.", 8000)
 
     def selected_lens_ids(self) -> list[int]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})

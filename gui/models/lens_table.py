@@ -74,6 +74,7 @@ def format_count(n: int) -> str:
 
 class LensTableModel(QAbstractTableModel):
     countReady = Signal(int)
+    firstPageReady = Signal()
     queryFailed = Signal(str)
 
     PAGE_SIZE = 100
@@ -84,7 +85,8 @@ class LensTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._db = db
         self._runner = runner or JobRunner(self, max_threads=2)
-        self._query = LensQuery()
+        self._query = LensQuery()  # the query whose rows are shown
+        self._requested = self._query  # the latest query asked for (may still be loading)
         self._pages: OrderedDict[int, list[LensRow | None]] = OrderedDict()
         self._count: int | None = None
         self._shown_rows = 0
@@ -95,7 +97,16 @@ class LensTableModel(QAbstractTableModel):
     # ----------------------------------------------------------- queries
     @property
     def query(self) -> LensQuery:
+        """The latest query asked for (its rows may still be loading)."""
+        return self._requested
+
+    @property
+    def shown_query(self) -> LensQuery:
         return self._query
+
+    @property
+    def loading(self) -> bool:
+        return self._requested is not self._query
 
     @property
     def db(self) -> Database:
@@ -107,37 +118,61 @@ class LensTableModel(QAbstractTableModel):
     def set_database(self, db: Database) -> None:
         self._db = db
         self._catalogue_size = None
-        self.set_query(self._query)
+        self.set_query(self._requested)
 
     def set_query(self, query: LensQuery) -> None:
-        """Show ``query``'s result: first page now, count now or in the background."""
+        """Show ``query``'s result: first page, then the count.
+
+        On a small catalogue both are read at once on the UI thread (a few milliseconds). On a
+        large one the first page is read in a pool thread: the current rows stay on screen until
+        it arrives, and a query replaced meanwhile is dropped when its page comes back.
+        """
         self._generation += 1
-        generation = self._generation
+        self._requested = query
+        if self._small_catalogue():
+            try:
+                first = self._read_page(query, 0, self.PAGE_SIZE, reverse=False)
+            except CatalogueError as exc:
+                first = []
+                self.queryFailed.emit(exc.message)
+            self._show_first_page(self._generation, query, first)
+            return
+        generation, db = self._generation, self._db
+        size = self.PAGE_SIZE
+        job = Job("première page", lambda _p, _c: catalogue.lens_page(db, query, 0, size))
+        job.signals.finished.connect(lambda rows, g=generation, q=query: self._show_first_page(g, q, rows))
+        job.signals.failed.connect(lambda message, g=generation: self._count_failed(g, message))
+        self._runner.start(job)
+
+    def _show_first_page(self, generation: int, query: LensQuery, first: list[LensRow]) -> None:
+        if generation != self._generation:
+            return  # a newer query replaced this one meanwhile
+        if not self._small_catalogue():
+            self.fetched_rows += len(first)
         self.beginResetModel()
         self._query = query
         self._pages.clear()
         self._count = None
-        try:
-            first = self._read(0, self.PAGE_SIZE, reverse=False)
-        except CatalogueError as exc:
-            first = []
-            self.queryFailed.emit(exc.message)
         self._pages[0] = list(first)
         if len(first) < self.PAGE_SIZE:
             self._count = len(first)
         self._shown_rows = self._count if self._count is not None else len(first)
         self.endResetModel()
+        self.firstPageReady.emit()
         if self._count is not None:
             self.countReady.emit(self._count)
         elif self._small_catalogue():
-            self._apply_count(generation, catalogue.count_lenses(self._db, query))
+            try:
+                self._apply_count(generation, catalogue.count_lenses(self._db, query))
+            except CatalogueError as exc:
+                self.queryFailed.emit(exc.message)
         else:
             self._count_in_background(generation, query)
 
     def refresh(self) -> None:
         """Re-read the current query (after an edit, an import, a restore)."""
         self._catalogue_size = None
-        self.set_query(self._query)
+        self.set_query(self._requested)
 
     def _small_catalogue(self) -> bool:
         if self._catalogue_size is None:
@@ -178,7 +213,10 @@ class LensTableModel(QAbstractTableModel):
 
     # ----------------------------------------------------------- pages
     def _read(self, offset: int, limit: int, reverse: bool) -> list[LensRow]:
-        rows = catalogue.lens_page(self._db, self._query, offset, limit, reverse=reverse)
+        return self._read_page(self._query, offset, limit, reverse)
+
+    def _read_page(self, query: LensQuery, offset: int, limit: int, reverse: bool) -> list[LensRow]:
+        rows = catalogue.lens_page(self._db, query, offset, limit, reverse=reverse)
         self.fetched_rows += len(rows)
         return rows
 
@@ -299,9 +337,9 @@ class LensTableModel(QAbstractTableModel):
             return
         descending = order == Qt.SortOrder.DescendingOrder
         key = COLUMN_KEYS[column]
-        if key == self._query.sort and descending == self._query.descending:
+        if key == self._requested.sort and descending == self._requested.descending:
             return
-        self.set_query(replace(self._query, sort=key, descending=descending))
+        self.set_query(replace(self._requested, sort=key, descending=descending))
 
 
 _ROLES = {

@@ -18,14 +18,16 @@ def open_window(qtbot):
         # The start-up backup runs in the background; let it end so that closing the window
         # at teardown does not stop to ask about a running job.
         qtbot.waitUntil(lambda: not window.jobs.running, timeout=30_000)
-        qtbot.addWidget(window)
         window.resize(1400, 900)
         windows.append(window)
         return window
 
     yield opener
     for window in windows:
+        # Jobs first (cancel and join), so closing never stops to ask about a running job.
         window.shutdown()
+        window.close()
+        window.deleteLater()
         window.db.dispose()
 
 

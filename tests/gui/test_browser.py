@@ -239,3 +239,26 @@ def test_remove_sample_needs_admin_then_removes_only_sample(window):
     assert window.model.rowCount() == 0
     assert not window.banner.isVisibleTo(window)
     assert status_count(window) == "0 verre"
+
+
+def test_large_catalogue_reads_first_page_and_count_off_the_ui_thread(sqlite_db, qtbot, monkeypatch):
+    """Above the threshold nothing is read on the UI thread; a replaced query is dropped."""
+    from tests.factories import lens_values, make_refs
+
+    refs = make_refs(sqlite_db)
+    with sqlite_db.transaction() as s:
+        for i in range(250):
+            catalogue.insert_lens(s, lens_values(refs, nom=f"Verre {i:03d}", indice=1.5 + (i % 3) / 10), None, False)
+    monkeypatch.setattr(LensTableModel, "SYNC_COUNT_LIMIT", 10)
+    model = LensTableModel(sqlite_db)
+    counts: list[int] = []
+    model.countReady.connect(counts.append)
+    with qtbot.waitSignal(model.firstPageReady, timeout=10_000):
+        model.set_query(LensQuery(indices=(1.5,)))
+        model.set_query(LensQuery(indices=(1.6,)))  # replaces the first before it is shown
+        assert model.loading
+    qtbot.waitUntil(lambda: bool(counts), timeout=10_000)
+    assert model.shown_query.indices == (1.6,)
+    assert counts == [catalogue.count_lenses(sqlite_db, LensQuery(indices=(1.6,)))]
+    assert model.rowCount() == counts[0] and not model.loading
+    model.shutdown()

@@ -1,0 +1,239 @@
+"""The history view: who changed what and when, for one lens or the whole catalogue.
+
+The trail is read-only here (the app offers no way to edit it). A deleted lens can be restored
+from its deletion entry, in admin mode.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from data import history
+from data.database import Database
+from data.errors import CatalogueError
+from data.history import ACTION_LABELS, HistoryEntry
+
+PAGE = 200
+
+
+def local_time(when: datetime) -> str:
+    return when.replace(tzinfo=UTC).astimezone().strftime("%d/%m/%Y %H:%M:%S")
+
+
+class HistoryDialog(QDialog):
+    lensRestored = Signal(int)
+
+    def __init__(
+        self,
+        db: Database,
+        lens_id: int | None = None,
+        lens_label: str = "",
+        can_restore: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("historyDialog")
+        self.db = db
+        self.lens_id = lens_id
+        self.can_restore = can_restore
+        self.entries: list[HistoryEntry] = []
+        self.setWindowTitle(f"Historique — {lens_label}" if lens_id else "Historique du catalogue")
+
+        self.since = QDateEdit(self)
+        self.since.setObjectName("historySince")
+        self.since.setCalendarPopup(True)
+        self.since.setDisplayFormat("dd/MM/yyyy")
+        self.since.setDate(QDate.currentDate().addDays(-30))
+        self.until = QDateEdit(self)
+        self.until.setObjectName("historyUntil")
+        self.until.setCalendarPopup(True)
+        self.until.setDisplayFormat("dd/MM/yyyy")
+        self.until.setDate(QDate.currentDate())
+        self.author = QComboBox(self)
+        self.author.setObjectName("historyAuthor")
+        self.author.addItem("Tous les auteurs", None)
+        for name in history.authors(db):
+            self.author.addItem(name, name)
+        self.action = QComboBox(self)
+        self.action.setObjectName("historyAction")
+        self.action.addItem("Toutes les actions", None)
+        for key, label in ACTION_LABELS.items():
+            self.action.addItem(label, key)
+        for widget in (self.since, self.until):
+            widget.dateChanged.connect(lambda _d: self.reload())
+        for combo in (self.author, self.action):
+            combo.currentIndexChanged.connect(lambda _i: self.reload())
+        filters = QHBoxLayout()
+        if lens_id is None:
+            filters.addWidget(QLabel("Du"))
+            filters.addWidget(self.since)
+            filters.addWidget(QLabel("au"))
+            filters.addWidget(self.until)
+        else:
+            self.since.hide()
+            self.until.hide()
+        filters.addWidget(self.author)
+        filters.addWidget(self.action)
+        filters.addStretch(1)
+
+        self.table = QTableWidget(0, 5, self)
+        self.table.setObjectName("historyTable")
+        self.table.setHorizontalHeaderLabels(["Date", "Auteur", "Action", "Élément", "Détail"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._show_selected)
+
+        self.changes = QTableWidget(0, 3, self)
+        self.changes.setObjectName("historyChanges")
+        self.changes.setHorizontalHeaderLabels(["Champ", "Avant", "Après"])
+        self.changes.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.changes.verticalHeader().setVisible(False)
+        self.changes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(self.table)
+        split.addWidget(self.changes)
+        split.setSizes([380, 180])
+
+        self.count_label = QLabel()
+        self.more_button = QPushButton("Afficher plus")
+        self.more_button.setObjectName("historyMore")
+        self.more_button.clicked.connect(self._more)
+        self.restore_button = QPushButton("Restaurer ce verre")
+        self.restore_button.setObjectName("historyRestore")
+        self.restore_button.setEnabled(False)
+        self.restore_button.setToolTip("Recrée le verre supprimé tel qu'il était (mode administrateur).")
+        self.restore_button.clicked.connect(self.restore_selected)
+        close = QPushButton("Fermer")
+        close.clicked.connect(self.accept)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.more_button)
+        bottom.addWidget(self.restore_button)
+        bottom.addWidget(close)
+        note = QLabel("L'historique est conservé tel quel : il ne peut être ni modifié ni effacé depuis l'application.")
+        note.setStyleSheet("color: #666; font-size: 9pt;")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(split, 1)
+        layout.addWidget(note)
+        layout.addLayout(bottom)
+        self.resize(1050, 640)
+        self.reload()
+
+    # ------------------------------------------------------------ reading
+    def _filters(self) -> dict[str, object]:
+        since: date | None = None
+        until: date | None = None
+        if self.lens_id is None:
+            since = self.since.date().toPython()  # type: ignore[assignment]
+            until = self.until.date().toPython()  # type: ignore[assignment]
+        return {
+            "since": since,
+            "until": until,
+            "author": self.author.currentData(),
+            "action": self.action.currentData(),
+        }
+
+    def _fetch(self, offset: int) -> list[HistoryEntry]:
+        f = self._filters()
+        if self.lens_id is not None:
+            entries = history.lens_history(self.db, self.lens_id)
+            return [
+                e for e in entries
+                if (f["author"] is None or e.author == f["author"])
+                and (f["action"] is None or e.action == f["action"])
+            ][offset: offset + PAGE]
+        return history.catalogue_history(self.db, limit=PAGE, offset=offset, **f)  # type: ignore[arg-type]
+
+    def reload(self) -> None:
+        try:
+            self.entries = self._fetch(0)
+            total = (
+                len(self.entries) if self.lens_id is not None
+                else history.count_history(self.db, **self._filters())  # type: ignore[arg-type]
+            )
+        except CatalogueError as exc:
+            self.entries, total = [], 0
+            self.count_label.setText(exc.message)
+        self._fill()
+        self.count_label.setText(f"{total} entrée{'s' if total > 1 else ''}")
+        self.more_button.setVisible(len(self.entries) < total)
+
+    def _more(self) -> None:
+        self.entries += self._fetch(len(self.entries))
+        self._fill()
+
+    def _fill(self) -> None:
+        self.table.setRowCount(len(self.entries))
+        for row, entry in enumerate(self.entries):
+            element = f"{entry.target_label} « {entry.label} »" if entry.label else entry.target_label
+            if entry.batch_label:
+                element += f" ({entry.batch_label})"
+            for column, text in enumerate(
+                (local_time(entry.when), entry.author, entry.action_label, element, entry.summary())
+            ):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.changes.setRowCount(0)
+        self.restore_button.setEnabled(False)
+
+    def selected_entry(self) -> HistoryEntry | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.entries[rows[0].row()] if rows else None
+
+    def _show_selected(self) -> None:
+        entry = self.selected_entry()
+        changes = entry.changes() if entry else []
+        self.changes.setRowCount(len(changes))
+        for row, change in enumerate(changes):
+            for column, text in enumerate((change.label, change.old_text, change.new_text)):
+                self.changes.setItem(row, column, QTableWidgetItem(text))
+        restorable = (
+            entry is not None and entry.action == history.SUPPRESSION and entry.target == "verre"
+        )
+        self.restore_button.setEnabled(restorable and self.can_restore)
+        self.restore_button.setToolTip(
+            "Recrée le verre supprimé tel qu'il était."
+            if self.can_restore
+            else "Passez en mode administrateur pour restaurer un verre."
+        )
+
+    # ------------------------------------------------------------ restoring
+    def restore_selected(self) -> int | None:
+        entry = self.selected_entry()
+        if entry is None:
+            return None
+        try:
+            lens_id = history.restore_deleted(self.db, entry.id)
+        except CatalogueError as exc:
+            QMessageBox.warning(self, "Restauration impossible", exc.message)
+            return None
+        self.lensRestored.emit(lens_id)
+        self.reload()
+        return lens_id
