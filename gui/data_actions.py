@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QMessageBox, QPlainTextEdit, QVBoxLayout
 
-from data import maintenance
+from data import maintenance, transfer
 from data.maintenance.common import format_size
 from data.startup import open_catalogue
 from gui.dialogs.integrity_dialog import IntegrityDialog
@@ -156,6 +156,27 @@ class DataActions(QObject):
             + (f"\n\nL'ancien catalogue est conservé : {safety}" if safety else "")
             + ("\n\nLa sauvegarde venait d'une version plus ancienne : elle a été mise à jour." if result.migrated else ""),
         )
+
+    # ------------------------------------------------------------ export
+    def export(self, path: Path) -> Job | None:
+        """Export the lenses the table shows (its filters) to ``path``."""
+        db, query = self.window.db, self.window.model.query
+
+        def work(progress: Any, cancelled: Any) -> Any:
+            return transfer.export_lenses(db, path, None, query, progress=progress, cancel=cancelled)
+
+        def done(result: Any) -> None:
+            if result.cancelled:
+                self.window.statusBar().showMessage("Export annulé : aucun fichier écrit.", 8000)
+                return
+            box = self._inform(
+                "Export terminé",
+                f"{FRENCH.toString(result.count)} verre(s) exporté(s) dans :\n{result.path}",
+            )
+            folder = box.addButton("Ouvrir le dossier", QMessageBox.ButtonRole.ActionRole)
+            folder.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(result.path).parent))))
+
+        return self._start("Export", "Export en cours…", work, done)
 
     # ------------------------------------------------------------ checks and upkeep
     def check(self, quick: bool = False) -> Job | None:

@@ -24,6 +24,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequ
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -48,6 +49,7 @@ from data.query import SORT_KEYS
 from gui.data_actions import DataActions
 from gui.dialogs.admin_dialog import AdminDialog
 from gui.dialogs.history_dialog import HistoryDialog
+from gui.dialogs.import_dialog import ImportDialog
 from gui.dialogs.lens_dialog import LensDialog
 from gui.images import ImageStore
 from gui.models.lens_table import COLUMN_KEYS, ID_ROLE, LensTableModel, format_count
@@ -240,7 +242,11 @@ class MainWindow(QMainWindow):
         self.history_action.triggered.connect(self.show_history)
         self.history_action.setToolTip("Qui a modifié quoi, et quand ; restaurer un verre supprimé")
         self.history_action.setShortcut(QKeySequence("Ctrl+H"))
-        self.pending_actions = [self.import_action, self.export_action]
+        self.import_action.triggered.connect(self.show_import)
+        self.import_action.setToolTip("Importer un catalogue fournisseur (CSV, Excel, JSON)")
+        self.export_action.triggered.connect(self.export_view)
+        self.export_action.setToolTip("Exporter les verres affichés (CSV, Excel, JSON)")
+        self.pending_actions: list[QAction] = []
         for action in self.pending_actions:
             action.setVisible(False)
             action.setEnabled(False)
@@ -258,6 +264,8 @@ class MainWindow(QMainWindow):
         for action in (self.new_lens_action, self.edit_lens_action, self.duplicate_lens_action,
                        self.delete_lens_action, self.undo_action, self.backup_action, self.history_action):
             toolbar.addAction(action)
+        toolbar.addAction(self.import_action)
+        toolbar.addAction(self.export_action)
         toolbar.addSeparator()
         toolbar.addAction(self.admin_action)
         self.addToolBar(toolbar)
@@ -481,6 +489,23 @@ class MainWindow(QMainWindow):
         )
         dialog.lensRestored.connect(self._lens_restored)
         return dialog
+
+    def import_dialog(self) -> ImportDialog:
+        dialog = ImportDialog(self.db, self.jobs, self)
+        dialog.imported.connect(lambda _report: self.reload())
+        return dialog
+
+    def show_import(self) -> None:
+        if self.require_admin():
+            self.import_dialog().exec()
+
+    def export_view(self) -> None:
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Exporter les verres affichés", "catalogue.csv",
+            "CSV pour tableur (*.csv);;Excel (*.xlsx);;JSON (*.json)",
+        )
+        if path:
+            self.data_actions.export(Path(path))
 
     def show_history(self) -> None:
         self.history_dialog().show()

@@ -1,0 +1,81 @@
+"""Import (preview, all or nothing, cancel) and export of the filtered view, from the window."""
+
+from __future__ import annotations
+
+from data import catalogue
+from data.query import LensQuery
+
+GOOD = (
+    "Fournisseur;Gamme;Nom du verre;Indice;Hauteur min;Gravure nasale\n"
+    "Essilor;Varilux;Verre importé A;1,6;14;IMPA\n"
+    "ESSILOR;Varilux;Verre importé B;1,5 - 1,67;15;IMPB\n"
+    "Fabricant Nouveau;Gamme Neuve;Verre importé C;1,74;;IMPC\n"
+)
+BAD = GOOD + "Essilor;Varilux;Verre importé D;2,5;14;IMPD\n"
+
+
+def wait(qtbot, job):
+    assert job is not None
+    with qtbot.waitSignal(job.signals.done, timeout=60_000):
+        pass
+
+
+def test_import_preview_then_write_everything(window, qtbot, tmp_path):
+    assert window.unlock_admin("secret-admin")
+    path = tmp_path / "tarif.csv"
+    path.write_text(GOOD, encoding="cp1252")
+    total = window.model.rowCount()
+    dialog = window.import_dialog()
+    wait(qtbot, dialog.set_file(path))
+    assert dialog.counts["new"].text() == "4"
+    assert dialog.counts["refused"].text() == "0"
+    assert dialog.references.count() >= 2  # the new supplier and its range
+    assert dialog.import_button.isEnabled()
+    assert window.model.rowCount() == total  # nothing written by the preview
+    wait(qtbot, dialog.commit())
+    assert "Import terminé" in dialog.message.text()
+    assert window.model.rowCount() == total + 4
+    assert catalogue.count_lenses(window.db, LensQuery(text="verre importe")) == 4
+    dialog.reject()
+
+
+def test_import_with_one_bad_line_writes_nothing(window, qtbot, tmp_path):
+    assert window.unlock_admin("secret-admin")
+    path = tmp_path / "tarif.csv"
+    path.write_text(BAD, encoding="utf-8-sig")
+    total = window.model.rowCount()
+    dialog = window.import_dialog()
+    wait(qtbot, dialog.set_file(path))
+    assert dialog.counts["refused"].text() == "1"
+    assert not dialog.import_button.isEnabled()
+    assert dialog.problems.rowCount() == 1
+    assert dialog.problems.item(0, 0).text() == "ligne 5"
+    assert "hors limites" in dialog.problems.item(0, 2).text()
+    assert dialog.commit() is None
+    assert catalogue.count_lenses(window.db, LensQuery()) == total
+
+
+def test_dialog_refuses_to_close_while_a_job_runs(window, qtbot, tmp_path):
+    assert window.unlock_admin("secret-admin")
+    path = tmp_path / "tarif.csv"
+    path.write_text(GOOD * 1, encoding="utf-8")
+    dialog = window.import_dialog()
+    dialog.show()
+    job = dialog.set_file(path)
+    dialog.reject()
+    assert dialog.isVisible() and "en cours" in dialog.message.text()
+    wait(qtbot, job)
+    dialog.reject()
+    assert not dialog.isVisible()
+
+
+def test_export_writes_the_filtered_view(window, qtbot, tmp_path):
+    window.filters.search_box.setText("ai")
+    window.filters.flush_search()
+    shown = window.model.rowCount()
+    target = tmp_path / "selection.csv"
+    wait(qtbot, window.data_actions.export(target))
+    content = target.read_text(encoding="utf-8-sig").splitlines()
+    assert len(content) == shown + 1
+    assert ";" in content[0]
+    assert (target.stat().st_mode & 0o777) == 0o600
