@@ -51,6 +51,7 @@ from gui.dialogs.admin_dialog import AdminDialog
 from gui.dialogs.history_dialog import HistoryDialog
 from gui.dialogs.import_dialog import ImportDialog
 from gui.dialogs.lens_dialog import LensDialog
+from gui.dialogs.references_dialog import ReferencesDialog
 from gui.images import ImageStore
 from gui.models.lens_table import COLUMN_KEYS, ID_ROLE, LensTableModel, format_count
 from gui.widgets.detail_pane import DetailPane
@@ -242,6 +243,8 @@ class MainWindow(QMainWindow):
         self.history_action.triggered.connect(self.show_history)
         self.history_action.setToolTip("Qui a modifié quoi, et quand ; restaurer un verre supprimé")
         self.history_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.references_action = a("referencesAction", "Fournisseurs et références…", self.show_references,
+                                   None, "Ajouter, renommer, fusionner ou supprimer fournisseurs, gammes, séries, matériaux")
         self.import_action.triggered.connect(self.show_import)
         self.import_action.setToolTip("Importer un catalogue fournisseur (CSV, Excel, JSON)")
         self.export_action.triggered.connect(self.export_view)
@@ -252,7 +255,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(False)
         self.write_actions = [self.new_lens_action, self.edit_lens_action, self.duplicate_lens_action,
                               self.delete_lens_action, self.undo_action, self.import_action,
-                              self.restore_action, self.remove_sample_action]
+                              self.restore_action, self.remove_sample_action, self.references_action]
         self._undo_stack: list[list[LensDetail]] = []
 
         toolbar = QToolBar("Outils", self)
@@ -283,6 +286,8 @@ class MainWindow(QMainWindow):
                               self.duplicate_lens_action, self.delete_lens_action, self.undo_action])
         lens_menu.addSeparator()
         lens_menu.addActions([self.lens_history_action, self.history_action])
+        lens_menu.addSeparator()
+        lens_menu.addAction(self.references_action)
         lens_menu.addSeparator()
         lens_menu.addAction(self.remove_sample_action)
         view_menu = menu.addMenu("&Affichage")
@@ -489,6 +494,15 @@ class MainWindow(QMainWindow):
         )
         dialog.lensRestored.connect(self._lens_restored)
         return dialog
+
+    def references_dialog(self) -> ReferencesDialog:
+        dialog = ReferencesDialog(self.db, self)
+        dialog.changed.connect(self.reload)
+        return dialog
+
+    def show_references(self) -> None:
+        if self.require_admin():
+            self.references_dialog().exec()
 
     def import_dialog(self) -> ImportDialog:
         dialog = ImportDialog(self.db, self.jobs, self)

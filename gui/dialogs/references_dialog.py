@@ -1,0 +1,251 @@
+"""Reference data: suppliers, materials, ranges and series — add, rename, merge, delete.
+
+A delete that would orphan lenses is refused with the number of lenses that use the item;
+merging moves them (ranges and series follow a merged supplier).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from data import catalogue
+from data.catalogue import ReferenceItem
+from data.database import Database
+from data.errors import CatalogueError
+
+KINDS = (
+    ("fournisseur", "Fournisseurs", "fournisseur"),
+    ("gamme", "Gammes", "gamme"),
+    ("serie", "Séries", "série"),
+    ("materiau", "Matériaux", "matériau"),
+)
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class ReferenceTab(QWidget):
+    changed = Signal()
+
+    def __init__(self, db: Database, kind: str, noun: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"references_{kind}")
+        self.db = db
+        self.kind = kind
+        self.noun = noun
+        self.items: list[ReferenceItem] = []
+        self.parent_names: dict[int, str] = {}
+        headers = ["Nom", "Verres"] if kind in ("fournisseur", "materiau") else ["Nom", "Appartient à", "Verres"]
+        self.table = QTableWidget(0, len(headers), self)
+        self.table.setObjectName(f"referenceTable_{kind}")
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.message = QLabel()
+        self.message.setObjectName(f"referenceMessage_{kind}")
+        self.message.setWordWrap(True)
+        buttons = QHBoxLayout()
+        for name, text, slot in (
+            ("add", "Ajouter…", self.add),
+            ("rename", "Renommer…", self.rename),
+            ("merge", "Fusionner dans…", self.merge),
+            ("delete", "Supprimer", self.delete),
+        ):
+            button = QPushButton(text)
+            button.setObjectName(f"{name}Reference_{kind}")
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.reload()
+
+    def reload(self) -> None:
+        if self.kind == "fournisseur":
+            self.items = catalogue.list_suppliers(self.db)
+        elif self.kind == "materiau":
+            self.items = catalogue.list_materials(self.db)
+        elif self.kind == "gamme":
+            self.parent_names = {s.id: s.nom for s in catalogue.list_suppliers(self.db)}
+            self.items = catalogue.list_ranges(self.db)
+        else:
+            ranges = catalogue.list_ranges(self.db)
+            suppliers = {s.id: s.nom for s in catalogue.list_suppliers(self.db)}
+            self.parent_names = {r.id: f"{r.nom} ({suppliers.get(r.parent_id or 0, '?')})" for r in ranges}
+            self.items = catalogue.list_series(self.db)
+        self.table.setRowCount(len(self.items))
+        for row, item in enumerate(self.items):
+            cells = [item.nom]
+            if self.table.columnCount() == 3:
+                cells.append(self.parent_names.get(item.parent_id or 0, ""))
+            cells.append(str(item.lens_count))
+            for column, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                cell.setData(ID_ROLE, item.id)
+                self.table.setItem(row, column, cell)
+
+    def selected(self) -> ReferenceItem | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.items[rows[0].row()] if rows else None
+
+    def _report(self, message: str, ok: bool = True) -> None:
+        self.message.setText(message)
+        self.message.setStyleSheet("" if ok else "color: #b00020;")
+
+    def _done(self, message: str) -> None:
+        self.reload()
+        self._report(message)
+        self.changed.emit()
+
+    def add(self) -> None:
+        parent_id = None
+        if self.kind in ("gamme", "serie"):
+            chosen = self._choose_parent()
+            if chosen is None:
+                return
+            parent_id = chosen
+        name, ok = QInputDialog.getText(self, f"Nouveau {self.noun}", "Nom :")
+        if ok:
+            self.add_named(name, parent_id)
+
+    def add_named(self, name: str, parent_id: int | None = None) -> bool:
+        try:
+            catalogue.create_reference(self.db, self.kind, name, parent_id)  # type: ignore[arg-type]
+        except CatalogueError as exc:
+            self._report(exc.message, ok=False)
+            return False
+        self._done(f"« {name.strip()} » ajouté.")
+        return True
+
+    def _choose_parent(self) -> int | None:
+        options = (
+            catalogue.list_suppliers(self.db) if self.kind == "gamme" else catalogue.list_ranges(self.db)
+        )
+        labels = [
+            o.nom if self.kind == "gamme" else self.parent_names.get(o.id, o.nom) for o in options
+        ]
+        if not labels:
+            self._report("Créez d'abord un fournisseur." if self.kind == "gamme" else "Créez d'abord une gamme.", False)
+            return None
+        label, ok = QInputDialog.getItem(
+            self, "Rattacher à", "Fournisseur :" if self.kind == "gamme" else "Gamme :", labels, 0, False
+        )
+        return options[labels.index(label)].id if ok else None
+
+    def rename(self) -> None:
+        item = self.selected()
+        if item is None:
+            return
+        name, ok = QInputDialog.getText(self, f"Renommer le {self.noun}", "Nouveau nom :", text=item.nom)
+        if ok:
+            self.rename_to(item, name)
+
+    def rename_to(self, item: ReferenceItem, name: str) -> bool:
+        try:
+            catalogue.rename_reference(self.db, self.kind, item.id, name)  # type: ignore[arg-type]
+        except CatalogueError as exc:
+            self._report(exc.message, ok=False)
+            return False
+        self._done(f"« {item.nom} » renommé en « {name.strip()} ».")
+        return True
+
+    def merge_candidates(self, item: ReferenceItem) -> list[ReferenceItem]:
+        """Items ``item`` may merge into: same kind, and the same parent for ranges/series."""
+        return [
+            other for other in self.items
+            if other.id != item.id and (self.kind in ("fournisseur", "materiau") or other.parent_id == item.parent_id)
+        ]
+
+    def merge(self) -> None:
+        item = self.selected()
+        if item is None:
+            return
+        candidates = self.merge_candidates(item)
+        if not candidates:
+            self._report("Aucun autre élément compatible pour une fusion.", ok=False)
+            return
+        label, ok = QInputDialog.getItem(
+            self, "Fusionner", f"Fusionner « {item.nom} » dans :", [c.nom for c in candidates], 0, False
+        )
+        if not ok:
+            return
+        target = candidates[[c.nom for c in candidates].index(label)]
+        answer = QMessageBox.question(
+            self, "Fusionner",
+            f"Les {item.lens_count} verre(s) de « {item.nom} » passeront à « {target.nom} », "
+            f"puis « {item.nom} » sera supprimé. Continuer ?",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.merge_into(item, target)
+
+    def merge_into(self, item: ReferenceItem, target: ReferenceItem) -> bool:
+        try:
+            moved = catalogue.merge_references(self.db, self.kind, item.id, target.id)  # type: ignore[arg-type]
+        except CatalogueError as exc:
+            self._report(exc.message, ok=False)
+            return False
+        self._done(f"« {item.nom} » fusionné dans « {target.nom} » : {moved} verre(s) déplacé(s).")
+        return True
+
+    def delete(self) -> None:
+        item = self.selected()
+        if item is None:
+            return
+        self.delete_item(item)
+
+    def delete_item(self, item: ReferenceItem) -> bool:
+        try:
+            catalogue.delete_reference(self.db, self.kind, item.id)  # type: ignore[arg-type]
+        except CatalogueError as exc:
+            self._report(exc.message, ok=False)
+            return False
+        self._done(f"« {item.nom} » supprimé.")
+        return True
+
+
+class ReferencesDialog(QDialog):
+    changed = Signal()
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("referencesDialog")
+        self.setWindowTitle("Fournisseurs, gammes, séries et matériaux")
+        self.tabs = QTabWidget(self)
+        self.pages: dict[str, ReferenceTab] = {}
+        for kind, title, noun in KINDS:
+            page = ReferenceTab(db, kind, noun, self)
+            page.changed.connect(self._changed)
+            self.tabs.addTab(page, title)
+            self.pages[kind] = page
+        close = QPushButton("Fermer")
+        close.clicked.connect(self.accept)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addLayout(row)
+        self.resize(760, 520)
+
+    def _changed(self) -> None:
+        for page in self.pages.values():
+            page.reload()
+        self.changed.emit()
