@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from data.config import Settings, load_settings
-from data.database import Database, configure_logging, open_database
+from data.database import Database, configure_logging, open_database, parse_url
 from data.errors import DatabaseOpenError
 from data.migrate import SchemaState, schema_state, upgrade
 
@@ -53,12 +53,35 @@ def open_catalogue(
 ) -> OpenedCatalogue:
     settings = settings or load_settings(cli_url=url)
     configure_logging(settings)
+    refuse_empty_file(url or settings.database_url)
     db = open_database(url or settings.database_url, settings, pool_size=pool_size)
     try:
         return _prepare(db, settings, migrate, seed)
     except BaseException:
         db.dispose()
         raise
+
+
+def refuse_empty_file(url: str) -> None:
+    """Refuse a catalogue file of zero bytes instead of starting a new catalogue over it.
+
+    SQLite takes an empty file for a new database, but a catalogue the app ever opened is never
+    empty (the first connection writes its header): zero bytes means a failed copy, a full disk
+    or a sync tool went wrong, and the shop must be told, and offered its backups.
+    """
+    parsed = parse_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return
+    path = Path(parsed.database).expanduser()
+    try:
+        empty = path.is_file() and path.stat().st_size == 0
+    except OSError:
+        return  # open_database says what is wrong with it
+    if empty:
+        raise DatabaseOpenError(
+            f"Le fichier {path} est vide (0 octet) : ce n'est pas une base de catalogue. "
+            "Restaurez une sauvegarde, ou supprimez ce fichier pour repartir d'un catalogue vide."
+        )
 
 
 def _prepare(db: Database, settings: Settings, migrate: bool, seed: bool) -> OpenedCatalogue:
