@@ -189,6 +189,12 @@ def cli_authorize(admin_flag: bool, db: Database) -> int | None:
             file=sys.stderr,
         )
         return 2
+    if db.read_only:
+        # Before the password: on a read-only base no password could unlock a write, and
+        # "mot de passe incorrect" would send the admin looking for the wrong problem.
+        reason = db.read_only_reason or "La base est ouverte en lecture seule."
+        print(f"Erreur : {reason} Cette commande ne peut pas la modifier.", file=sys.stderr)
+        return 1
     password = cli_password()
     if password is None:
         print(
