@@ -18,7 +18,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from data.database import Database, describe_error
-from data.errors import CatalogueError, DBOperationError
+from data.errors import CatalogueError, DatabaseOpenError, DBOperationError
 
 log = logging.getLogger("engravedetect.migrations")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +45,15 @@ class SchemaState:
 
 
 class MigrationError(CatalogueError):
-    pass
+    """A migration failed; ``restored_from`` is the backup the database was put back from."""
+
+    def __init__(self, message: str, restored_from: Path | None = None) -> None:
+        super().__init__(message)
+        self.restored_from = restored_from
+
+
+class MigrationLockedError(DatabaseOpenError):
+    """Another program holds the database: the migration could not even start."""
 
 
 def alembic_config() -> Config:
@@ -95,6 +103,7 @@ def upgrade(
     backup_file = None
     if backup is not None and not state.is_empty:
         backup_file = backup(db)
+    tables_before = _table_names(db)
     config = alembic_config()
     try:
         with db.engine.connect() as conn:
@@ -104,13 +113,86 @@ def upgrade(
         raise
     except Exception as exc:
         log.exception("Migration échouée")
+        if _is_locked(exc):
+            raise MigrationLockedError(
+                f"La base {db.display_url} est verrouillée par un autre programme : sa mise à "
+                "jour n'a pas pu commencer et elle reste à sa version précédente. Fermez l'autre "
+                "programme puis réessayez."
+            ) from exc
         detail = describe_error(exc).message
-        where = f" La sauvegarde d'avant la mise à jour est {backup_file}." if backup_file else ""
+        outcome, restored = _after_failure(db, state, backup_file, tables_before)
         raise MigrationError(
-            f"La mise à jour du schéma a échoué ; la base reste à sa version précédente.{where} "
-            f"Détail : {detail}"
+            f"La mise à jour du schéma a échoué ; {outcome} Détail : {detail}", restored
         ) from exc
     return state, backup_file
+
+
+def _table_names(db: Database) -> set[str]:
+    with db.engine.connect() as conn:
+        return set(inspect(conn).get_table_names())
+
+
+def _is_locked(exc: BaseException) -> bool:
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return "database is locked" in text or type(exc).__name__ == "MigrationLockError"
+
+
+def _after_failure(
+    db: Database, state: SchemaState, backup_file: Path | None, tables_before: set[str]
+) -> tuple[str, Path | None]:
+    """Put the database back as it was; return what to tell the user and the backup used.
+
+    SQLite and PostgreSQL run the whole migration in one transaction: their rollback is the
+    restore. MariaDB commits every DDL statement on its own, so a migration failing half way
+    leaves its first steps behind: the tables it created are dropped and the pre-migration
+    backup (a ``mariadb-dump``, which recreates every table it holds) is loaded back.
+    """
+    where = f" La sauvegarde d'avant la mise à jour est {backup_file}." if backup_file else ""
+    if db.backend != "mysql":
+        return f"la base reste à sa version précédente.{where}", None
+    try:
+        _drop_tables_not_in(db, tables_before)
+        if backup_file is not None:
+            if not backup_file.name.endswith(".mariadb.sql.gz"):
+                raise MigrationError("sauvegarde au format portable : restauration manuelle")
+            from data.maintenance.common import Progress
+            from data.maintenance.server_dump import restore_server_dump
+
+            restore_server_dump(db, backup_file, Progress(None))
+        elif not state.is_empty:
+            raise MigrationError("aucune sauvegarde d'avant la mise à jour")
+        back = schema_state(db).current == state.current and _table_names(db) == tables_before
+    except Exception:  # noqa: BLE001 - whatever failed, the user must hear the base may be changed
+        log.exception("Remise en état après la migration échouée impossible")
+        back = False
+    if not back:
+        return (
+            "MariaDB ne sait pas annuler une mise à jour du schéma d'un bloc et la remise en état "
+            "automatique a échoué : la base a peut-être été modifiée en partie. Restaurez la "
+            f"sauvegarde d'avant la mise à jour avant de continuer.{where}",
+            None,
+        )
+    if backup_file is None:
+        return "la base, vide, a été remise dans son état précédent.", None
+    return (
+        "MariaDB ne sachant pas annuler une mise à jour du schéma d'un bloc, la base a été "
+        f"remise dans son état d'avant la mise à jour à partir de la sauvegarde {backup_file}.",
+        backup_file,
+    )
+
+
+def _drop_tables_not_in(db: Database, keep: set[str]) -> None:
+    """Drop the tables a failed migration created (MariaDB kept them: DDL is not transactional)."""
+    extra = _table_names(db) - keep
+    if not extra:
+        return
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 0")
+        try:
+            for name in sorted(extra):
+                conn.exec_driver_sql(f"DROP TABLE IF EXISTS `{name}`")
+        finally:
+            conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 1")
 
 
 def downgrade(db: Database, target: str = "base") -> None:
