@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import sqlite3
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,6 +68,29 @@ class SecretMaskingFilter(logging.Filter):
         return True
 
 
+class QuietFileHandler(RotatingFileHandler):
+    """The log file handler: a line that cannot be written is dropped, never shown as a traceback.
+
+    A full disk or a log file another program locks must not put Python's "--- Logging error
+    ---" in front of the user, nor stop the app: one French line on stderr says the log is
+    incomplete, once.
+    """
+
+    warned = False
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if QuietFileHandler.warned:
+            return
+        QuietFileHandler.warned = True
+        error = sys.exc_info()[1]
+        reason = getattr(error, "strerror", None) or "erreur d'écriture"
+        try:
+            print(f"Attention : le journal {self.baseFilename} ne peut plus être écrit ({reason}) ; "
+                  "l'application continue sans lui.", file=sys.stderr)
+        except Exception:  # noqa: BLE001 - no console (windowed app): nothing more to do
+            pass
+
+
 _configured_logs: set[Path] = set()
 
 
@@ -79,7 +103,7 @@ def configure_logging(settings: Settings) -> Path | None:
         return path
     try:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+        handler = QuietFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
     except OSError as exc:
         log.warning("Journal indisponible (%s) : %s", path, exc)
         return None
