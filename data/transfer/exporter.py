@@ -168,7 +168,35 @@ def _write_xlsx(path: Path, rows: Iterator[list[dict[str, Any]]], tick: Callable
     except BaseException:
         _abandon(sheet)
         raise
-    workbook.save(path)
+    _save_workbook(workbook, path)
+
+
+def _save_workbook(workbook: Any, path: Path) -> None:
+    """``workbook.save`` that closes its file even when writing fails (a full disk).
+
+    openpyxl leaves the zip archive open when a write fails, so the half-written file stays
+    held until the garbage collector runs: on Windows it could not even be removed.
+    """
+    import datetime
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)
+    try:
+        workbook.properties.modified = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
+        ExcelWriter(workbook, archive).save()
+    except BaseException:
+        for sheet in workbook.worksheets:
+            _abandon(sheet)
+        raise
+    finally:
+        try:
+            archive.close()  # closes the file even when writing the zip directory fails
+        except (OSError, ValueError):
+            handle, archive.fp = archive.fp, None
+            if handle is not None:
+                handle.close()
 
 
 def _abandon(sheet: Any) -> None:
