@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+import traceback
+from types import TracebackType
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from data.config import load_settings
+from data.database import mask_secrets
 from data.errors import CatalogueError
 from data.startup import open_catalogue
 from gui.main_window import MainWindow
+from gui.startup_problem import StartupProblemWindow
+
+log = logging.getLogger("engravedetect.gui")
 
 
 def application() -> QApplication:
@@ -46,12 +53,49 @@ def open_main_window(database_url: str | None = None) -> MainWindow:
     return window
 
 
+def install_crash_handler(app: QApplication) -> None:
+    """An unexpected error shows a French dialog (details can be copied) and goes to the log;
+    the app keeps running."""
+
+    def handle(kind: type[BaseException], value: BaseException, trace: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, trace)
+            return
+        details = mask_secrets("".join(traceback.format_exception(kind, value, trace)))
+        log.error("Erreur inattendue :\n%s", details)
+        box = QMessageBox(QMessageBox.Icon.Critical, "Erreur inattendue",
+                          "Une erreur inattendue s'est produite. Votre travail enregistré n'est pas "
+                          "perdu ; l'application continue.\n\nSi le problème se répète, copiez les "
+                          "détails et transmettez-les à votre support.")
+        box.setObjectName("crashDialog")
+        box.setDetailedText(details)
+        copy = box.addButton("Copier les détails", QMessageBox.ButtonRole.ActionRole)
+        copy.clicked.connect(lambda: QApplication.clipboard().setText(details))
+        box.addButton("Continuer", QMessageBox.ButtonRole.AcceptRole)
+        box.exec()
+
+    sys.excepthook = handle
+
+
 def run(database_url: str | None = None) -> int:
     app = application()
-    try:
-        window = open_main_window(database_url)
-    except CatalogueError as exc:
-        QMessageBox.critical(None, "EngraveDetect Catalogue", f"Impossible d'ouvrir le catalogue.\n\n{exc.message}")
-        return 2
-    window.show()
+    install_crash_handler(app)
+    settings = load_settings(cli_url=database_url)
+    windows: list[QMainWindow] = []
+
+    def show_catalogue() -> None:
+        for old in windows:
+            old.close()
+        windows.clear()
+        try:
+            window: QMainWindow = open_main_window(database_url)
+        except CatalogueError as exc:
+            log.warning("Catalogue indisponible : %s", exc.message)
+            window = StartupProblemWindow(
+                exc.message, database_url or settings.database_url, settings, show_catalogue
+            )
+        windows.append(window)
+        window.show()
+
+    show_catalogue()
     return app.exec()

@@ -1,0 +1,128 @@
+"""Regenerate the README screenshots: ``QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_screenshots.py``.
+
+Opens the real window on a throw-away data folder (sample catalogue), walks the optician's and the
+admin's journeys and saves each screen to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "docs" / "screenshots"
+
+
+def main() -> int:
+    home = Path(tempfile.mkdtemp(prefix="engravedetect-shots-"))
+    os.environ["ENGRAVEDETECT_HOME"] = str(home)
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+
+    from data import catalogue
+    from gui.app import application, open_main_window
+
+    app = application()
+
+    def spin(ms: int = 300) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    def wait_jobs(window) -> None:  # type: ignore[no-untyped-def]
+        for _ in range(200):
+            if not window.jobs.running:
+                return
+            spin(50)
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    window = open_main_window()
+    window.resize(1600, 940)
+    window.show()
+    wait_jobs(window)
+    spin(600)
+    window.grab().save(str(OUT / "01-catalogue.png"))
+
+    # Claire: "AI" under the nasal mark, looks like 1.67, frame allows 16 mm.
+    window.filters.search_box.setText("ai")
+    window.filters.flush_search()
+    for i in range(window.filters.index_list.count()):
+        item = window.filters.index_list.item(i)
+        if item.text().startswith("1,67"):
+            item.setCheckState(Qt.CheckState.Checked)
+    window.filters.height_box.setText("16")
+    window.table.selectRow(0)
+    spin(800)
+    window.grab().save(str(OUT / "02-recherche-ai-167.png"))
+    window.set_view(1)
+    spin(1200)
+    window.grab().save(str(OUT / "03-galerie.png"))
+    window.set_view(0)
+    window.filters.clear()
+    spin(200)
+
+    # Marc: admin mode, a wrong index typed, swapped heights.
+    window.unlock_admin("demo-admin")
+    window.table.selectRow(3)
+    spin(200)
+    dialog = window.lens_dialog(catalogue.get_lens(window.db, window.detail.lens.id))
+    dialog.show()
+    dialog.inputs["indice"].setText("2,5")
+    dialog.inputs["hauteur_min"].setText("18")
+    dialog.inputs["hauteur_max"].setText("14")
+    spin(300)
+    dialog.grab().save(str(OUT / "04-dialogue-erreurs.png"))
+    dialog.inputs["indice"].setText("1,6")
+    dialog.inputs["hauteur_max"].setText("22")
+    dialog.save()
+    spin(200)
+
+    history = window.history_dialog()
+    history.show()
+    history.table.selectRow(0)
+    spin(300)
+    history.grab().save(str(OUT / "05-historique.png"))
+    history.close()
+
+    csv = home / "tarif-fournisseur.csv"
+    csv.write_text(
+        "Fournisseur;Gamme;Nom du verre;Indice;Hauteur min;Hauteur max;Gravure nasale\n"
+        "Essilor;Varilux;Varilux Comfort Max;1,5 - 1,6 - 1,67;14;40;AICX\n"
+        "Hoya;Hoyalux;Hoyalux iD Nouveau;1,6;15;;HN6\n"
+        "Hoya;Hoyalux;Hoyalux iD Nouveau;2,5;15;;HN6\n",
+        encoding="cp1252",
+    )
+    importer = window.import_dialog()
+    importer.show()
+    job = importer.set_file(csv)
+    while job is not None and not job.finished_event.is_set():
+        spin(50)
+    spin(300)
+    importer.grab().save(str(OUT / "06-import-apercu.png"))
+    importer.reject()
+
+    check = window.data_actions.check()
+    while check is not None and not check.finished_event.is_set():
+        spin(50)
+    spin(300)
+    if window.data_actions.last_report is not None:
+        window.data_actions.last_report.grab().save(str(OUT / "07-verification.png"))
+        window.data_actions.last_report.close()
+
+    backup = window.data_actions.backup()
+    while backup is not None and not backup.finished_event.is_set():
+        spin(50)
+    spin(400)
+    window.grab().save(str(OUT / "08-sauvegarde.png"))
+    window.shutdown()
+    window.close()
+    app.processEvents()
+    print(f"captures dans {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
