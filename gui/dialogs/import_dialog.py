@@ -197,7 +197,10 @@ class ImportDialog(QDialog):
         problems = list(report.problems)
         self.problems.setRowCount(len(problems))
         for row, problem in enumerate(problems):
-            for column, text in enumerate((f"{problem.unit} {problem.line}", problem.column, problem.message)):
+            message = problem.message.replace(
+                "utilisez --update", "cochez « Mettre à jour les verres qui existent déjà »"
+            )
+            for column, text in enumerate((f"{problem.unit} {problem.line}", problem.column, message)):
                 self.problems.setItem(row, column, QTableWidgetItem(text))
         self.references.clear()
         for ref in report.new_references:
