@@ -50,7 +50,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     url = args.database or settings.database_url
     backup_file = Path(args.file)
     try:
-        db: Database | None = open_database(url, settings, pool_size=2)
+        # An empty database (a new server, say) gets the schema first, so that the admin
+        # password can be set or checked before the content is replaced.
+        db: Database | None = open_catalogue(url, settings, seed=False, pool_size=2).db
     except DatabaseOpenError as exc:
         if not url.startswith("sqlite"):
             raise
