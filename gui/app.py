@@ -7,7 +7,7 @@ import sys
 import traceback
 from types import TracebackType
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from data.config import load_settings
@@ -70,10 +70,16 @@ def install_crash_handler(app: QApplication) -> None:
         box.setObjectName("crashDialog")
         box.setDetailedText(details)
         copy = box.addButton("Copier les détails", QMessageBox.ButtonRole.ActionRole)
+        copy.clicked.disconnect()  # keep the box open after copying
         copy.clicked.connect(lambda: QApplication.clipboard().setText(details))
         box.addButton("Continuer", QMessageBox.ButtonRole.AcceptRole)
-        box.exec()
+        box.setModal(False)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.show()  # not exec(): the event loop, and the app, keep running
+        shown.append(box)
+        del shown[:-3]
 
+    shown: list[QMessageBox] = []
     sys.excepthook = handle
 
 
