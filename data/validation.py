@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from data.text import clean_text
+from data.text import clean_text, fold
 
 NAME_MAX = 100
 VARIANT_MAX = 50
@@ -25,6 +25,7 @@ HEIGHT_MIN = 0
 HEIGHT_MAX = 100
 REFERENCE_NAME_MAX = 100
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
+ID_MAX = 2**31 - 1  # largest id a 32-bit INTEGER column holds (the service never queries above)
 
 LENS_FIELDS = (
     "nom",
@@ -143,9 +144,27 @@ def _optional_text(
     text = clean_text(str(value))
     if not text:
         return None
-    if len(text) > max_len:
-        report.add(name, f"{max_len} caractères au maximum (actuellement {len(text)}).")
+    problem = _length_problem(text, max_len)
+    if problem:
+        report.add(name, problem)
     return text
+
+
+def _length_problem(text: str, max_len: int) -> str | None:
+    """Too long as typed, or once folded for search and sort (``ß`` -> ``ss``, ``ﬃ`` -> ``ffi``).
+
+    The folded copy lives in a column of the same length: without this check a name of 100
+    ``ß`` passes here and then fails in the database (PostgreSQL, MariaDB) as a driver error.
+    """
+    if len(text) > max_len:
+        return f"{max_len} caractères au maximum (actuellement {len(text)})."
+    folded = len(fold(text))
+    if folded > max_len:
+        return (
+            f"{max_len} caractères au maximum une fois développés les caractères comme « ß » "
+            f"ou « ﬃ » (actuellement {folded})."
+        )
+    return None
 
 
 def _height(report: ValidationReport, name: str, value: object) -> int | None:
@@ -235,9 +254,10 @@ def validate_name(value: object, label: str = "Le nom", max_len: int = NAME_MAX)
     text = clean_text(str(value)) if value is not None else ""
     if not text:
         return text, f"{label} est obligatoire."
-    if len(text) > max_len:
-        return text, f"{max_len} caractères au maximum (actuellement {len(text)})."
-    return text, None
+    if not fold(text):
+        # Only combining accents or invisible marks: nothing left to search, sort or compare.
+        return text, f"{label} doit contenir au moins une lettre, un chiffre ou un signe."
+    return text, _length_problem(text, max_len)
 
 
 def validate_lens(
