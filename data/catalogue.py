@@ -45,6 +45,7 @@ from data.models import (
 from data.query import LensQuery, filter_clauses, ids_statement, page_statement, rows_statement
 from data.text import fold, search_key
 from data.validation import (
+    ID_MAX,
     REFERENCE_NAME_MAX,
     LensValues,
     ReferenceFacts,
@@ -364,11 +365,14 @@ def reference_facts(session: Session, raw: Mapping[str, object]) -> ReferenceFac
     """What the database says about the references named in ``raw`` (a few indexed reads)."""
 
     def ids(name: str) -> list[int]:
+        # Only ids a 32-bit INTEGER column can hold: a larger one would fail in PostgreSQL's
+        # query itself instead of being reported by the validation as "référence invalide".
         value = raw.get(name)
         try:
-            return [int(str(value))] if value not in (None, "") else []
+            ident = int(str(value)) if value not in (None, "") else 0
         except ValueError:
             return []
+        return [ident] if 0 < ident <= ID_MAX else []
 
     suppliers = ids("fournisseur_id")
     materials = ids("materiau_id")
