@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, Qt, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from data.config import load_settings
@@ -18,6 +20,7 @@ from gui.main_window import MainWindow
 from gui.startup_problem import StartupProblemWindow
 
 log = logging.getLogger("engravedetect.gui")
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
 
 def application() -> QApplication:
@@ -26,8 +29,22 @@ def application() -> QApplication:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("EngraveDetect Catalogue")
         app.setOrganizationName("EngraveDetect")
+        install_french(app)
+        icon = RESOURCES / "icons" / "app.svg"
+        if icon.exists():
+            app.setWindowIcon(QIcon(str(icon)))
     assert isinstance(app, QApplication)
     return app
+
+
+def install_french(app: QApplication) -> None:
+    """Qt's own buttons and dialogs (OK, Annuler, file chooser) in French, whatever the system."""
+    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in ("qtbase_fr", "qt_fr"):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
 
 
 def open_main_window(database_url: str | None = None) -> MainWindow:
