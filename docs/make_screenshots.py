@@ -104,13 +104,31 @@ def main() -> int:
     importer.grab().save(str(OUT / "06-import-apercu.png"))
     importer.reject()
 
+    # Scenario 3: an old import from another tool left two lenses with min height above max.
+    import sqlite3
+
+    with sqlite3.connect(window.db.sqlite_path) as conn:
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute("UPDATE verres SET hauteur_min = 24, hauteur_max = 18 WHERE id IN (12, 57)")
     check = window.data_actions.check()
     while check is not None and not check.finished_event.is_set():
         spin(50)
     spin(300)
-    if window.data_actions.last_report is not None:
-        window.data_actions.last_report.grab().save(str(OUT / "07-verification.png"))
-        window.data_actions.last_report.close()
+    report = window.data_actions.last_report
+    if report is not None:
+        from gui.dialogs.integrity_dialog import LENS_ROLE
+
+        for i in range(report.tree.topLevelItemCount()):
+            group = report.tree.topLevelItem(i)
+            lens_items = [group.child(j) for j in range(group.childCount())
+                          if group.child(j).data(0, LENS_ROLE) is not None]
+            if lens_items:
+                report.tree.itemClicked.emit(lens_items[0], 0)
+                break
+        spin(300)
+        report.grab().save(str(OUT / "07-verification.png"))
+        window.grab().save(str(OUT / "07b-verification-selection.png"))
+        report.close()
 
     backup = window.data_actions.backup()
     while backup is not None and not backup.finished_event.is_set():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -135,18 +136,32 @@ def check_integrity(
     return report
 
 
+_RULE_TABLE = re.compile(r"\bin (\w+)")
+
+
 def _sqlite_structure(conn: Connection, ctx: Context) -> Iterator[Finding]:
     pragma = "quick_check" if ctx.quick else "integrity_check"
     from data.maintenance.sqlite_native import is_rule_line
 
+    broken_rules: dict[str, int] = {}
     for (line,) in conn.exec_driver_sql(f"PRAGMA {pragma}"):
         if line == "ok":
             continue
         if is_rule_line(str(line)):
-            yield Finding("contrainte", None, None,
-                          f"Règle de la base non respectée (contrôle SQLite) : {line}")
+            # SQLite names the table, not the row: count per table; the catalogue's own rule
+            # checks below name each lens.
+            table = _RULE_TABLE.search(str(line))
+            name = table.group(1) if table else "?"
+            broken_rules[name] = broken_rules.get(name, 0) + 1
         else:
             yield Finding("structure", None, None, f"Contrôle SQLite : {line}")
+    for table_name, count in broken_rules.items():
+        yield Finding(
+            "contrainte", None, None,
+            f"Table « {table_name} » : {count} ligne(s) enfreignent une règle de la base "
+            "(contrainte CHECK ou NOT NULL) ; les verres concernés sont détaillés dans les "
+            "autres rubriques.",
+        )
 
 
 def _sqlite_foreign_keys(conn: Connection, ctx: Context) -> Iterator[Finding]:

@@ -107,3 +107,23 @@ def test_sqlite_structural_damage_is_reported_not_raised(sqlite_db: Database) ->
     sqlite_db.sqlite_path.write_bytes(bytes(raw))
     report = maintenance.check_integrity(sqlite_db)
     assert "structure" in report.by_kind()
+
+
+def test_sqlite_rule_violations_are_summed_up_in_french(sqlite_db):
+    import sqlite3
+
+    from data import catalogue as service
+    from data import maintenance
+    from tests.factories import lens_values, make_refs
+
+    refs = make_refs(sqlite_db)
+    ids = [service.create_lens(sqlite_db, lens_values(refs, nom=f"V{i}")) for i in range(3)]
+    with sqlite3.connect(sqlite_db.sqlite_path) as conn:
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute("UPDATE verres SET hauteur_min = 30, hauteur_max = 10 WHERE id IN (?, ?)", ids[:2])
+    report = maintenance.check_integrity(sqlite_db)
+    rules = [f for f in report.findings if f.kind == "contrainte"]
+    assert len(rules) == 1
+    assert "Table « verres » : 2 ligne(s) enfreignent une règle" in rules[0].message
+    assert "CHECK constraint failed" not in " ".join(f.message for f in report.findings)
+    assert {f.lens_id for f in report.findings if f.lens_id} == set(ids[:2])
