@@ -155,7 +155,7 @@ class MainWindow(QMainWindow):
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(26)
         vertical.setVisible(False)
-        for column, width in enumerate((185, 75, 90, 95, 105, 120, 52, 58, 58, 100)):
+        for column, width in enumerate((185, 75, 90, 95, 105, 120, 52, 72, 58, 100)):
             table.setColumnWidth(column, width)
         return table
 
