@@ -10,6 +10,7 @@ it. Only a bounded number of pages of cells is kept.
 from __future__ import annotations
 
 import logging
+from array import array
 from collections import OrderedDict
 from dataclasses import replace
 from typing import Any
@@ -92,6 +93,7 @@ class LensTableModel(QAbstractTableModel):
         self._shown_rows = 0
         self._generation = 0
         self._catalogue_size: int | None = None
+        self._ids: array[int] | None = None  # ordered ids of a large result, once loaded
         self.fetched_rows = 0  # cells of this many rows read from the database (for tests, bench)
 
     # ----------------------------------------------------------- queries
@@ -152,6 +154,7 @@ class LensTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._query = query
         self._pages.clear()
+        self._ids = None
         self._count = None
         self._pages[0] = list(first)
         if len(first) < self.PAGE_SIZE:
@@ -206,6 +209,19 @@ class LensTableModel(QAbstractTableModel):
             self._shown_rows = count
             self.endRemoveRows()
         self.countReady.emit(count)
+        if count > self.PAGE_SIZE and not self._small_catalogue():
+            self._load_ids_in_background(generation, self._query)
+
+    def _load_ids_in_background(self, generation: int, query: LensQuery) -> None:
+        """The ordered ids (8 bytes a lens) let any page be read by id, however deep."""
+        db = self._db
+        job = Job("identifiants", lambda _p, _c: catalogue.lens_ids(db, query))
+        job.signals.finished.connect(lambda ids, g=generation: self._apply_ids(g, ids))
+        self._runner.start(job)
+
+    def _apply_ids(self, generation: int, ids: array[int]) -> None:
+        if generation == self._generation and len(ids) == self._count:
+            self._ids = ids
 
     def shutdown(self) -> None:
         self._generation += 1
@@ -229,9 +245,14 @@ class LensTableModel(QAbstractTableModel):
         end = min(start + self.PAGE_SIZE, self._shown_rows)
         size = max(0, end - start)
         try:
-            if self._count is not None and start > self._count // 2:
+            if self._ids is not None and size:
+                wanted = self._ids[start:end]
+                found = {row.id: row for row in catalogue.lens_rows(self._db, wanted)}
+                self.fetched_rows += len(found)
+                rows: list[LensRow | None] = [found.get(i) for i in wanted]
+            elif self._count is not None and start > self._count // 2:
                 from_end = self._count - end
-                rows: list[LensRow | None] = list(reversed(self._read(from_end, size, reverse=True)))
+                rows = list(reversed(self._read(from_end, size, reverse=True)))
             else:
                 rows = list(self._read(start, size, reverse=False))
         except CatalogueError as exc:
@@ -262,12 +283,21 @@ class LensTableModel(QAbstractTableModel):
         lens = self.row_at(row)
         return lens.id if lens else None
 
+    @property
+    def ids_loaded(self) -> bool:
+        return self._ids is not None
+
     def row_of_lens(self, lens_id: int) -> int | None:
-        """Row number of a lens among the pages in memory (None when not loaded)."""
+        """Row number of a lens among the pages in memory, or in the ordered ids once loaded."""
         for number, page in self._pages.items():
             for offset, lens in enumerate(page):
                 if lens is not None and lens.id == lens_id:
                     return number * self.PAGE_SIZE + offset
+        if self._ids is not None:
+            try:
+                return self._ids.index(lens_id)
+            except ValueError:
+                return None
         return None
 
     def update_lens_row(self, lens_id: int) -> None:

@@ -247,7 +247,7 @@ def test_large_catalogue_reads_first_page_and_count_off_the_ui_thread(sqlite_db,
 
     refs = make_refs(sqlite_db)
     with sqlite_db.transaction() as s:
-        for i in range(250):
+        for i in range(750):
             catalogue.insert_lens(s, lens_values(refs, nom=f"Verre {i:03d}", indice=1.5 + (i % 3) / 10), None, False)
     monkeypatch.setattr(LensTableModel, "SYNC_COUNT_LIMIT", 10)
     model = LensTableModel(sqlite_db)
@@ -261,4 +261,9 @@ def test_large_catalogue_reads_first_page_and_count_off_the_ui_thread(sqlite_db,
     assert model.shown_query.indices == (1.6,)
     assert counts == [catalogue.count_lenses(sqlite_db, LensQuery(indices=(1.6,)))]
     assert model.rowCount() == counts[0] and not model.loading
+    # Then the ordered ids arrive: any page, however deep, is read by id.
+    qtbot.waitUntil(lambda: model.ids_loaded, timeout=10_000)
+    expected = list(catalogue.lens_ids(sqlite_db, LensQuery(indices=(1.6,))))
+    assert [model.data(model.index(r, 0), ID_ROLE) for r in range(model.rowCount())] == expected
+    assert model.row_of_lens(expected[-1]) == len(expected) - 1
     model.shutdown()
