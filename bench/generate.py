@@ -85,7 +85,7 @@ LENS_COLUMNS = (
     "id", "nom", "variante", "fournisseur_id", "gamme_id", "serie_id", "materiau_id", "indice",
     "hauteur_min", "hauteur_max", "gravure_nasale", "url_gravure", "url_source", "image_id",
     "exemple", "version", "cree_le", "modifie_le", "recherche", "tri_nom", "tri_variante",
-    "tri_gravure",
+    "tri_gravure", "tri_gamme", "tri_serie", "tri_materiau",
 )
 
 
@@ -275,6 +275,7 @@ def lens_rows(rng: random.Random, refs: References, count: int, first_id: int = 
     supplier_ids = [s[0] for s in refs.suppliers]
     supplier_names = {s[0]: s[1] for s in refs.suppliers}
     material_ids = [m[0] for m in refs.materials]
+    material_keys = {m[0]: m[2] for m in refs.materials}
     names = UniqueNames()
     for lens_id in range(first_id, first_id + count):
         supplier = rng.choices(supplier_ids, refs.supplier_weights)[0]
@@ -296,6 +297,9 @@ def lens_rows(rng: random.Random, refs: References, count: int, first_id: int = 
             lens_id, nom, variante, supplier, gamme, serie, materiau, indice, low, high, code,
             url_gravure, url_source, image, False, 1, TIMESTAMP, TIMESTAMP,
             search_key(nom, variante, code), _fold(nom), _fold(variante) or None, _fold(code) or None,
+            _fold(refs.names[gamme]) if gamme else None,
+            _fold(refs.series_names[serie]) if serie else None,
+            material_keys[materiau] if materiau else None,
         )
 
 

@@ -17,11 +17,11 @@ import hashlib
 import io
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Select, and_, delete, func, null, select, update
+from sqlalchemy import Select, and_, delete, func, literal, null, select, text, update
 from sqlalchemy.orm import Session
 
 from data import history
@@ -42,7 +42,18 @@ from data.models import (
     Verre,
     utcnow,
 )
-from data.query import LensQuery, filter_clauses, ids_statement, page_statement, rows_statement
+from data.query import (
+    DEFAULT_PLAN,
+    FTS_VOCAB,
+    LensQuery,
+    QueryPlan,
+    filter_clauses,
+    fts_string,
+    rows_statement,
+    sort_parts,
+    trigrams,
+    with_sort_joins,
+)
 from data.text import fold, search_key
 from data.validation import (
     ID_MAX,
@@ -159,12 +170,18 @@ def _row(mapping: Any) -> LensRow:
 # ---------------------------------------------------------------- queries
 
 
+FTS_SORT_LIMIT = 10_000  # up to this many search matches (estimated), read them by id and sort
+FTS_SCAN_LIMIT = 300_000  # above, matches are dense: a plain scan in sort order finds a page at once
+BROAD_FILTER_ROWS = 20_000  # rows above which sorting the filtered rows costs more than a scan
+MAX_TRIGRAMS = 40  # trigrams of one search word looked up (the LIKE checks the whole word)
+
+
 def count_lenses(db: Database, query: LensQuery) -> int:
     stmt = select(func.count()).select_from(Verre)
-    clauses = filter_clauses(query)
-    if clauses:
-        stmt = stmt.where(and_(*clauses))
     with db.transaction() as session:
+        clauses = filter_clauses(query, plan_query(session, query, whole=True))
+        if clauses:
+            stmt = stmt.where(and_(*clauses))
         return int(session.execute(stmt).scalar_one())
 
 
@@ -172,8 +189,11 @@ def lens_ids(db: Database, query: LensQuery) -> array[int]:
     """The ordered ids of the whole result, compact (8 bytes a lens)."""
     result = array("q")
     with db.transaction() as session:
-        for chunk in session.execute(ids_statement(query)).scalars().partitions(20_000):
-            result.extend(chunk)
+        plan = plan_query(session, query, whole=True)
+        base = with_sort_joins(select(Verre.id), query)
+        for part in sort_parts(base, query, plan):
+            for chunk in session.execute(part.statement).scalars().partitions(20_000):
+                result.extend(chunk)
     return result
 
 
@@ -182,8 +202,110 @@ def lens_page(
 ) -> list[LensRow]:
     """Rows ``offset``..``offset+limit`` of the result (counted from the end when ``reverse``)."""
     with db.transaction() as session:
-        rows = session.execute(page_statement(query, offset, limit, reverse)).mappings().all()
+        plan = plan_query(session, query)
+        parts = sort_parts(rows_statement(), query, plan, reverse)
+        rows: list[Any] = []
+        skip = offset
+        for number, part in enumerate(parts):
+            found = session.execute(part.statement.offset(skip).limit(limit - len(rows))).mappings().all()
+            rows.extend(found)
+            if len(rows) >= limit or number == len(parts) - 1:
+                break
+            # The page goes on in the next part: skip what of the offset this part did not hold.
+            skip = 0 if found else max(0, skip - _part_size(session, part.statement))
     return [_row(r) for r in rows]
+
+
+def _part_size(session: Session, stmt: Select[Any]) -> int:
+    counted = select(func.count()).select_from(stmt.order_by(None).subquery())
+    return int(session.execute(counted).scalar_one())
+
+
+# ---------------------------------------------------------------- query plans (SQLite)
+
+
+def plan_query(session: Session, query: LensQuery, whole: bool = False) -> QueryPlan:
+    """How SQLite should read ``query``: decided per query from cheap estimates.
+
+    ``whole``: the whole result is read (a count, all ids), not one page in sort order. Another
+    database plans by itself (PostgreSQL has statistics and a trigram index).
+    """
+    if session.get_bind().dialect.name != "sqlite" or query.is_empty:
+        return DEFAULT_PLAN
+    match, estimate = _search_match(session, query.terms)
+    if match is not None and (whole or estimate <= FTS_SORT_LIMIT):
+        # Few matches (or all of them wanted): read them through the trigram index, then sort.
+        return QueryPlan(fts_match=match)
+    no_filter_index = False
+    if query.has_reference_filters and (query.sort != "nom" or _several_values(query)):
+        # The filter indexes give the name order for one value each; otherwise SQLite would sort
+        # every filtered row: when they are many, reading the sort index in order is faster.
+        no_filter_index = _filtered_rows(session, query) > BROAD_FILTER_ROWS
+    if match is not None and estimate <= FTS_SCAN_LIMIT:
+        return QueryPlan(fts_match=match, fts_in_sort_order=True, no_filter_index=no_filter_index)
+    return QueryPlan(no_filter_index=no_filter_index)
+
+
+def _several_values(query: LensQuery) -> bool:
+    return any(
+        len(values) > 1
+        for values in (
+            query.supplier_ids, query.range_ids, query.series_ids, query.material_ids, query.indices
+        )
+    )
+
+
+def _filtered_rows(session: Session, query: LensQuery) -> int:
+    """Rows kept by the filters other than the search, counted up to ``BROAD_FILTER_ROWS + 1``."""
+    kept = select(literal(1)).select_from(Verre).where(*filter_clauses(replace(query, text="")))
+    capped = kept.limit(BROAD_FILTER_ROWS + 1).subquery()
+    return int(session.execute(select(func.count()).select_from(capped)).scalar_one())
+
+
+def _pair_group(session: Session, term: str) -> tuple[int, str]:
+    """Two characters: any trigram starting with them (their documents summed: an upper bound)."""
+    found = session.execute(
+        text(f"SELECT term, doc FROM {FTS_VOCAB} WHERE term >= :low AND term <= :high"),
+        {"low": term, "high": term + "\U0010ffff"},
+    ).all()
+    count = sum(int(r[1]) for r in found)
+    return count, "(" + " OR ".join(fts_string(str(r[0])) for r in found) + ")"
+
+
+def _word_group(session: Session, term: str) -> tuple[int, str]:
+    """Three characters or more: all its trigrams (the rarest one's documents: an upper bound)."""
+    wanted = trigrams(term)[:MAX_TRIGRAMS]
+    counts = []
+    for gram in wanted:
+        doc = session.execute(
+            text(f"SELECT doc FROM {FTS_VOCAB} WHERE term = :t"), {"t": gram}
+        ).scalar_one_or_none()
+        counts.append(int(doc or 0))
+    return min(counts, default=0), " AND ".join(fts_string(gram) for gram in wanted)
+
+
+def _search_match(session: Session, terms: Sequence[str]) -> tuple[str | None, int]:
+    """(FTS5 expression naming every lens that can match, an upper bound of its rows).
+
+    The expression serves the word with the fewest matches (by the index's own counts).
+    A word of 3+ characters needs all its trigrams; a 2-character word needs one of the trigrams
+    that start with it (the index holds ``recherche`` plus a separator, so every pair of
+    characters starts a trigram). 1-character words are left to the LIKE. ``(None, 0)``: no word
+    the index can serve; ``("", 0)``: a word no lens contains.
+    """
+    groups: list[tuple[int, str]] = []
+    for term in terms:
+        if len(term) < 2:
+            continue
+        count, group = _pair_group(session, term) if len(term) == 2 else _word_group(session, term)
+        if count == 0:
+            return "", 0
+        groups.append((count, group))
+    if not groups:
+        return None, 0
+    # Only the rarest word's trigrams: fewer ids to gather, and the LIKE checks every word.
+    estimate, group = min(groups)
+    return group, estimate
 
 
 def lens_rows(db: Database, ids: Sequence[int]) -> list[LensRow]:
@@ -205,15 +327,24 @@ def get_lens(db: Database, lens_id: int) -> LensDetail:
         return _detail(session, lens_id)
 
 
+_DETAIL_LENS_COLUMNS = (
+    "id", "nom", "variante", "fournisseur_id", "gamme_id", "serie_id", "materiau_id", "indice",
+    "hauteur_min", "hauteur_max", "gravure_nasale", "url_gravure", "url_source", "image_id",
+    "exemple", "version", "cree_le", "modifie_le",
+)
+
+
 def _detail_statement() -> Select[Any]:
+    """The fields of ``LensDetail`` only (not the folded copies nor the sort keys)."""
     return (
         select(
-            Verre,
-            Fournisseur.nom.label("f_nom"),
-            Gamme.nom.label("g_nom"),
-            Serie.nom.label("s_nom"),
-            Materiau.nom.label("m_nom"),
+            *(getattr(Verre, name) for name in _DETAIL_LENS_COLUMNS),
+            Fournisseur.nom.label("fournisseur"),
+            Gamme.nom.label("gamme"),
+            Serie.nom.label("serie"),
+            Materiau.nom.label("materiau"),
         )
+        .select_from(Verre)
         .join(Fournisseur, Fournisseur.id == Verre.fournisseur_id)
         .outerjoin(Gamme, Gamme.id == Verre.gamme_id)
         .outerjoin(Serie, Serie.id == Verre.serie_id)
@@ -234,41 +365,24 @@ def _details(session: Session, ids: Sequence[int]) -> dict[int, LensDetail]:
     for start in range(0, len(ids), 500):
         chunk = list(ids[start : start + 500])
         for row in session.execute(_detail_statement().where(Verre.id.in_(chunk))):
-            found[row[0].id] = _detail_from(row)
+            found[row.id] = _detail_from(row)
     return found
 
 
+_DETAIL_FIELDS = tuple(LensDetail.__dataclass_fields__)
+
+
 def lens_state(detail: LensDetail) -> dict[str, Any]:
-    """A lens as the audit trail keeps it: every field, with the names of its references."""
-    return asdict(detail)
+    """A lens as the audit trail keeps it: every field, with the names of its references.
+
+    A shallow copy (every field is a plain value): ``asdict`` deep-copies and is slow in bulk.
+    """
+    return {name: getattr(detail, name) for name in _DETAIL_FIELDS}
 
 
 def _detail_from(found: Any) -> LensDetail:
-    v = found[0]
-    return LensDetail(
-        id=v.id,
-        nom=v.nom,
-        variante=v.variante,
-        fournisseur_id=v.fournisseur_id,
-        fournisseur=found.f_nom,
-        gamme_id=v.gamme_id,
-        gamme=found.g_nom,
-        serie_id=v.serie_id,
-        serie=found.s_nom,
-        materiau_id=v.materiau_id,
-        materiau=found.m_nom,
-        indice=v.indice,
-        hauteur_min=v.hauteur_min,
-        hauteur_max=v.hauteur_max,
-        gravure_nasale=v.gravure_nasale,
-        url_gravure=v.url_gravure,
-        url_source=v.url_source,
-        image_id=v.image_id,
-        exemple=v.exemple,
-        version=v.version,
-        cree_le=v.cree_le,
-        modifie_le=v.modifie_le,
-    )
+    row = found._mapping
+    return LensDetail(**{name: row[name] for name in _DETAIL_FIELDS})
 
 
 def get_image(db: Database, image_id: int) -> tuple[bytes, str]:
@@ -417,13 +531,53 @@ def _validated(session: Session, raw: Mapping[str, object]) -> LensValues:
     return values
 
 
+_VALUE_FIELDS = tuple(f.name for f in fields(LensValues))
+
+
 def _columns(values: LensValues) -> dict[str, Any]:
-    columns = asdict(values)
+    """The lens's columns with their folded copies (a shallow copy: ``asdict`` is slow)."""
+    columns = {name: getattr(values, name) for name in _VALUE_FIELDS}
     columns["recherche"] = search_key(values.nom, values.variante, values.gravure_nasale)
     columns["tri_nom"] = fold(values.nom)
     columns["tri_variante"] = fold(values.variante) or None
     columns["tri_gravure"] = fold(values.gravure_nasale) or None
     return columns
+
+
+SORT_KEY_COLUMNS = (
+    ("gamme_id", "tri_gamme", Gamme),
+    ("serie_id", "tri_serie", Serie),
+    ("materiau_id", "tri_materiau", Materiau),
+)
+
+
+def add_sort_keys(session: Session, columns: dict[str, Any]) -> dict[str, Any]:
+    """Copy the folded names of the lens's range, series and material onto it (sort keys).
+
+    Sorting a million lenses by range needs the name on the lens row itself, in an index;
+    ``rename_reference`` and ``merge_references`` keep these copies right.
+    """
+    for id_column, key_column, model in SORT_KEY_COLUMNS:
+        ref_id = columns.get(id_column)
+        columns[key_column] = (
+            None
+            if ref_id is None
+            else session.execute(select(model.nom_normalise).where(model.id == ref_id)).scalar_one_or_none()
+        )
+    return columns
+
+
+def refresh_sort_keys(session: Session, kind: str, ref_id: int) -> None:
+    """After a rename or a merge: the lenses of reference ``ref_id`` get its current folded name."""
+    for id_column, key_column, model in SORT_KEY_COLUMNS:
+        if REFERENCE_MODELS[kind] is model:
+            name = select(model.nom_normalise).where(model.id == ref_id).scalar_subquery()
+            session.execute(
+                update(Verre)
+                .where(getattr(Verre, id_column) == ref_id)
+                .values({key_column: name})
+                .execution_options(synchronize_session=False)
+            )
 
 
 def decode_check_image(content: bytes) -> tuple[str | None, str | None]:
@@ -491,7 +645,7 @@ def insert_lens(
     came from. No entry for the shipped sample (``exemple``) or when ``audit`` is False.
     """
     values = _validated(session, raw)
-    columns = _columns(values)
+    columns = add_sort_keys(session, _columns(values))
     if image is not None:
         columns["image_id"] = store_image(session, image)
     lens = Verre(**columns, exemple=exemple)
@@ -551,7 +705,7 @@ def apply_lens_update(
     nothing still bumps the version but writes no entry. A conflict writes nothing.
     """
     values = _validated(session, raw)
-    columns = _columns(values)
+    columns = add_sort_keys(session, _columns(values))
     if image is None:
         columns["image_id"] = None
     elif isinstance(image, bytes):
@@ -701,7 +855,7 @@ def reinsert_lens(
     ``restauration`` entry, linked to the deletion it undoes.
     """
     values = _validated(session, {name: state.get(name) for name in _FORM_FIELDS})
-    columns = _columns(values)
+    columns = add_sort_keys(session, _columns(values))
     image_id = state.get("image_id")
     if image_id is not None and session.get(ImageGravure, int(image_id)) is None:
         image_id = None
@@ -876,8 +1030,11 @@ def rename_reference(
             raise ValidationError(
                 ValidationReport({"nom": f"« {cleaned} » existe déjà : fusionnez plutôt les deux."})
             )
-        old_name = row.nom
+        old_name, old_folded = row.nom, row.nom_normalise
         row.nom, row.nom_normalise = cleaned, folded
+        if old_folded != folded:
+            session.flush()
+            refresh_sort_keys(session, kind, ref_id)
         if old_name != cleaned:
             history.record(
                 session,
@@ -1003,6 +1160,7 @@ def merge_references(
         else:
             _move_lenses(session, {Verre.serie_id: source_id}, {"serie_id": target_id})
         session.execute(delete(model).where(model.id == source_id))
+        refresh_sort_keys(session, kind, target_id)
         _record_moves(session, before, entry, author)
         return len(moved_ids)
 

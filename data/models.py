@@ -62,6 +62,8 @@ def key_string(length: int) -> String:
 
 
 BLOB = LargeBinary().with_variant(mysql.LONGBLOB(), "mysql")
+# MariaDB's DATETIME drops fractions of a second unless asked for microseconds.
+TIMESTAMP = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql")
 
 
 class Base(DeclarativeBase):
@@ -152,7 +154,7 @@ class ImageGravure(Base):
     type_mime: Mapped[str] = mapped_column(String(20))
     taille: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    cree_le: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    cree_le: Mapped[datetime] = mapped_column(TIMESTAMP, default=utcnow)
 
 
 class Verre(Base):
@@ -170,14 +172,25 @@ class Verre(Base):
         CheckConstraint("serie_id IS NULL OR gamme_id IS NOT NULL", name="serie_sans_gamme"),
         CheckConstraint("nom <> ''", name="nom_non_vide"),
         CheckConstraint("version >= 1", name="version"),
+        # Sorts: one (key, id) index each, read forwards or backwards; a key that may be empty
+        # is read in two parts (filled, then empty) by data.query.sort_parts.
         Index("idx_verre_nom", "tri_nom", "id"),
         Index("idx_verre_indice", "indice"),
         Index("idx_verre_fournisseur", "fournisseur_id"),
-        Index("idx_verre_gamme", "gamme_id", "fournisseur_id"),
-        Index("idx_verre_serie", "serie_id", "gamme_id"),
-        Index("idx_verre_materiau", "materiau_id"),
+        Index("idx_verre_variante", "tri_variante", "id"),
+        Index("idx_verre_gravure", "tri_gravure", "id"),
+        Index("idx_verre_hauteur_min", "hauteur_min", "id"),
+        Index("idx_verre_hauteur_max", "hauteur_max", "id"),
+        Index("idx_verre_tri_gamme", "tri_gamme", "id"),
+        Index("idx_verre_tri_serie", "tri_serie", "id"),
+        Index("idx_verre_tri_materiau", "tri_materiau", "id"),
+        # Filters that keep the name order (the default sort); they also serve the foreign keys.
+        Index("idx_verre_fournisseur_nom", "fournisseur_id", "tri_nom", "id"),
+        Index("idx_verre_gamme_nom", "gamme_id", "fournisseur_id", "tri_nom", "id"),
+        Index("idx_verre_serie_nom", "serie_id", "gamme_id", "tri_nom", "id"),
+        Index("idx_verre_materiau_nom", "materiau_id", "tri_nom", "id"),
+        Index("idx_verre_indice_nom", "indice", "tri_nom", "id"),
         Index("idx_verre_image", "image_id"),
-        Index("idx_verre_hauteur_min", "hauteur_min"),
         MYSQL_TABLE_ARGS,
     )
 
@@ -199,13 +212,18 @@ class Verre(Base):
     )
     exemple: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    cree_le: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    modifie_le: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    cree_le: Mapped[datetime] = mapped_column(TIMESTAMP, default=utcnow)
+    modifie_le: Mapped[datetime] = mapped_column(TIMESTAMP, default=utcnow)
     # Folded copies kept by the service layer: search and sort run on them in SQL.
     recherche: Mapped[str] = mapped_column(key_string(220))
     tri_nom: Mapped[str] = mapped_column(key_string(100))
     tri_variante: Mapped[str | None] = mapped_column(key_string(50))
     tri_gravure: Mapped[str | None] = mapped_column(key_string(50))
+    # Folded names of the lens's range, series and material (sorting by them needs an index on
+    # the lens row): kept by data.catalogue (writes, renames, merges) and data.transfer.
+    tri_gamme: Mapped[str | None] = mapped_column(key_string(100))
+    tri_serie: Mapped[str | None] = mapped_column(key_string(100))
+    tri_materiau: Mapped[str | None] = mapped_column(key_string(100))
 
     fournisseur: Mapped[Fournisseur] = relationship(back_populates="verres")
     materiau: Mapped[Materiau | None] = relationship(back_populates="verres")
@@ -249,7 +267,7 @@ class Historique(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    quand: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    quand: Mapped[datetime] = mapped_column(TIMESTAMP, default=utcnow)
     auteur: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(20))
     cible: Mapped[str] = mapped_column(String(20))
@@ -259,3 +277,17 @@ class Historique(Base):
     nouvelles_valeurs: Mapped[str | None] = mapped_column(Text)
     lot: Mapped[int | None] = mapped_column(Integer)
     entree_annulee: Mapped[int | None] = mapped_column(Integer, unique=True)
+
+
+# Search structures that exist on one database only, created by revision 0003 with raw SQL:
+# SQLite's FTS5 tables (``verres_fts`` and its shadow and vocabulary tables) and PostgreSQL's
+# pg_trgm index. They are not in this metadata, so autogenerate must not see them as drift.
+SEARCH_TABLE_PREFIX = "verres_fts"
+SEARCH_ONLY_INDEXES = frozenset({"idx_verre_recherche_trgm"})
+
+
+def include_in_autogenerate(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic ``include_name`` hook: everything but the per-database search structures."""
+    if type_ == "table" and name is not None and name.startswith(SEARCH_TABLE_PREFIX):
+        return False
+    return not (type_ == "index" and name in SEARCH_ONLY_INDEXES)

@@ -2,6 +2,20 @@
 
 Sort and filter run in SQL, never in Python over all rows. Text sorts use folded columns with a
 binary collation, then ``id``; empty values sort last in both directions.
+
+Speed at a million lenses (measured in ``make bench``) rests on three choices:
+
+- **Empty last without a full sort.** A sort on a column that can be empty reads two parts, the
+  filled rows (``col IS NOT NULL ORDER BY col, id``) then the empty ones (``col IS NULL ORDER BY
+  id``): each part is one plain index ``(col, id)`` read in order, on every database, in both
+  directions. ``SortParts`` gives the two statements; ``data.catalogue`` stitches the pages.
+- **Filter indexes that keep the name order**: ``(fournisseur_id, tri_nom, id)``, ``(indice,
+  tri_nom, id)``... and indices compared with ``=`` (values are stored rounded to 3 decimals).
+- **A plan per query** (``QueryPlan``, SQLite only, computed by ``data.catalogue`` from cheap
+  estimates): rare search fragments are looked up in the trigram index ``verres_fts`` (the
+  ``LIKE`` stays, so results are exactly those of a scan); common ones and broad filters read the
+  sort index in order and stop after one page (``+ 0`` keeps SQLite off a filter index whose
+  rows it would have to sort). PostgreSQL plans with its own statistics and a ``pg_trgm`` index.
 """
 
 from __future__ import annotations
@@ -9,13 +23,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    false,
+    literal_column,
+    or_,
+    select,
+    text,
+)
 
 from data.models import Fournisseur, Gamme, Materiau, Serie, Verre
 from data.text import fold, like_escape
 
 LIKE_ESCAPE = "!"
-INDEX_TOLERANCE = 0.0005  # indices compare rounded to 3 decimals
+INDEX_DECIMALS = 3  # indices are stored rounded to 3 decimals (validation, import)
+FTS_TABLE = "verres_fts"
+FTS_VOCAB = "verres_fts_vocab"
 
 SORT_KEYS = (
     "nom",
@@ -56,45 +82,94 @@ class LensQuery:
 
     @property
     def is_empty(self) -> bool:
-        return not (
+        return not (self.has_reference_filters or self.terms)
+
+    @property
+    def has_reference_filters(self) -> bool:
+        """Filters other than the search text."""
+        return bool(
             self.supplier_ids
             or self.range_ids
             or self.series_ids
             or self.material_ids
             or self.indices
             or self.fitting_height is not None
-            or self.terms
         )
 
 
-def filter_clauses(query: LensQuery) -> list[ColumnElement[bool]]:
+@dataclass(frozen=True)
+class QueryPlan:
+    """How SQLite should find the rows (the results never depend on it, only the speed).
+
+    ``fts_match``: an FTS5 expression whose rows include every lens matching the search terms
+    (the ``LIKE`` clauses still decide). By default SQLite reads those rows by id and sorts
+    them (few matches); with ``fts_in_sort_order`` it reads the sort index in order and keeps
+    the ids found in the search index (many matches, maybe grouped far down the order).
+    ``no_filter_index``: read the sort index in order and test the filters row by row, because
+    they keep too many rows to sort.
+    """
+
+    fts_match: str | None = None
+    fts_in_sort_order: bool = False
+    no_filter_index: bool = False
+
+
+DEFAULT_PLAN = QueryPlan()
+
+
+def _unindexed(column: Any, plan: QueryPlan) -> Any:
+    """``column + 0`` when the plan says so: same values, but SQLite will not pick its index."""
+    return column + 0 if plan.no_filter_index else column
+
+
+def index_values(indices: tuple[float, ...]) -> list[float]:
+    """The wanted indices as stored (rounded to 3 decimals), without repeats."""
+    return sorted({round(float(v), INDEX_DECIMALS) for v in indices})
+
+
+def filter_clauses(query: LensQuery, plan: QueryPlan = DEFAULT_PLAN) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
     if query.supplier_ids:
-        clauses.append(Verre.fournisseur_id.in_(query.supplier_ids))
+        clauses.append(_unindexed(Verre.fournisseur_id, plan).in_(query.supplier_ids))
     if query.range_ids:
-        clauses.append(Verre.gamme_id.in_(query.range_ids))
+        clauses.append(_unindexed(Verre.gamme_id, plan).in_(query.range_ids))
     if query.series_ids:
-        clauses.append(Verre.serie_id.in_(query.series_ids))
+        clauses.append(_unindexed(Verre.serie_id, plan).in_(query.series_ids))
     if query.material_ids:
-        clauses.append(Verre.materiau_id.in_(query.material_ids))
+        clauses.append(_unindexed(Verre.materiau_id, plan).in_(query.material_ids))
     if query.indices:
-        # Ranges rather than round(): the index on indice still serves them.
-        clauses.append(
-            or_(
-                *(
-                    Verre.indice.between(value - INDEX_TOLERANCE, value + INDEX_TOLERANCE)
-                    for value in sorted(set(query.indices))
-                )
-            )
-        )
+        # Equality: every write path stores indices rounded to 3 decimals (the integrity check
+        # reports any that is not), and (indice, tri_nom, id) then serves the name order too.
+        values = index_values(query.indices)
+        indice = _unindexed(Verre.indice, plan)
+        clauses.append(indice == values[0] if len(values) == 1 else indice.in_(values))
     if query.fitting_height is not None:
-        clauses.append(
-            or_(Verre.hauteur_min.is_(None), Verre.hauteur_min <= query.fitting_height)
-        )
+        height = _unindexed(Verre.hauteur_min, plan)
+        clauses.append(or_(Verre.hauteur_min.is_(None), height <= query.fitting_height))
+    if plan.fts_match is not None:
+        clauses.append(fts_candidates(plan.fts_match, plan.fts_in_sort_order))
     for term in query.terms:
         pattern = "%" + like_escape(term, LIKE_ESCAPE) + "%"
         clauses.append(Verre.recherche.like(pattern, escape=LIKE_ESCAPE))
     return clauses
+
+
+def fts_candidates(match: str, in_sort_order: bool = False) -> ColumnElement[bool]:
+    """Lenses the SQLite trigram index names for ``match`` (an empty match names none).
+
+    ``in_sort_order``: ``id + 0`` so that SQLite tests ids against the (materialised) set while
+    it reads the sort index, instead of reading the set's rows by id and sorting them.
+    """
+    if not match:
+        return false()
+    found: Select[Any] = select(literal_column("rowid")).select_from(text(FTS_TABLE)).where(
+        text(f"{FTS_TABLE} MATCH :fts_match").bindparams(fts_match=match)
+    )
+    lens_id = Verre.id + 0 if in_sort_order else Verre.id
+    return lens_id.in_(found)
+
+
+# ---------------------------------------------------------------- sorting
 
 
 def _sort_column(key: str) -> tuple[Any, bool]:
@@ -103,9 +178,9 @@ def _sort_column(key: str) -> tuple[Any, bool]:
         "nom": (Verre.tri_nom, False),
         "variante": (Verre.tri_variante, True),
         "fournisseur": (Fournisseur.nom_normalise, False),
-        "gamme": (Gamme.nom_normalise, True),
-        "serie": (Serie.nom_normalise, True),
-        "materiau": (Materiau.nom_normalise, True),
+        "gamme": (Verre.tri_gamme, True),
+        "serie": (Verre.tri_serie, True),
+        "materiau": (Verre.tri_materiau, True),
         "indice": (Verre.indice, False),
         "hauteur_min": (Verre.hauteur_min, True),
         "hauteur_max": (Verre.hauteur_max, True),
@@ -113,33 +188,73 @@ def _sort_column(key: str) -> tuple[Any, bool]:
     }[key]
 
 
+def may_be_empty(query: LensQuery) -> bool:
+    return bool(_sort_column(query.sort)[1])
+
+
 def order_by(query: LensQuery, reverse: bool = False) -> list[Any]:
-    """ORDER BY terms; ``reverse`` gives the exact mirror (for reading from the end)."""
-    column, may_be_empty = _sort_column(query.sort)
+    """ORDER BY terms in one statement (``reverse`` gives the exact mirror).
+
+    The split reading (``sort_parts``) gives the same order faster; this form is for callers that
+    need a single statement. The "empty last" flag is a literal CASE (bound 1/0 would hide it).
+    """
+    column, empty_possible = _sort_column(query.sort)
     descending = query.descending != reverse
     terms: list[Any] = []
-    if may_be_empty:
-        empty = case((column.is_(None), 1), else_=0)
+    if empty_possible:
+        empty = case((column.is_(None), literal_column("1")), else_=literal_column("0"))
         terms.append(empty.desc() if reverse else empty.asc())
     terms.append(column.desc() if descending else column.asc())
     terms.append(Verre.id.desc() if descending else Verre.id.asc())
     return terms
 
 
+def _plain_order(query: LensQuery, reverse: bool) -> list[Any]:
+    column, _ = _sort_column(query.sort)
+    descending = query.descending != reverse
+    if descending:
+        return [column.desc(), Verre.id.desc()]
+    return [column.asc(), Verre.id.asc()]
+
+
 def with_sort_joins(stmt: Select[Any], query: LensQuery) -> Select[Any]:
     """Join the reference table a sort needs (and nothing else)."""
     if query.sort == "fournisseur":
         return stmt.join(Fournisseur, Fournisseur.id == Verre.fournisseur_id)
-    if query.sort == "gamme":
-        return stmt.outerjoin(Gamme, Gamme.id == Verre.gamme_id)
-    if query.sort == "serie":
-        return stmt.outerjoin(Serie, Serie.id == Verre.serie_id)
-    if query.sort == "materiau":
-        return stmt.outerjoin(Materiau, Materiau.id == Verre.materiau_id)
     return stmt
 
 
+@dataclass(frozen=True)
+class SortPart:
+    """One part of a result in reading order: its statement without OFFSET/LIMIT."""
+
+    statement: Select[Any]
+    filled: bool  # the part holding rows whose sort column has a value
+
+
+def sort_parts(
+    base: Select[Any], query: LensQuery, plan: QueryPlan = DEFAULT_PLAN, reverse: bool = False
+) -> list[SortPart]:
+    """The result as parts read one after the other: one part, or filled then empty rows.
+
+    ``base`` is a SELECT over ``verres`` with the joins its columns and the sort need
+    (``with_sort_joins``); filters and ORDER BY are added here. From the end (``reverse``) the empty rows come first.
+    """
+    clauses = filter_clauses(query, plan)
+    stmt = base
+    if clauses:
+        stmt = stmt.where(and_(*clauses))
+    column, empty_possible = _sort_column(query.sort)
+    if not empty_possible:
+        return [SortPart(stmt.order_by(*_plain_order(query, reverse)), True)]
+    filled = SortPart(stmt.where(column.is_not(None)).order_by(*_plain_order(query, reverse)), True)
+    empty_order = Verre.id.desc() if query.descending != reverse else Verre.id.asc()
+    empty = SortPart(stmt.where(column.is_(None)).order_by(empty_order), False)
+    return [empty, filled] if reverse else [filled, empty]
+
+
 def ids_statement(query: LensQuery, reverse: bool = False) -> Select[Any]:
+    """All ids in order, in one statement (the split reading is in ``data.catalogue``)."""
     stmt = with_sort_joins(select(Verre.id), query)
     clauses = filter_clauses(query)
     if clauses:
@@ -178,8 +293,21 @@ def rows_statement() -> Select[Any]:
 
 
 def page_statement(query: LensQuery, offset: int, limit: int, reverse: bool = False) -> Select[Any]:
+    """One page in a single statement (``data.catalogue.lens_page`` reads it faster, in parts)."""
     stmt = rows_statement()
     clauses = filter_clauses(query)
     if clauses:
         stmt = stmt.where(and_(*clauses))
     return stmt.order_by(*order_by(query, reverse)).offset(offset).limit(limit)
+
+
+# ---------------------------------------------------------------- search plan helpers
+
+
+def fts_string(token: str) -> str:
+    """A trigram as an FTS5 string (everything literal inside double quotes)."""
+    return '"' + token.replace('"', '""') + '"'
+
+
+def trigrams(term: str) -> list[str]:
+    return sorted({term[i : i + 3] for i in range(len(term) - 2)})

@@ -18,7 +18,7 @@ from alembic import context
 from sqlalchemy import Connection, text
 
 from data.database import open_database
-from data.models import Base
+from data.models import Base, include_in_autogenerate
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("connection"):
@@ -42,6 +42,7 @@ def _configure(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         compare_server_default=False,
+        include_name=include_in_autogenerate,
     )
 
 

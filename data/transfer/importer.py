@@ -40,6 +40,7 @@ from data.catalogue import LensDetail, ensure_writable, get_or_create_reference
 from data.database import Database
 from data.errors import ConflictError
 from data.models import Verre, utcnow
+from data.text import fold
 from data.transfer import spill as spill_file
 from data.transfer.readers import TransferError, detect_format, open_table
 from data.transfer.references import PLACEHOLDER, PlannedReference, create_planned
@@ -52,6 +53,11 @@ CancelFn = Callable[[], bool]
 PROGRESS_TOTAL = Progress.TOTAL
 
 _LENSES: sa.Table = Verre.metadata.tables["verres"]
+_SORT_KEYS = (
+    ("gamme_id", "gamme", "tri_gamme"),
+    ("serie_id", "serie", "tri_serie"),
+    ("materiau_id", "materiau", "tri_materiau"),
+)
 _REFERENCE_COLUMNS = (
     ("fournisseur_id", "fournisseur"),
     ("gamme_id", "gamme"),
@@ -188,6 +194,7 @@ class _Batch:
         self.now = utcnow()
         self.names = dict(prepared.names)
         self.real: dict[int, int] = {}
+        self.folded: dict[tuple[str, int], str | None] = {}
         self.batch_id: int | None = None
         self.with_lenses = set(session.execute(select(Verre.fournisseur_id).distinct()).scalars())
 
@@ -220,7 +227,18 @@ class _Batch:
             value = row[column]
             if value is not None and value >= PLACEHOLDER:
                 row[column] = self.real[value]
+        for column, kind, key in _SORT_KEYS:
+            ref_id = row[column]
+            row[key] = None if ref_id is None else self._folded(kind, ref_id)
         return row
+
+    def _folded(self, kind: str, ref_id: int) -> str | None:
+        """The folded name of a reference: the lens's sort key (``data.catalogue.add_sort_keys``)."""
+        known = self.folded.get((kind, ref_id))
+        if known is None:
+            name = self.names.get((kind, ref_id))
+            known = self.folded[(kind, ref_id)] = fold(name) if name else None
+        return known
 
     def _write(self, chunk: list[tuple[Any, ...]]) -> None:
         inserts: list[dict[str, Any]] = []

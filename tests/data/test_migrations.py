@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from data.migrate import downgrade, head_revision, schema_state, upgrade
-from data.models import Base
+from data.models import Base, include_in_autogenerate
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,10 +35,28 @@ def test_upgrade_downgrade_upgrade(empty_db):
 
 
 def test_models_and_revisions_do_not_drift(db):
+    # The same filter as migrations/env.py (what ``alembic check`` uses): it hides only the
+    # per-database search structures of revision 0003, which the metadata cannot describe.
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": include_in_autogenerate}
+        )
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
+
+
+def test_autogenerate_filter_hides_only_the_search_structures():
+    hidden = [
+        ("verres_fts", "table"),
+        ("verres_fts_data", "table"),
+        ("verres_fts_vocab", "table"),
+        ("idx_verre_recherche_trgm", "index"),
+    ]
+    kept = [(name, "table") for name in Base.metadata.tables] + [
+        (index.name, "index") for table in Base.metadata.tables.values() for index in table.indexes
+    ]
+    assert not any(include_in_autogenerate(name, kind, {}) for name, kind in hidden)
+    assert all(include_in_autogenerate(name, kind, {}) for name, kind in kept)
 
 
 def test_alembic_check_command_from_project_root(db_url, tmp_path):

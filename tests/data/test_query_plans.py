@@ -1,0 +1,210 @@
+"""The fast paths give the same lenses as the plain ones, on the three databases.
+
+Search through SQLite's trigram index (read by id and sorted, or tested while reading the sort
+order), sorts read in two parts (filled then empty), the sort keys copied onto lenses, and the
+search index kept right by triggers whoever writes: every case is compared with what a plain
+scan in Python says.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text, update
+
+from data import catalogue
+from data.migrate import downgrade, upgrade
+from data.models import Verre
+from data.query import SORT_KEYS, LensQuery, QueryPlan
+from data.text import fold, search_key
+from data.transfer import import_lenses
+from tests.factories import lens_values, make_refs
+
+FRAGMENTS = ["ai", "pz", "zq", "aipz", "ic", "c7", "74", "x", "z", "ma", "max", "comfort max",
+             "max ai", "%", "_", "h_", "100%", "!", "\\", "é", "zz", "q", "xq"]
+
+
+@pytest.fixture
+def catalogue_db(db):
+    essilor = make_refs(db)
+    hoya = make_refs(db, "Hoya", "Hoyalux", "iD MyStyle", "Eyas")
+    codes = ["AIPZ", "AIC", "c74", "HL 60", "H_7", None, "ZQ1", "XAI", "AB", "zq"]
+    variants = [None, "Short", "XL", None, "100% net_", "Fit!", None, "Drive", None, "é\\"]
+    names = ["Varilux Comfort Max", "Varilux Physio", "Hoyalux Sérénité", "Zen", "Max Pro",
+             "Eyezen", "Quartz", "Azur", "Comfort", "Élite"]
+    for number in range(40):
+        refs = essilor if number % 3 else hoya
+        catalogue.create_lens(db, lens_values(
+            refs,
+            nom=names[number % 10] + ("" if number < 10 else f" {number}"),
+            variante=variants[number % 10],
+            gravure_nasale=codes[(number * 7) % 10],
+            indice=(1.5, 1.6, 1.67, 1.74)[number % 4],
+            hauteur_min=None if number % 5 == 0 else 11 + number % 7,
+            hauteur_max=None if number % 6 == 0 else 20 + number % 3,
+            gamme_id=None if number % 9 == 0 else refs.range_,
+            serie_id=None if number % 9 == 0 or number % 4 == 0 else refs.series,
+            materiau_id=None if number % 7 == 0 else refs.material,
+        ))
+    return db
+
+
+def expected_ids(db, fragment: str) -> set[int]:
+    words = [w for w in fold(fragment).split(" ") if w]
+    with db.transaction() as s:
+        rows = s.execute(select(Verre.id, Verre.nom, Verre.variante, Verre.gravure_nasale)).all()
+    return {r.id for r in rows if all(w in search_key(r.nom, r.variante, r.gravure_nasale) for w in words)}
+
+
+@pytest.fixture(params=["sort_by_id", "sort_order", "scan"])
+def search_path(request, monkeypatch):
+    """Force each of the three SQLite plans (the others plan by themselves and ignore it)."""
+    limits = {"sort_by_id": (10**9, 10**9), "sort_order": (0, 10**9), "scan": (0, 0)}[request.param]
+    monkeypatch.setattr(catalogue, "FTS_SORT_LIMIT", limits[0])
+    monkeypatch.setattr(catalogue, "FTS_SCAN_LIMIT", limits[1])
+    return request.param
+
+
+def test_every_search_plan_finds_exactly_what_a_scan_finds(catalogue_db, search_path):
+    db = catalogue_db
+    for fragment in FRAGMENTS:
+        wanted = expected_ids(db, fragment)
+        query = LensQuery(text=fragment)
+        assert catalogue.count_lenses(db, query) == len(wanted), fragment
+        ids = list(catalogue.lens_ids(db, query))
+        assert set(ids) == wanted, fragment
+        page = [r.id for r in catalogue.lens_page(db, query, 0, 7)]
+        assert page == ids[:7], fragment
+        last = [r.id for r in catalogue.lens_page(db, query, 0, 7, reverse=True)]
+        assert last == ids[::-1][:7], fragment
+
+
+def test_search_with_other_filters_and_sorts_agrees_with_a_scan(catalogue_db, search_path):
+    db = catalogue_db
+    hoya = next(s.id for s in catalogue.list_suppliers(db) if s.nom == "Hoya")
+    for sort in ("nom", "indice", "gamme", "hauteur_min"):
+        for fragment in ("ai", "max", "zq"):
+            query = LensQuery(text=fragment, indices=(1.5, 1.67), supplier_ids=(hoya,), sort=sort)
+            reference = LensQuery(text=fragment, sort=sort)
+            kept = {r.id for r in catalogue.lens_rows(db, list(catalogue.lens_ids(db, reference)))
+                    if r.indice in (1.5, 1.67) and r.fournisseur == "Hoya"}
+            in_order = [i for i in catalogue.lens_ids(db, reference) if i in kept]
+            assert list(catalogue.lens_ids(db, query)) == in_order
+            assert [r.id for r in catalogue.lens_page(db, query, 0, 3)] == in_order[:3]
+
+
+@pytest.mark.parametrize("key", SORT_KEYS)
+@pytest.mark.parametrize("descending", [False, True])
+def test_pages_across_the_filled_and_empty_parts_agree_with_the_ids(catalogue_db, key, descending):
+    db = catalogue_db
+    query = LensQuery(sort=key, descending=descending)
+    ids = list(catalogue.lens_ids(db, query))
+    assert len(ids) == 40
+    for offset in range(0, 40, 3):
+        assert [r.id for r in catalogue.lens_page(db, query, offset, 5)] == ids[offset:offset + 5]
+        assert [r.id for r in catalogue.lens_page(db, query, offset, 5, reverse=True)] == ids[::-1][offset:offset + 5]
+
+
+def test_broad_filters_read_in_sort_order_give_the_same_rows(catalogue_db, monkeypatch):
+    db = catalogue_db
+    query = LensQuery(indices=(1.5, 1.6, 1.67), sort="hauteur_max", descending=True)
+    before = list(catalogue.lens_ids(db, query))
+    pages = [r.id for r in catalogue.lens_page(db, query, 0, 40)]
+    monkeypatch.setattr(catalogue, "BROAD_FILTER_ROWS", 0)  # every filter counts as broad
+    with db.transaction() as s:
+        plan = catalogue.plan_query(s, query)
+    assert plan.no_filter_index == (db.backend == "sqlite")
+    assert [r.id for r in catalogue.lens_page(db, query, 0, 40)] == pages == before
+
+
+def test_indices_match_whatever_the_decimals_typed(catalogue_db):
+    db = catalogue_db
+    assert catalogue.count_lenses(db, LensQuery(indices=(1.67,))) == 10
+    assert catalogue.count_lenses(db, LensQuery(indices=(1.6700000001, 1.5))) == 20
+
+
+def test_only_sqlite_is_given_a_plan(catalogue_db):
+    with catalogue_db.transaction() as s:
+        plan = catalogue.plan_query(s, LensQuery(text="zq"), whole=True)
+    if catalogue_db.backend == "sqlite":
+        assert plan.fts_match and not plan.fts_in_sort_order
+    else:
+        assert plan == QueryPlan()
+
+
+def test_search_index_follows_edits_deletes_and_raw_writes(catalogue_db):
+    db = catalogue_db
+    refs = make_refs(db)
+    lens_id = catalogue.create_lens(db, lens_values(refs, nom="Kryptonite", gravure_nasale="QWX"))
+    assert list(catalogue.lens_ids(db, LensQuery(text="qwx"))) == [lens_id]
+    detail = catalogue.get_lens(db, lens_id)
+    catalogue.update_lens(db, lens_id, {**detail.form_values(), "gravure_nasale": "WQV"}, detail.version)
+    assert catalogue.count_lenses(db, LensQuery(text="qwx")) == 0
+    assert list(catalogue.lens_ids(db, LensQuery(text="wq"))) == [lens_id]
+    with db.transaction() as s:  # a raw write (an old tool, a restore): triggers keep the index
+        s.execute(update(Verre).where(Verre.id == lens_id).values(recherche=search_key("Kryptonite", None, "JJY")))
+    assert list(catalogue.lens_ids(db, LensQuery(text="jjy"))) == [lens_id]
+    assert catalogue.count_lenses(db, LensQuery(text="wq")) == 0
+    catalogue.delete_lenses(db, [lens_id])
+    assert catalogue.count_lenses(db, LensQuery(text="jjy")) == 0
+    if db.backend == "sqlite":
+        with db.transaction() as s:
+            s.execute(text("INSERT INTO verres_fts(verres_fts, rank) VALUES ('integrity-check', 0)"))
+
+
+def sort_keys(db, lens_id: int) -> tuple[str | None, str | None, str | None]:
+    with db.transaction() as s:
+        row = s.execute(select(Verre.tri_gamme, Verre.tri_serie, Verre.tri_materiau).where(Verre.id == lens_id)).one()
+    return row.tri_gamme, row.tri_serie, row.tri_materiau
+
+
+def test_sort_keys_follow_renames_and_merges(db):
+    refs = make_refs(db)
+    other = make_refs(db, "Essilor", "Varilux", "Physio", "Stylis")
+    lens_id = catalogue.create_lens(db, lens_values(refs))
+    assert sort_keys(db, lens_id) == ("varilux", "comfort max", "orma")
+    catalogue.rename_reference(db, "gamme", refs.range_, "Éclat")
+    catalogue.rename_reference(db, "materiau", refs.material, "ORMA Plus")
+    assert sort_keys(db, lens_id) == ("eclat", "comfort max", "orma plus")
+    catalogue.merge_references(db, "serie", refs.series, other.series)
+    catalogue.merge_references(db, "materiau", refs.material, other.material)
+    assert sort_keys(db, lens_id) == ("eclat", "physio", "stylis")
+    detail = catalogue.get_lens(db, lens_id)
+    catalogue.update_lens(db, lens_id, {**detail.form_values(), "serie_id": None, "materiau_id": None}, detail.version)
+    assert sort_keys(db, lens_id) == ("eclat", None, None)
+
+
+def test_import_writes_the_sort_keys(db, tmp_path: Path):
+    path = tmp_path / "import.csv"
+    path.write_text(
+        "Fournisseur;Gamme;Série;Nom;Variante;Matériau;Indice;Hauteur min;Hauteur max;Gravure nasale;URL source\n"
+        "Zeiss;Précision;Pure;Zeiss Precision Pure;;MR-8;1,6;14;22;ZP;\n"
+        "Zeiss;;;Zeiss Office;;;1,5;;;;\n",
+        encoding="utf-8",
+    )
+    report = import_lenses(db, path)
+    assert report.written
+    ids = {catalogue.get_lens(db, i).nom: i for i in catalogue.lens_ids(db, LensQuery())}
+    assert sort_keys(db, ids["Zeiss Precision Pure"]) == ("precision", "pure", "mr-8")
+    assert sort_keys(db, ids["Zeiss Office"]) == (None, None, None)
+    assert list(catalogue.lens_ids(db, LensQuery(text="zp"))) == [ids["Zeiss Precision Pure"]]
+
+
+def test_upgrade_fills_sort_keys_and_search_index_of_existing_lenses(db):
+    refs = make_refs(db)
+    lens_id = catalogue.create_lens(db, lens_values(refs, gravure_nasale="QJ"))
+    downgrade(db, "0002")
+    upgrade(db)
+    assert sort_keys(db, lens_id) == ("varilux", "comfort max", "orma")
+    assert list(catalogue.lens_ids(db, LensQuery(text="qj"))) == [lens_id]
+    assert list(catalogue.lens_ids(db, LensQuery(sort="gamme"))) == [lens_id]
+
+
+def test_timestamps_keep_microseconds(db):
+    refs = make_refs(db)
+    lens_id = catalogue.create_lens(db, lens_values(refs))
+    with db.transaction() as s:
+        s.execute(update(Verre).where(Verre.id == lens_id).values(modifie_le=datetime(2026, 1, 2, 3, 4, 5, 678901)))
+    assert catalogue.get_lens(db, lens_id).modifie_le.microsecond == 678901
