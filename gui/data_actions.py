@@ -125,8 +125,12 @@ class DataActions(QObject):
         if not self.window.require_admin():
             return
         dialog = RestoreDialog(self.window.db.settings.backup_dir, self.window)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen is not None:
-            self.restore(dialog.chosen)
+        try:
+            chosen = dialog.chosen if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()
+        if chosen is not None:
+            self.restore(chosen)
 
     def restore(self, path: Path) -> Job | None:
         window = self.window

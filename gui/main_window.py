@@ -24,6 +24,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequ
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QDialog,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.db = db
         self.settings = settings
         self.admin_mode = False
+        self.unlock_error = ""
         self.jobs = JobRunner(self)
         self.setWindowTitle("EngraveDetect Catalogue")
         self.images = ImageStore(db, db.settings.data_dir / "cache" / "images", self.jobs, self)
@@ -448,9 +450,17 @@ class MainWindow(QMainWindow):
             dialog.saved.connect(self._lens_added)
         return dialog
 
+    @staticmethod
+    def _run_modal(dialog: QDialog) -> int:
+        """Run a dialog, then free it (a dialog parented to the window would live on)."""
+        try:
+            return int(dialog.exec())
+        finally:
+            dialog.deleteLater()
+
     def new_lens(self) -> None:
         if self.require_admin():
-            self.lens_dialog().exec()
+            self._run_modal(self.lens_dialog())
 
     def edit_lens(self) -> None:
         if self.detail.lens is None or not self.require_admin():
@@ -461,11 +471,11 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Verre introuvable", exc.message)
             self.reload()
             return
-        self.lens_dialog(lens).exec()
+        self._run_modal(self.lens_dialog(lens))
 
     def duplicate_lens(self) -> None:
         if self.detail.lens is not None and self.require_admin():
-            self.lens_dialog(self.detail.lens, duplicate=True).exec()
+            self._run_modal(self.lens_dialog(self.detail.lens, duplicate=True))
 
     def _lens_edited(self, lens_id: int) -> None:
         self.filters.reload()
@@ -502,7 +512,7 @@ class MainWindow(QMainWindow):
 
     def show_references(self) -> None:
         if self.require_admin():
-            self.references_dialog().exec()
+            self._run_modal(self.references_dialog())
 
     def import_dialog(self) -> ImportDialog:
         dialog = ImportDialog(self.db, self.jobs, self)
@@ -511,7 +521,7 @@ class MainWindow(QMainWindow):
 
     def show_import(self) -> None:
         if self.require_admin():
-            self.import_dialog().exec()
+            self._run_modal(self.import_dialog())
 
     def export_view(self) -> None:
         path, chosen = QFileDialog.getSaveFileName(
@@ -522,11 +532,15 @@ class MainWindow(QMainWindow):
             self.data_actions.export(Path(path))
 
     def show_history(self) -> None:
-        self.history_dialog().show()
+        dialog = self.history_dialog()
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
 
     def show_lens_history(self) -> None:
         if self.detail.lens is not None:
-            self.history_dialog(lens_only=True).show()
+            dialog = self.history_dialog(lens_only=True)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.show()
 
     def _lens_restored(self, lens_id: int) -> None:
         self.reload()
@@ -621,17 +635,19 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ admin mode
     def unlock_admin(self, password: str) -> bool:
         """What the admin dialog does, for tests and tools."""
+        self.unlock_error = ""
         if self.db.read_only:
-            self.statusBar().showMessage(self.db.read_only_reason or "Base en lecture seule.", 8000)
-            return False
-        try:
-            ok = admin.unlock(self.db, password)
-        except CatalogueError as exc:
-            self.statusBar().showMessage(exc.message, 8000)
-            return False
-        if ok:
-            self.set_admin_mode(True)
-        return ok
+            self.unlock_error = self.db.read_only_reason or "Base en lecture seule."
+        else:
+            try:
+                if admin.unlock(self.db, password):
+                    self.set_admin_mode(True)
+                    return True
+                self.unlock_error = "Mot de passe incorrect."
+            except CatalogueError as exc:
+                self.unlock_error = exc.message
+        self.statusBar().showMessage(self.unlock_error, 8000)
+        return False
 
     def idle_minutes(self) -> int:
         try:
@@ -677,14 +693,14 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "Lecture seule", self.db.read_only_reason or "Base en lecture seule.")
             return False
         dialog = AdminDialog(first_time=not admin.has_password(self.db), parent=self)
-        while dialog.exec() == AdminDialog.DialogCode.Accepted:
-            try:
+        try:
+            while dialog.exec() == AdminDialog.DialogCode.Accepted:
                 if self.unlock_admin(dialog.password.text()):
                     return True
-                dialog.show_error("Mot de passe incorrect.")
-            except CatalogueError as exc:
-                dialog.show_error(exc.message)
-        return False
+                dialog.show_error(self.unlock_error)
+            return False
+        finally:
+            dialog.deleteLater()
 
     def _apply_admin_state(self) -> None:
         self.admin_action.blockSignals(True)

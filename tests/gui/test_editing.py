@@ -226,3 +226,23 @@ def test_repeated_wrong_passwords_slow_down(window):
         assert not window.unlock_admin("faux-mdp")
     assert not window.unlock_admin("premier-mdp")  # must wait now, even with the right one
     assert "réessayez dans" in window.statusBar().currentMessage()
+
+
+def test_lost_server_keeps_the_dialog_and_its_input(admin_window, qtbot, monkeypatch):
+    from data.errors import DatabaseUnavailableError
+
+    dialog = edit_dialog(admin_window)
+    qtbot.addWidget(dialog)
+    retype(qtbot, field(dialog, "gravure_nasale"), "SAISIE")
+
+    def unavailable(*args, **kwargs):
+        raise DatabaseUnavailableError("Base indisponible : la connexion au serveur est perdue.")
+
+    monkeypatch.setattr(catalogue, "update_lens", unavailable)
+    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.result() != LensDialog.DialogCode.Accepted
+    assert "Base indisponible" in dialog.banner.text()
+    assert field(dialog, "gravure_nasale").text() == "SAISIE"
+    monkeypatch.undo()
+    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.result() == LensDialog.DialogCode.Accepted
