@@ -57,6 +57,7 @@ from data.query import (
 from data.text import fold, search_key
 from data.validation import (
     ID_MAX,
+    LENS_FIELDS,
     REFERENCE_NAME_MAX,
     LensValues,
     ReferenceFacts,
@@ -136,23 +137,7 @@ class LensDetail:
 
     def form_values(self) -> dict[str, object]:
         """The raw values ``validate_lens`` takes, as they are now."""
-        return {
-            name: getattr(self, name)
-            for name in (
-                "nom",
-                "variante",
-                "fournisseur_id",
-                "gamme_id",
-                "serie_id",
-                "materiau_id",
-                "indice",
-                "hauteur_min",
-                "hauteur_max",
-                "gravure_nasale",
-                "url_gravure",
-                "url_source",
-            )
-        }
+        return {name: getattr(self, name) for name in LENS_FIELDS}
 
 
 @dataclass(frozen=True)
