@@ -208,3 +208,9 @@ def test_timestamps_keep_microseconds(db):
     with db.transaction() as s:
         s.execute(update(Verre).where(Verre.id == lens_id).values(modifie_le=datetime(2026, 1, 2, 3, 4, 5, 678901)))
     assert catalogue.get_lens(db, lens_id).modifie_le.microsecond == 678901
+
+
+def test_reading_all_ids_stops_early_when_cancelled(catalogue_db):
+    by_variant = LensQuery(sort="variante")  # read in two parts: filled variants, then empty
+    assert len(catalogue.lens_ids(catalogue_db, by_variant, cancelled=lambda: True)) == 24
+    assert len(catalogue.lens_ids(catalogue_db, by_variant, cancelled=lambda: False)) == 40
