@@ -62,6 +62,7 @@ class DataActions(QObject):
         on_success: Callable[[Any], None],
         cancellable: bool = True,
         quiet_failure: bool = False,
+        on_done: Callable[[], None] | None = None,
     ) -> Job | None:
         job = Job(name, function, exclusive=DATA_GROUP)
         running = self.window.jobs.busy(DATA_GROUP)
@@ -73,8 +74,10 @@ class DataActions(QObject):
             job.signals.failed.connect(lambda m: self.window.statusBar().showMessage(m, 10000))
         else:
             job.signals.failed.connect(lambda m, n=name: self._inform(f"{n} : échec", m, QMessageBox.Icon.Warning))
-        self.window.jobs.start(job)
+        if on_done is not None:
+            job.signals.done.connect(on_done)
         self.window.job_status.follow(job, text, cancellable)
+        self.window.jobs.start(job)
         return job
 
     def _inform(self, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Information) -> QMessageBox:
@@ -140,10 +143,11 @@ class DataActions(QObject):
         def work(progress: Any, cancelled: Any) -> maintenance.RestoreResult:
             return maintenance.restore_backup(db, path, progress=progress, cancel=cancelled, settings=settings)
 
-        job = self._start("Restauration", "Restauration en cours…", work, self._restored)
-        if job is not None:
-            window.set_busy(True)
-            job.signals.done.connect(lambda: window.set_busy(False))
+        window.set_busy(True)
+        job = self._start("Restauration", "Restauration en cours…", work, self._restored,
+                          on_done=lambda: window.set_busy(False))
+        if job is None:
+            window.set_busy(False)
         return job
 
     def _restored(self, result: maintenance.RestoreResult) -> None:

@@ -128,9 +128,9 @@ class ImportDialog(QDialog):
 
     def _run(self, name: str, function: Any, on_success: Any) -> Job | None:
         job = Job(name, function, exclusive=DATA_GROUP)
-        if not self.runner.start(job):
-            running = self.runner.busy(DATA_GROUP)
-            self.message.setText(f"« {running.name if running else 'Une tâche'} » est en cours : réessayez ensuite.")
+        running = self.runner.busy(DATA_GROUP)
+        if running is not None:
+            self.message.setText(f"« {running.name} » est en cours : réessayez ensuite.")
             return None
         self.job = job
         self.progress.setRange(0, transfer.PROGRESS_TOTAL)
@@ -143,6 +143,7 @@ class ImportDialog(QDialog):
         job.signals.finished.connect(on_success)
         job.signals.failed.connect(self._failed)
         job.signals.done.connect(self._job_done)
+        self.runner.start(job)  # after connecting: a quick job may end at once
         return job
 
     def _job_done(self) -> None:

@@ -45,6 +45,8 @@ class Job(QRunnable):
         self._function = function
         self._cancel = threading.Event()
         self.finished_event = threading.Event()
+        self.result: Any = None  # what the function returned, once finished
+        self.error: str | None = None  # the French failure message, once failed
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -55,24 +57,31 @@ class Job(QRunnable):
     def _progress(self, done: int, total: int) -> None:
         self.signals.progress.emit(int(done), int(total))
 
+    def _fail(self, message: str) -> None:
+        self.error = message
+        self.signals.failed.emit(message)
+
     def run(self) -> None:
         try:
             result = self._function(self._progress, self.is_cancelled)
         except JobCancelledError:
-            self.signals.failed.emit("Opération annulée : rien n'a été modifié.")
+            self._fail("Opération annulée : rien n'a été modifié.")
         except CatalogueError as exc:
-            self.signals.failed.emit(exc.message)
+            self._fail(exc.message)
         except Exception as exc:  # noqa: BLE001 - carried back to the UI, never swallowed
             if type(exc).__name__ == "Cancelled":
-                self.signals.failed.emit("Opération annulée : rien n'a été modifié.")
+                self._fail("Opération annulée : rien n'a été modifié.")
             else:
                 log.exception("Tâche « %s » en échec", self.name)
-                self.signals.failed.emit(f"Erreur inattendue : {mask_secrets(str(exc))}")
+                self._fail(f"Erreur inattendue : {mask_secrets(str(exc))}")
         else:
+            self.result = result
             self.signals.finished.emit(result)
         finally:
-            self.finished_event.set()
+            # Every signal is posted before the event is set: whoever sees the event set can
+            # process events and be sure the outcome has been delivered.
             self.signals.done.emit()
+            self.finished_event.set()
 
 
 class JobRunner(QObject):
@@ -94,7 +103,10 @@ class JobRunner(QObject):
         return next((j for j in self.running if j.exclusive == exclusive), None)
 
     def start(self, job: Job) -> bool:
-        """Start ``job``; refuse (False) when another job of the same exclusive group runs."""
+        """Start ``job``; refuse (False) when another job of the same exclusive group runs.
+
+        Connect to the job's signals BEFORE starting it: a quick job may end at once.
+        """
         if job.exclusive and self.busy(job.exclusive):
             return False
         self._jobs = self.running + [job]

@@ -35,3 +35,13 @@ def open_window(qtbot):
 def window(open_window) -> Iterator[MainWindow]:
     """The main window on the default SQLite file, with the sample catalogue."""
     yield open_window()
+
+
+def run_to_end(qtbot, job, timeout: int = 60_000):
+    """Wait until a background job has ended and its signals have reached the UI thread."""
+    from PySide6.QtWidgets import QApplication
+
+    assert job is not None
+    qtbot.waitUntil(job.finished_event.is_set, timeout=timeout)
+    QApplication.processEvents()
+    return job

@@ -10,20 +10,18 @@ from PySide6.QtCore import Qt, QTimer
 from data import catalogue
 from data.query import LensQuery
 from gui.data_actions import DataActions
+from tests.gui.conftest import run_to_end
 
 
 def wait_job(qtbot, job, timeout=60_000):
-    with qtbot.waitSignal(job.signals.done, timeout=timeout):
-        pass
+    return run_to_end(qtbot, job, timeout)
 
 
 def test_backup_button_runs_in_background_and_reports_the_file(window, qtbot):
     job = window.data_actions.backup()
     assert job is not None
     assert window.job_status.isVisibleTo(window)
-    with qtbot.waitSignal(job.signals.finished, timeout=60_000) as blocker:
-        pass
-    result = blocker.args[0]
+    result = wait_job(qtbot, job).result
     assert result.path.exists() and result.path.name.startswith("catalogue_")
     box = window.data_actions.last_message
     assert box is not None and str(result.path) in box.text()
@@ -50,9 +48,8 @@ def test_cancel_button_cancels_and_leaves_no_file(window, qtbot):
     window.job_status.follow(job, "Sauvegarde en cours…")
     qtbot.mouseClick(window.job_status.cancel_button, Qt.MouseButton.LeftButton)
     assert job.is_cancelled()
-    with qtbot.waitSignal(job.signals.failed, timeout=60_000) as blocker:
-        window.jobs.start(job)
-    assert "annulée" in blocker.args[0]
+    window.jobs.start(job)
+    assert "annulée" in wait_job(qtbot, job).error
     after = set(folder.glob("*")) if folder.exists() else set()
     assert after == before
 
@@ -85,10 +82,7 @@ def test_integrity_check_finds_planted_problem_and_selects_the_lens(window, qtbo
 
 
 def test_restore_replaces_the_catalogue_and_reloads_the_window(window, qtbot):
-    job = window.data_actions.backup()
-    with qtbot.waitSignal(job.signals.finished, timeout=60_000) as blocker:
-        pass
-    backup = blocker.args[0].path
+    backup = wait_job(qtbot, window.data_actions.backup()).result.path
     assert window.unlock_admin("secret-admin")
     total = window.model.rowCount()
     window.table.selectRow(0)

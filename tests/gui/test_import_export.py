@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from data import catalogue
 from data.query import LensQuery
+from tests.gui.conftest import run_to_end
 
 GOOD = (
     "Fournisseur;Gamme;Nom du verre;Indice;Hauteur min;Gravure nasale\n"
@@ -15,9 +16,7 @@ BAD = GOOD + "Essilor;Varilux;Verre importé D;2,5;14;IMPD\n"
 
 
 def wait(qtbot, job):
-    assert job is not None
-    with qtbot.waitSignal(job.signals.done, timeout=60_000):
-        pass
+    run_to_end(qtbot, job)
 
 
 def test_import_preview_then_write_everything(window, qtbot, tmp_path):
