@@ -94,6 +94,9 @@ class LensTableModel(QAbstractTableModel):
         self._generation = 0
         self._catalogue_size: int | None = None
         self._ids: array[int] | None = None  # ordered ids of a large result, once loaded
+        self._ids_runner = JobRunner(self, max_threads=1)
+        self._ids_job: Job | None = None
+        self._ids_generation = -1
         self.fetched_rows = 0  # cells of this many rows read from the database (for tests, bench)
 
     # ----------------------------------------------------------- queries
@@ -122,6 +125,8 @@ class LensTableModel(QAbstractTableModel):
         self._catalogue_size = None
         self.set_query(self._requested)
 
+    DEEP_PAGES = 3  # pages this far from both ends are worth reading by id
+
     def set_query(self, query: LensQuery) -> None:
         """Show ``query``'s result: first page, then the count.
 
@@ -131,6 +136,7 @@ class LensTableModel(QAbstractTableModel):
         """
         self._generation += 1
         self._requested = query
+        self._cancel_ids()
         if self._small_catalogue():
             try:
                 first = self._read_page(query, 0, self.PAGE_SIZE, reverse=False)
@@ -209,15 +215,26 @@ class LensTableModel(QAbstractTableModel):
             self._shown_rows = count
             self.endRemoveRows()
         self.countReady.emit(count)
-        if count > self.PAGE_SIZE and not self._small_catalogue():
-            self._load_ids_in_background(generation, self._query)
 
-    def _load_ids_in_background(self, generation: int, query: LensQuery) -> None:
-        """The ordered ids (8 bytes a lens) let any page be read by id, however deep."""
-        db = self._db
-        job = Job("identifiants", lambda _p, _c: catalogue.lens_ids(db, query))
+    def _request_ids(self) -> None:
+        """Load the ordered ids (8 bytes a lens) of the shown result, so that any page, however
+        deep, is read by id. Asked only when the user scrolls deep into a large result; runs in
+        its own thread so it never delays the next query's first page, and is cancelled as soon
+        as the query changes."""
+        if self._ids is not None or self._ids_generation == self._generation:
+            return
+        self._cancel_ids()
+        generation, db, query = self._generation, self._db, self._query
+        self._ids_generation = generation
+        job = Job("identifiants", lambda _p, cancelled: catalogue.lens_ids(db, query, cancelled))
         job.signals.finished.connect(lambda ids, g=generation: self._apply_ids(g, ids))
-        self._runner.start(job)
+        self._ids_job = job
+        self._ids_runner.start(job)
+
+    def _cancel_ids(self) -> None:
+        if self._ids_job is not None:
+            self._ids_job.cancel()
+            self._ids_job = None
 
     def _apply_ids(self, generation: int, ids: array[int]) -> None:
         if generation == self._generation and len(ids) == self._count:
@@ -225,6 +242,8 @@ class LensTableModel(QAbstractTableModel):
 
     def shutdown(self) -> None:
         self._generation += 1
+        self._cancel_ids()
+        self._ids_runner.shutdown()
         self._runner.shutdown()
 
     # ----------------------------------------------------------- pages
@@ -244,6 +263,14 @@ class LensTableModel(QAbstractTableModel):
         start = number * self.PAGE_SIZE
         end = min(start + self.PAGE_SIZE, self._shown_rows)
         size = max(0, end - start)
+        if (
+            self._ids is None
+            and self._count is not None
+            and start > self.DEEP_PAGES * self.PAGE_SIZE
+            and self._count - end > self.DEEP_PAGES * self.PAGE_SIZE
+            and not self._small_catalogue()
+        ):
+            self._request_ids()  # this page by OFFSET now; the next ones by id
         try:
             if self._ids is not None and size:
                 wanted = self._ids[start:end]

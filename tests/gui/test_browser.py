@@ -250,6 +250,7 @@ def test_large_catalogue_reads_first_page_and_count_off_the_ui_thread(sqlite_db,
         for i in range(750):
             catalogue.insert_lens(s, lens_values(refs, nom=f"Verre {i:03d}", indice=1.5 + (i % 3) / 10), None, False)
     monkeypatch.setattr(LensTableModel, "SYNC_COUNT_LIMIT", 10)
+    monkeypatch.setattr(LensTableModel, "DEEP_PAGES", 0)  # 250 rows stand for a million
     model = LensTableModel(sqlite_db)
     counts: list[int] = []
     model.countReady.connect(counts.append)
@@ -261,7 +262,9 @@ def test_large_catalogue_reads_first_page_and_count_off_the_ui_thread(sqlite_db,
     assert model.shown_query.indices == (1.6,)
     assert counts == [catalogue.count_lenses(sqlite_db, LensQuery(indices=(1.6,)))]
     assert model.rowCount() == counts[0] and not model.loading
-    # Then the ordered ids arrive: any page, however deep, is read by id.
+    # Scrolling deep asks for the ordered ids: then any page, however deep, is read by id.
+    assert not model.ids_loaded
+    model.data(model.index(model.rowCount() // 2, 0))
     qtbot.waitUntil(lambda: model.ids_loaded, timeout=10_000)
     expected = list(catalogue.lens_ids(sqlite_db, LensQuery(indices=(1.6,))))
     assert [model.data(model.index(r, 0), ID_ROLE) for r in range(model.rowCount())] == expected
