@@ -363,7 +363,7 @@ class MainWindow(QMainWindow):
         finally:
             QGuiApplication.restoreOverrideCursor()
         if selected is not None:
-            self.select_lens(selected, only_if_loaded=True)
+            self.select_lens(selected)
 
     def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
         self._sort_key = COLUMN_KEYS[column]
@@ -386,7 +386,7 @@ class MainWindow(QMainWindow):
         value = self.model.data(self.model.index(index.row(), 0), ID_ROLE)
         return int(value) if value is not None else None
 
-    def select_lens(self, lens_id: int, only_if_loaded: bool = False) -> bool:
+    def select_lens(self, lens_id: int) -> bool:
         row = self.model.row_of_lens(lens_id)
         if row is None:
             return False
