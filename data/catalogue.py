@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
@@ -22,6 +23,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import Select, and_, delete, func, literal, null, select, text, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from data import history
@@ -159,6 +161,9 @@ FTS_SORT_LIMIT = 10_000  # up to this many search matches (estimated), read them
 FTS_SCAN_LIMIT = 300_000  # above, matches are dense: a plain scan in sort order finds a page at once
 BROAD_FILTER_ROWS = 20_000  # rows above which sorting the filtered rows costs more than a scan
 MAX_TRIGRAMS = 40  # trigrams of one search word looked up (the LIKE checks the whole word)
+SCAN_FIRST_BUDGET_S = 0.008  # a search page first read in sort order for this long (SQLite)
+SCAN_CHECK_STEPS = 2_000  # SQLite virtual machine steps between two looks at that budget
+_clock = time.perf_counter
 
 
 def count_lenses(db: Database, query: LensQuery) -> int:
@@ -214,20 +219,68 @@ def _id_chunks(session: Session, stmt: Select[Any]) -> Iterator[list[int]]:
 def lens_page(
     db: Database, query: LensQuery, offset: int, limit: int, reverse: bool = False
 ) -> list[LensRow]:
-    """Rows ``offset``..``offset+limit`` of the result (counted from the end when ``reverse``)."""
+    """Rows ``offset``..``offset+limit`` of the result (counted from the end when ``reverse``).
+
+    A search on SQLite first reads the sort order for at most ``SCAN_FIRST_BUDGET_S``: a common
+    fragment fills a page within a few thousand lenses (the name index carries the folded search
+    text, so no lens row is read to test it). Only when that budget runs out are the trigram
+    index's estimates and candidates asked for: a rare fragment, or matches far down the order.
+    """
     with db.transaction() as session:
-        plan = plan_query(session, query)
-        parts = sort_parts(rows_statement(), query, plan, reverse)
-        rows: list[Any] = []
-        skip = offset
-        for number, part in enumerate(parts):
-            found = session.execute(part.statement.offset(skip).limit(limit - len(rows))).mappings().all()
-            rows.extend(found)
-            if len(rows) >= limit or number == len(parts) - 1:
-                break
-            # The page goes on in the next part: skip what of the offset this part did not hold.
-            skip = 0 if found else max(0, skip - _part_size(session, part.statement))
+        rows: list[Any] | None = None
+        scan = None
+        if _scan_first(session, query):
+            scan = scan_plan(session, query)
+            rows = _page_within_budget(session, query, scan, offset, limit, reverse)
+        if rows is None:
+            plan = plan_query(session, query, scan=scan)
+            rows = _page_rows(session, query, plan, offset, limit, reverse)
     return [_row(r) for r in rows]
+
+
+def _page_rows(
+    session: Session, query: LensQuery, plan: QueryPlan, offset: int, limit: int, reverse: bool
+) -> list[Any]:
+    parts = sort_parts(rows_statement(), query, plan, reverse)
+    rows: list[Any] = []
+    skip = offset
+    for number, part in enumerate(parts):
+        found = session.execute(part.statement.offset(skip).limit(limit - len(rows))).mappings().all()
+        rows.extend(found)
+        if len(rows) >= limit or number == len(parts) - 1:
+            break
+        # The page goes on in the next part: skip what of the offset this part did not hold.
+        skip = 0 if found else max(0, skip - _part_size(session, part.statement))
+    return rows
+
+
+def _scan_first(session: Session, query: LensQuery) -> bool:
+    """Is this a SQLite search the trigram index could serve (a word of 2+ characters)?"""
+    return session.get_bind().dialect.name == "sqlite" and any(len(t) >= 2 for t in query.terms)
+
+
+def _page_within_budget(
+    session: Session, query: LensQuery, plan: QueryPlan, offset: int, limit: int, reverse: bool
+) -> list[Any] | None:
+    """The page read with ``plan``, or None if SQLite had not found it within the budget."""
+    dbapi = session.connection().connection.dbapi_connection
+    deadline = _clock() + SCAN_FIRST_BUDGET_S
+    spent = False
+
+    def over_budget() -> int:
+        nonlocal spent
+        spent = _clock() > deadline
+        return int(spent)  # non-zero interrupts the statement (a read: nothing to undo)
+
+    dbapi.set_progress_handler(over_budget, SCAN_CHECK_STEPS)  # type: ignore[union-attr]
+    try:
+        return _page_rows(session, query, plan, offset, limit, reverse)
+    except OperationalError:
+        if spent:
+            return None
+        raise
+    finally:
+        dbapi.set_progress_handler(None, SCAN_CHECK_STEPS)  # type: ignore[union-attr]
 
 
 def _part_size(session: Session, stmt: Select[Any]) -> int:
@@ -238,11 +291,14 @@ def _part_size(session: Session, stmt: Select[Any]) -> int:
 # ---------------------------------------------------------------- query plans (SQLite)
 
 
-def plan_query(session: Session, query: LensQuery, whole: bool = False) -> QueryPlan:
+def plan_query(
+    session: Session, query: LensQuery, whole: bool = False, scan: QueryPlan | None = None
+) -> QueryPlan:
     """How SQLite should read ``query``: decided per query from cheap estimates.
 
-    ``whole``: the whole result is read (a count, all ids), not one page in sort order. Another
-    database plans by itself (PostgreSQL has statistics and a trigram index).
+    ``whole``: the whole result is read (a count, all ids), not one page in sort order.
+    ``scan``: ``scan_plan``'s answer when the caller already has it. Another database plans by
+    itself (PostgreSQL has statistics and a trigram index).
     """
     if session.get_bind().dialect.name != "sqlite" or query.is_empty:
         return DEFAULT_PLAN
@@ -250,13 +306,20 @@ def plan_query(session: Session, query: LensQuery, whole: bool = False) -> Query
     if match is not None and (whole or estimate <= FTS_SORT_LIMIT):
         # Few matches (or all of them wanted): read them through the trigram index, then sort.
         return QueryPlan(fts_match=match)
+    if scan is None:
+        scan = scan_plan(session, query)
+    if match is not None and estimate <= FTS_SCAN_LIMIT:
+        return replace(scan, fts_match=match, fts_in_sort_order=True)
+    return scan
+
+
+def scan_plan(session: Session, query: LensQuery) -> QueryPlan:
+    """Reading the sort order and testing every filter row by row (no trigram index)."""
     no_filter_index = False
     if query.has_reference_filters and (query.sort != "nom" or _several_values(query)):
         # The filter indexes give the name order for one value each; otherwise SQLite would sort
         # every filtered row: when they are many, reading the sort index in order is faster.
         no_filter_index = _filtered_rows(session, query) > BROAD_FILTER_ROWS
-    if match is not None and estimate <= FTS_SCAN_LIMIT:
-        return QueryPlan(fts_match=match, fts_in_sort_order=True, no_filter_index=no_filter_index)
     return QueryPlan(no_filter_index=no_filter_index)
 
 

@@ -174,7 +174,7 @@ class Verre(Base):
         CheckConstraint("version >= 1", name="version"),
         # Sorts: one (key, id) index each, read forwards or backwards; a key that may be empty
         # is read in two parts (filled, then empty) by data.query.sort_parts.
-        Index("idx_verre_nom", "tri_nom", "id"),
+        Index("idx_verre_nom_recherche", "tri_nom", "id", "recherche"),
         Index("idx_verre_indice", "indice"),
         Index("idx_verre_fournisseur", "fournisseur_id"),
         Index("idx_verre_variante", "tri_variante", "id"),
@@ -185,11 +185,13 @@ class Verre(Base):
         Index("idx_verre_tri_serie", "tri_serie", "id"),
         Index("idx_verre_tri_materiau", "tri_materiau", "id"),
         # Filters that keep the name order (the default sort); they also serve the foreign keys.
-        Index("idx_verre_fournisseur_nom", "fournisseur_id", "tri_nom", "id"),
-        Index("idx_verre_gamme_nom", "gamme_id", "fournisseur_id", "tri_nom", "id"),
-        Index("idx_verre_serie_nom", "serie_id", "gamme_id", "tri_nom", "id"),
-        Index("idx_verre_materiau_nom", "materiau_id", "tri_nom", "id"),
-        Index("idx_verre_indice_nom", "indice", "tri_nom", "id"),
+        # The name-order indexes carry the folded search text: a search reading them in order
+        # tests each lens without reading its row (revision 0004).
+        Index("idx_verre_fournisseur_recherche", "fournisseur_id", "tri_nom", "id", "recherche"),
+        Index("idx_verre_gamme_recherche", "gamme_id", "fournisseur_id", "tri_nom", "id", "recherche"),
+        Index("idx_verre_serie_recherche", "serie_id", "gamme_id", "tri_nom", "id", "recherche"),
+        Index("idx_verre_materiau_recherche", "materiau_id", "tri_nom", "id", "recherche"),
+        Index("idx_verre_indice_recherche", "indice", "tri_nom", "id", "recherche"),
         Index("idx_verre_image", "image_id"),
         MYSQL_TABLE_ARGS,
     )

@@ -9,13 +9,16 @@ Speed at a million lenses (measured in ``make bench``) rests on three choices:
   filled rows (``col IS NOT NULL ORDER BY col, id``) then the empty ones (``col IS NULL ORDER BY
   id``): each part is one plain index ``(col, id)`` read in order, on every database, in both
   directions. ``SortParts`` gives the two statements; ``data.catalogue`` stitches the pages.
-- **Filter indexes that keep the name order**: ``(fournisseur_id, tri_nom, id)``, ``(indice,
-  tri_nom, id)``... and indices compared with ``=`` (values are stored rounded to 3 decimals).
+- **Filter indexes that keep the name order**: ``(fournisseur_id, tri_nom, id, recherche)``,
+  ``(indice, tri_nom, id, recherche)``... and indices compared with ``=`` (values are stored
+  rounded to 3 decimals).
 - **A plan per query** (``QueryPlan``, SQLite only, computed by ``data.catalogue`` from cheap
-  estimates): rare search fragments are looked up in the trigram index ``verres_fts`` (the
-  ``LIKE`` stays, so results are exactly those of a scan); common ones and broad filters read the
-  sort index in order and stop after one page (``+ 0`` keeps SQLite off a filter index whose
-  rows it would have to sort). PostgreSQL plans with its own statistics and a ``pg_trgm`` index.
+  estimates): a search page is first read in sort order for a few milliseconds — the name-order
+  indexes carry ``recherche``, so a common fragment fills a page without reading lens rows; only
+  when that budget runs out are rare fragments looked up in the trigram index ``verres_fts`` (the
+  ``LIKE`` stays, so results are exactly those of a scan); broad filters read the sort index in
+  order and stop after one page (``+ 0`` keeps SQLite off a filter index whose rows it would
+  have to sort). PostgreSQL plans with its own statistics and a ``pg_trgm`` index.
 """
 
 from __future__ import annotations

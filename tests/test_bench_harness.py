@@ -45,7 +45,7 @@ def test_generated_catalogue_has_the_rows_and_keeps_its_foreign_keys(bench_catal
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("SELECT count(*) FROM images_gravure").fetchone()[0] > 100
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert {"idx_verre_nom", "idx_verre_indice"} <= indexes
+    assert {"idx_verre_nom_recherche", "idx_verre_indice"} <= indexes
 
 
 def test_generated_folded_columns_are_what_the_service_stores(bench_catalogue: Path) -> None:

@@ -8,6 +8,7 @@ scan in Python says.
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 from pathlib import Path
 
@@ -58,12 +59,28 @@ def expected_ids(db, fragment: str) -> set[int]:
     return {r.id for r in rows if all(w in search_key(r.nom, r.variante, r.gravure_nasale) for w in words)}
 
 
-@pytest.fixture(params=["sort_by_id", "sort_order", "scan"])
+@pytest.fixture(params=["sort_by_id", "sort_order", "scan", "scan_first", "scan_cut_short"])
 def search_path(request, monkeypatch):
-    """Force each of the three SQLite plans (the others plan by themselves and ignore it)."""
-    limits = {"sort_by_id": (10**9, 10**9), "sort_order": (0, 10**9), "scan": (0, 0)}[request.param]
+    """Force each SQLite path (the other databases plan by themselves and ignore it).
+
+    The three plans are forced with a scan-first budget already spent (the statement is stopped
+    at its first look); ``scan_first``: the sort order read without limit; ``scan_cut_short``: a
+    budget that runs out in the middle of the statement, so the page is read again the planned way.
+    """
+    limits = {
+        "sort_by_id": (10**9, 10**9, -1.0),
+        "sort_order": (0, 10**9, -1.0),
+        "scan": (0, 0, -1.0),
+        "scan_first": (10**9, 10**9, 60.0),
+        "scan_cut_short": (0, 10**9, 1.5),
+    }[request.param]
     monkeypatch.setattr(catalogue, "FTS_SORT_LIMIT", limits[0])
     monkeypatch.setattr(catalogue, "FTS_SCAN_LIMIT", limits[1])
+    monkeypatch.setattr(catalogue, "SCAN_FIRST_BUDGET_S", limits[2])
+    monkeypatch.setattr(catalogue, "SCAN_CHECK_STEPS", 1)  # a look at the budget at every step
+    if request.param == "scan_cut_short":
+        # A clock that moves one "second" per look: the first look passes, the second one stops.
+        monkeypatch.setattr(catalogue, "_clock", itertools.count().__next__)
     return request.param
 
 
@@ -123,6 +140,30 @@ def test_indices_match_whatever_the_decimals_typed(catalogue_db):
     db = catalogue_db
     assert catalogue.count_lenses(db, LensQuery(indices=(1.67,))) == 10
     assert catalogue.count_lenses(db, LensQuery(indices=(1.6700000001, 1.5))) == 20
+
+
+def test_a_common_fragment_fills_its_page_in_sort_order_without_the_trigram_index(catalogue_db, monkeypatch):
+    db = catalogue_db
+    if db.backend != "sqlite":
+        pytest.skip("the scan-first budget is SQLite's")
+    planned = []
+    real_plan = catalogue.plan_query
+    monkeypatch.setattr(catalogue, "plan_query", lambda *a, **k: planned.append(a[1]) or real_plan(*a, **k))
+    query = LensQuery(text="ai")
+    ids = list(catalogue.lens_ids(db, query))
+    planned.clear()
+    assert [r.id for r in catalogue.lens_page(db, query, 0, 5)] == ids[:5]
+    assert planned == []  # found within the budget: no estimate, no trigram lookup
+
+    monkeypatch.setattr(catalogue, "SCAN_FIRST_BUDGET_S", 1.5)
+    monkeypatch.setattr(catalogue, "SCAN_CHECK_STEPS", 1)
+    monkeypatch.setattr(catalogue, "_clock", itertools.count().__next__)
+    assert [r.id for r in catalogue.lens_page(db, query, 0, 5)] == ids[:5]
+    assert planned == [query]  # cut short, then read the planned way
+    # The budget left with the page: later statements on the pooled connection run to the end
+    # (the spent budget would interrupt them at their first step).
+    assert list(catalogue.lens_ids(db, query)) == ids
+    assert catalogue.count_lenses(db, LensQuery()) == 40
 
 
 def test_only_sqlite_is_given_a_plan(catalogue_db):
