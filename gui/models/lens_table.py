@@ -1,8 +1,8 @@
 """The lens table model: rows come from SQL a page at a time, never the whole result at once.
 
 On a query change the model reads the first page at once and asks for the total count — on the
-UI thread when the catalogue is small, in a pool thread otherwise, so the window never waits on
-it. Further pages are read when the view first paints them; a row near the end is read from the
+UI thread when the catalogue is small, in a pool thread otherwise (started once the first page is
+painted, so that it never competes with that paint), so the window never waits on it. Further pages are read when the view first paints them; a row near the end is read from the
 end of the result (a reversed ORDER BY), so jumping to the last row never reads the rows before
 it. Only a bounded number of pages of cells is kept.
 """
@@ -22,6 +22,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -176,7 +177,9 @@ class LensTableModel(QAbstractTableModel):
             except CatalogueError as exc:
                 self.queryFailed.emit(exc.message)
         else:
-            self._count_in_background(generation, query)
+            # Once the view has painted the first page: a count starting at once would compete
+            # with the paint for the interpreter (its SQL is built in Python).
+            QTimer.singleShot(0, self, lambda: self._count_in_background(generation, query))
 
     def refresh(self) -> None:
         """Re-read the current query (after an edit, an import, a restore)."""
@@ -192,6 +195,8 @@ class LensTableModel(QAbstractTableModel):
         return self._catalogue_size <= self.SYNC_COUNT_LIMIT
 
     def _count_in_background(self, generation: int, query: LensQuery) -> None:
+        if generation != self._generation:
+            return  # replaced (or shut down) before the count could start
         db = self._db
         job = Job("comptage", lambda _progress, _cancelled: catalogue.count_lenses(db, query))
         job.signals.finished.connect(lambda n, g=generation: self._apply_count(g, n))

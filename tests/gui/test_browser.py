@@ -270,3 +270,36 @@ def test_large_catalogue_reads_first_page_and_count_off_the_ui_thread(sqlite_db,
     assert [model.data(model.index(r, 0), ID_ROLE) for r in range(model.rowCount())] == expected
     assert model.row_of_lens(expected[-1]) == len(expected) - 1
     model.shutdown()
+
+
+def test_large_catalogue_counts_after_the_first_page_and_never_for_a_replaced_query(sqlite_db, qtbot, monkeypatch):
+    """The count starts once the first page is shown (not competing with its paint); a query
+    replaced in between is never counted."""
+    from tests.factories import lens_values, make_refs
+
+    refs = make_refs(sqlite_db)
+    with sqlite_db.transaction() as s:
+        for i in range(300):
+            catalogue.insert_lens(s, lens_values(refs, nom=f"Verre {i:03d}", indice=1.5 + (i % 3) / 10), None, False)
+    monkeypatch.setattr(LensTableModel, "SYNC_COUNT_LIMIT", 10)
+    counted: list[LensQuery] = []
+    real_count = catalogue.count_lenses
+    monkeypatch.setattr(catalogue, "count_lenses", lambda db, q: counted.append(q) or real_count(db, q))
+    model = LensTableModel(sqlite_db)
+    first, second = LensQuery(indices=(1.5,)), LensQuery(indices=(1.6,))
+    replaced = []
+
+    def replace_once() -> None:
+        if not replaced:
+            replaced.append(True)
+            assert counted[-1:] != [first]  # not started before the first page was shown
+            model.set_query(second)
+
+    model.firstPageReady.connect(replace_once)
+    counts: list[int] = []
+    model.countReady.connect(counts.append)
+    model.set_query(first)
+    qtbot.waitUntil(lambda: bool(counts), timeout=10_000)
+    assert first not in counted and second in counted
+    assert counts == [real_count(sqlite_db, second)] and model.shown_query == second
+    model.shutdown()
