@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from data.database import Database, translate_errors
 from data.maintenance.common import Progress, ProgressCallback
 from data.models import Fournisseur, Gamme, ImageGravure, Materiau, Serie, Verre
+from data.query import INDEX_DECIMALS
 from data.text import fold, search_key
 
 log = logging.getLogger("engravedetect.maintenance")
@@ -35,6 +36,7 @@ KIND_TITLES = {
     "contrainte": "Règle de la base non respectée",
     "cle_etrangere": "Référence vers une ligne absente",
     "indice": "Indice hors plage",
+    "indice_decimales": "Indice à plus de 3 décimales",
     "hauteur": "Hauteurs de montage incohérentes",
     "reference_incoherente": "Fournisseur, gamme et série en désaccord",
     "doublon": "Verres en double",
@@ -313,8 +315,14 @@ def _folded_columns(conn: Connection, ctx: Context) -> Iterator[Finding]:
     last = 0
     while True:
         rows = conn.execute(
-            sa.select(V.c.id, V.c.nom, V.c.variante, V.c.gravure_nasale, V.c.recherche,
-                      V.c.tri_nom, V.c.tri_variante, V.c.tri_gravure)
+            sa.select(V.c.id, V.c.nom, V.c.variante, V.c.gravure_nasale, V.c.indice,
+                      V.c.recherche, V.c.tri_nom, V.c.tri_variante, V.c.tri_gravure,
+                      V.c.tri_gamme, V.c.tri_serie, V.c.tri_materiau,
+                      G.c.nom_normalise.label("ref_gamme"), S.c.nom_normalise.label("ref_serie"),
+                      M.c.nom_normalise.label("ref_materiau"))
+            .select_from(V.outerjoin(G, G.c.id == V.c.gamme_id)
+                         .outerjoin(S, S.c.id == V.c.serie_id)
+                         .outerjoin(M, M.c.id == V.c.materiau_id))
             .where(V.c.id > last).order_by(V.c.id).limit(SCAN_CHUNK)
         ).all()
         if not rows:
@@ -324,6 +332,10 @@ def _folded_columns(conn: Connection, ctx: Context) -> Iterator[Finding]:
             if stale:
                 yield _lens("normalisation", row,
                             f"colonne(s) {', '.join(stale)} pas à jour (recherche et tri faussés).")
+            if row.indice is not None and round(float(row.indice), INDEX_DECIMALS) != row.indice:
+                yield _lens("indice_decimales", row,
+                            f"indice {_number(row.indice)} enregistré avec plus de "
+                            f"{INDEX_DECIMALS} décimales : le filtre par indice ne le trouve pas.")
         last = int(rows[-1].id)
         seen += len(rows)
         ctx.progress.fraction(0.8 * seen / total)
@@ -341,5 +353,9 @@ def _stale_columns(row: Any) -> list[str]:
         "tri_nom": fold(row.nom),
         "tri_variante": fold(row.variante) or None,
         "tri_gravure": fold(row.gravure_nasale) or None,
+        # Copies of the reference's folded name, for sorting by range, series and material.
+        "tri_gamme": row.ref_gamme,
+        "tri_serie": row.ref_serie,
+        "tri_materiau": row.ref_materiau,
     }
     return [name for name, value in expected.items() if getattr(row, name) != value]

@@ -43,6 +43,8 @@ def test_check_finds_every_planted_problem(db: Database) -> None:
     other = make_refs(db, supplier="Hoya", range_="Hoyalux", series="iD", material="Eyas")
     good = catalogue.create_lens(db, lens_values(refs, nom="Modèle sain"))
     twin = catalogue.create_lens(db, lens_values(refs, nom="Jumeau"))
+    sorted_wrong = catalogue.create_lens(db, lens_values(refs, nom="Tri de gamme faux"))
+    decimals = catalogue.create_lens(db, lens_values(refs, nom="Indice non arrondi"))
     f = refs.supplier
     plant(
         db,
@@ -53,6 +55,8 @@ def test_check_finds_every_planted_problem(db: Database) -> None:
         _lens_sql(db, id=105, nom="Fournisseur absent", f=9999),
         f"UPDATE verres SET tri_nom = 'pas a jour' WHERE id = {good}",
         f"UPDATE verres SET indice = 1.6000001 WHERE id = {twin}",
+        f"UPDATE verres SET tri_gamme = 'zzz' WHERE id = {sorted_wrong}",
+        f"UPDATE verres SET indice = 1.6666667 WHERE id = {decimals}",
     )
     duplicate = catalogue.create_lens(db, lens_values(refs, nom="Jumeau"))
     report = maintenance.check_integrity(db)
@@ -63,6 +67,10 @@ def test_check_finds_every_planted_problem(db: Database) -> None:
     assert "cle_etrangere" in _kinds(report, 105)
     assert "normalisation" in _kinds(report, good)
     assert "doublon" in _kinds(report, duplicate)
+    assert _kinds(report, sorted_wrong) == {"normalisation"}
+    assert "tri_gamme" in next(f.message for f in report.findings if f.lens_id == sorted_wrong)
+    assert _kinds(report, decimals) == {"indice_decimales"}
+    assert "1,6666667" in next(f.message for f in report.findings if f.lens_id == decimals)
     names = {f.lens_id: f.lens_name for f in report.findings if f.lens_id}
     assert names[101] == "Indice fou"
     assert all(f.message for f in report.findings)
