@@ -9,7 +9,8 @@ Order matters, so that a refused or failed restore changes nothing:
    a file that cannot be opened at all is simply moved aside;
 3. SQLite: the prepared file replaces the database with one ``os.replace`` (stale ``-wal``/``-shm``
    removed first); servers: the content is replaced inside one transaction (delete everything,
-   insert in foreign-key order keeping the ids, PostgreSQL sequences moved past the ids).
+   insert in foreign-key order keeping the ids, PostgreSQL sequences moved past the ids), then
+   the planner's statistics refreshed (``upkeep.refresh_after_load``).
 
 The caller must close its own connections to the database first (the GUI reopens afterwards).
 """
@@ -45,6 +46,7 @@ from data.maintenance.common import (
     temp_path,
 )
 from data.maintenance.gzipio import CHUNK
+from data.maintenance.upkeep import refresh_after_load
 from data.migrate import MigrationError, alembic_config, head_revision, schema_state, upgrade
 
 log = logging.getLogger("engravedetect.maintenance")
@@ -537,6 +539,7 @@ def _load_into_server(db: Database, ready: PreparedBackup, steps: Progress) -> N
 
         restore_server_dump(db, ready.work_file, steps)
         upgrade(db)
+        refresh_after_load(db)
         return
     state = schema_state(db)
     if not state.up_to_date:
@@ -551,3 +554,4 @@ def _load_into_server(db: Database, ready: PreparedBackup, steps: Progress) -> N
             raise RestoreError("La restauration n'a pas chargé toutes les lignes.")
     finally:
         source.dispose()
+    refresh_after_load(db)

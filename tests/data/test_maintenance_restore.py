@@ -191,19 +191,26 @@ def test_cancelled_restore_changes_nothing(sqlite_db: Database, tmp_path: Path) 
     assert snapshot(sqlite_db) == before
 
 
-def test_portable_backup_restores_into_every_backend(db: Database, tmp_path: Path) -> None:
+def _filled_sqlite_backup(tmp_path: Path, fmt: str = "native") -> tuple[dict, Path]:  # type: ignore[type-arg]
+    """A backup of a filled SQLite catalogue, and that catalogue's content."""
     source_url = "sqlite:///" + (tmp_path / "source.db").as_posix()
     source = open_database(source_url, load_settings(cli_url=source_url))
     try:
         upgrade(source)
         filled(source)
         wanted = snapshot(source)
-        backup = maintenance.backup_database(source, dest_dir=tmp_path / "b", fmt="portable")
+        folder = tmp_path / f"b{uuid.uuid4().hex}"
+        made = maintenance.backup_database(source, dest_dir=folder, fmt=fmt)
     finally:
         source.dispose()
+    return wanted, made.path
+
+
+def test_portable_backup_restores_into_every_backend(db: Database, tmp_path: Path) -> None:
+    wanted, backup = _filled_sqlite_backup(tmp_path, "portable")
     upgrade(db)
     filled(db)  # an existing catalogue: its content is replaced
-    result = maintenance.restore_backup(db, backup.path)
+    result = maintenance.restore_backup(db, backup)
     assert result.safety_backup is not None
     got = snapshot(db)
     _assert_same(wanted, got, seconds_only=db.backend == "mysql")
@@ -276,14 +283,27 @@ def test_native_server_backup_restores_on_the_same_server(db: Database, tmp_path
 def test_sqlite_backup_restores_into_a_server(db: Database, tmp_path: Path) -> None:
     if db.is_sqlite:
         pytest.skip("servers only")
-    source_url = "sqlite:///" + (tmp_path / "source.db").as_posix()
-    source = open_database(source_url, load_settings(cli_url=source_url))
-    try:
-        upgrade(source)
-        filled(source)
-        wanted = snapshot(source)
-        backup = maintenance.backup_database(source, dest_dir=tmp_path / f"b{uuid.uuid4().hex}")
-    finally:
-        source.dispose()
-    maintenance.restore_backup(db, backup.path)
+    wanted, backup = _filled_sqlite_backup(tmp_path)
+    maintenance.restore_backup(db, backup)
     _assert_same(wanted, snapshot(db), seconds_only=db.backend == "mysql")
+
+
+def test_a_restore_into_postgresql_leaves_the_planner_statistics_right(
+    db: Database, tmp_path: Path
+) -> None:
+    """The rows come in by bulk: the planner must not wait for autovacuum to learn them (the
+    tables of a few rows never reach its threshold), and counts must not read every row."""
+    if db.backend != "postgresql":
+        pytest.skip("PostgreSQL only")
+    wanted, backup = _filled_sqlite_backup(tmp_path, "portable")
+    maintenance.restore_backup(db, backup)
+    with db.engine.connect() as conn:
+        known = dict(conn.execute(sa.text(
+            "SELECT relname, reltuples FROM pg_class WHERE relkind = 'r' "
+            "AND relnamespace = 'public'::regnamespace"
+        )).all())
+        visible = conn.execute(sa.text(
+            "SELECT relallvisible FROM pg_class WHERE oid = 'verres'::regclass")).scalar_one()
+    for table, rows in wanted.items():
+        assert known[table] == len(rows), table  # -1 would mean never analysed nor vacuumed
+    assert visible > 0  # the visibility map is set: a count reads an index only
