@@ -112,3 +112,11 @@ def test_facets(filled):
     assert [r.nom for r in catalogue.list_ranges(db, [essilor.supplier])] == ["Varilux"]
     assert {s.nom for s in catalogue.list_series(db, [essilor.range_])} == {"Comfort Max", "Physio"}
     assert catalogue.list_indices(db) == [(1.5, 1), (1.6, 2), (1.67, 2), (1.74, 1)]
+    # Narrowed lists count each listed reference on its own: same counts as the full lists.
+    every_range = {r.id: r.lens_count for r in catalogue.list_ranges(db)}
+    every_series = {s.id: s.lens_count for s in catalogue.list_series(db)}
+    suppliers_ids = [s.id for s in catalogue.list_suppliers(db)]
+    narrowed = catalogue.list_ranges(db, suppliers_ids)
+    assert {r.id: r.lens_count for r in narrowed} == every_range and sum(every_range.values()) > 0
+    series = catalogue.list_series(db, list(every_range))
+    assert {s.id: s.lens_count for s in series} == every_series and sum(every_series.values()) > 0
