@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         self.images = ImageStore(db, db.settings.data_dir / "cache" / "images", self.jobs, self)
 
         self.model = LensTableModel(db, self, runner=self.jobs)
-        self.filters = FilterPanel(db, self)
+        self.filters = FilterPanel(db, self, runner=self.jobs)
         self.table = self._build_table()
         self.gallery = GalleryView(self.images, self)
         self.gallery.setModel(self.model)

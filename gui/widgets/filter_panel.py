@@ -3,11 +3,16 @@
 Lists show only values that exist, with their lens counts; the range list follows the chosen
 suppliers and the series list follows the chosen ranges. The panel only builds a ``LensQuery``;
 it never runs a lens query itself.
+
+Re-reading every list counts every lens (a few milliseconds for a real catalogue, a third of a
+second at a million lenses): above ``SYNC_LISTS_LIMIT`` lenses it runs in a pool thread and the
+lists keep their values and ticks until it is done.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QIntValidator, QKeyEvent
@@ -29,6 +34,7 @@ from data.catalogue import ReferenceItem
 from data.database import Database
 from data.query import LensQuery
 from gui.models.lens_table import FRENCH, format_index
+from gui.workers.jobs import Job, JobRunner
 
 SEARCH_DELAY_MS = 250
 
@@ -101,15 +107,57 @@ def _label(item: ReferenceItem, suffix: str = "") -> str:
     return f"{item.nom}{extra} ({FRENCH.toString(item.lens_count)})"
 
 
+@dataclass(frozen=True)
+class FilterLists:
+    """Every list of the panel, read in one go for the ticks it was asked with."""
+
+    suppliers: list[ReferenceItem]
+    materials: list[ReferenceItem]
+    indices: list[tuple[float, int]]
+    ticked_suppliers: tuple[int, ...]
+    ranges: list[ReferenceItem]
+    ticked_ranges: tuple[int, ...]
+    series_ranges: tuple[int, ...]  # the ranges whose series are listed
+    series: list[ReferenceItem]
+
+
+def read_lists(db: Database, ticked_suppliers: tuple[int, ...], ticked_ranges: tuple[int, ...]) -> FilterLists:
+    suppliers = catalogue.list_suppliers(db)
+    materials = catalogue.list_materials(db)
+    indices = catalogue.list_indices(db)
+    ranges = catalogue.list_ranges(db, ticked_suppliers)
+    series_ranges = _series_ranges(ticked_suppliers, ticked_ranges, [r.id for r in ranges if r.lens_count])
+    series = [] if series_ranges is None else catalogue.list_series(db, series_ranges)
+    return FilterLists(suppliers, materials, indices, ticked_suppliers, ranges, ticked_ranges,
+                       series_ranges or (), series)
+
+
+def _series_ranges(
+    ticked_suppliers: Sequence[int], ticked_ranges: Sequence[int], listed_ranges: Sequence[int]
+) -> tuple[int, ...] | None:
+    """The ranges whose series to list: the ticked ones, else those listed for the ticked
+    suppliers (None: suppliers ticked but none has a range), else all (empty tuple)."""
+    if ticked_ranges:
+        return tuple(ticked_ranges)
+    if ticked_suppliers:
+        return tuple(listed_ranges) or None
+    return ()
+
+
 class FilterPanel(QWidget):
     """Emits ``changed`` whenever the filters describe a different set of lenses."""
 
     changed = Signal()
+    listsReloaded = Signal()  # the value lists were re-read (at once or from a pool thread)
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    SYNC_LISTS_LIMIT = 50_000  # lenses up to which the lists are re-read on the UI thread
+
+    def __init__(self, db: Database, parent: QWidget | None = None, runner: JobRunner | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("filterPanel")
         self._db = db
+        self._runner = runner or JobRunner(self, max_threads=1)
+        self._lists_generation = 0
         self._supplier_names: dict[int, str] = {}
         self._range_names: dict[int, str] = {}
 
@@ -185,22 +233,44 @@ class FilterPanel(QWidget):
 
     def reload(self) -> None:
         """Re-read the value lists (after an edit, import or restore), keeping the ticks."""
-        suppliers = catalogue.list_suppliers(self._db)
-        self._supplier_names = {s.id: s.nom for s in suppliers}
-        self.supplier_list.set_values((s.id, _label(s)) for s in suppliers if s.lens_count)
-        self.material_list.set_values(
-            (m.id, _label(m)) for m in catalogue.list_materials(self._db) if m.lens_count
-        )
+        self._lists_generation += 1
+        generation, db = self._lists_generation, self._db
+        ticked_suppliers, ticked_ranges = self._ticked_suppliers(), self._ticked_ranges()
+        if catalogue.count_lenses(db, LensQuery()) <= self.SYNC_LISTS_LIMIT:
+            self._show_lists(generation, read_lists(db, ticked_suppliers, ticked_ranges))
+            return
+        job = Job("listes des filtres", lambda _p, _c: read_lists(db, ticked_suppliers, ticked_ranges))
+        job.signals.finished.connect(lambda lists, g=generation: self._show_lists(g, lists))
+        self._runner.start(job)
+
+    def _show_lists(self, generation: int, lists: FilterLists) -> None:
+        if generation != self._lists_generation:
+            return  # a newer reload was asked for meanwhile
+        self._supplier_names = {s.id: s.nom for s in lists.suppliers}
+        self.supplier_list.set_values((s.id, _label(s)) for s in lists.suppliers if s.lens_count)
+        self.material_list.set_values((m.id, _label(m)) for m in lists.materials if m.lens_count)
         self.index_list.set_values(
-            (value, f"{format_index(value)} ({FRENCH.toString(n)})")
-            for value, n in catalogue.list_indices(self._db)
+            (value, f"{format_index(value)} ({FRENCH.toString(n)})") for value, n in lists.indices
         )
-        self._fill_ranges()
-        self._fill_series()
+        if (self._ticked_suppliers(), self._ticked_ranges()) == (lists.ticked_suppliers, lists.ticked_ranges):
+            self._show_ranges(lists.ranges, lists.ticked_suppliers)
+            self._show_series(lists.series, lists.series_ranges)
+        else:  # ticks changed while the lists were read: read the dependent lists again
+            self._fill_ranges()
+            self._fill_series()
+        self.listsReloaded.emit()
+
+    def _ticked_suppliers(self) -> tuple[int, ...]:
+        return tuple(int(str(v)) for v in self.supplier_list.checked_values())
+
+    def _ticked_ranges(self) -> tuple[int, ...]:
+        return tuple(int(str(v)) for v in self.range_list.checked_values())
 
     def _fill_ranges(self) -> None:
-        suppliers = [int(str(v)) for v in self.supplier_list.checked_values()]
-        ranges = catalogue.list_ranges(self._db, suppliers)
+        suppliers = self._ticked_suppliers()
+        self._show_ranges(catalogue.list_ranges(self._db, suppliers), suppliers)
+
+    def _show_ranges(self, ranges: list[ReferenceItem], suppliers: Sequence[int]) -> None:
         self._range_names = {r.id: r.nom for r in ranges}
         show_supplier = len(suppliers) != 1
         self.range_list.set_values(
@@ -210,14 +280,12 @@ class FilterPanel(QWidget):
         )
 
     def _fill_series(self) -> None:
-        ranges = [int(str(v)) for v in self.range_list.checked_values()]
-        if not ranges and self.supplier_list.checked_values():
-            ranges = [int(str(self.range_list.item(i).data(Qt.ItemDataRole.UserRole)))
-                      for i in range(self.range_list.count())]
-            if not ranges:
-                self.series_list.set_values([])
-                return
-        series = catalogue.list_series(self._db, ranges)
+        listed = [int(str(self.range_list.item(i).data(Qt.ItemDataRole.UserRole)))
+                  for i in range(self.range_list.count())]
+        ranges = _series_ranges(self._ticked_suppliers(), self._ticked_ranges(), listed)
+        self._show_series([] if ranges is None else catalogue.list_series(self._db, ranges), ranges or ())
+
+    def _show_series(self, series: list[ReferenceItem], ranges: Sequence[int]) -> None:
         show_range = len(ranges) != 1
         self.series_list.set_values(
             (s.id, _label(s, self._range_names.get(s.parent_id or 0, "") if show_range else ""))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QListWidget, QPushButton, QTableView
+from PySide6.QtCore import Qt, QThread
+from PySide6.QtWidgets import QApplication, QLineEdit, QListWidget, QPushButton, QTableView
 
 from data import catalogue
 from data.query import LensQuery
@@ -303,3 +303,47 @@ def test_large_catalogue_counts_after_the_first_page_and_never_for_a_replaced_qu
     assert first not in counted and second in counted
     assert counts == [real_count(sqlite_db, second)] and model.shown_query == second
     model.shutdown()
+
+
+def _list_items(widget: QListWidget) -> dict[object, str]:
+    return {widget.item(i).data(Qt.ItemDataRole.UserRole): widget.item(i).text() for i in range(widget.count())}
+
+
+def test_large_catalogue_rereads_the_filter_lists_off_the_ui_thread(sqlite_db, qtbot, monkeypatch):
+    """Above the threshold the lists are re-read in a pool thread: they keep their values and
+    ticks meanwhile, then show the new counts; ticks changed meanwhile re-read their lists."""
+    from gui.widgets.filter_panel import FilterPanel
+    from tests.factories import lens_values, make_refs
+
+    essilor = make_refs(sqlite_db)
+    hoya = make_refs(sqlite_db, "Hoya", "Hoyalux", "iD MyStyle", "Eyas")
+    for i in range(30):
+        refs = essilor if i % 3 else hoya
+        catalogue.create_lens(sqlite_db, lens_values(refs, nom=f"Verre {i:02d}", indice=1.5 + (i % 3) / 10))
+    monkeypatch.setattr(FilterPanel, "SYNC_LISTS_LIMIT", 10)
+    panel = FilterPanel(sqlite_db)
+    with qtbot.waitSignal(panel.listsReloaded, timeout=10_000):
+        pass
+    assert _list_items(panel.supplier_list) == {essilor.supplier: "Essilor (20)", hoya.supplier: "Hoya (10)"}
+    tick(panel.supplier_list, lambda it: it.text().startswith("Hoya"))
+    assert set(_list_items(panel.range_list)) == {hoya.range_}
+
+    catalogue.create_lens(sqlite_db, lens_values(hoya, nom="Nouveau"))
+    on_ui_thread: list[bool] = []
+    real_read = catalogue.list_suppliers
+    monkeypatch.setattr(catalogue, "list_suppliers", lambda db: on_ui_thread.append(
+        QThread.currentThread() is QApplication.instance().thread()) or real_read(db))
+    with qtbot.waitSignal(panel.listsReloaded, timeout=10_000):
+        panel.reload()
+        assert _list_items(panel.supplier_list)[hoya.supplier] == "Hoya (10)"  # still the old lists
+    assert on_ui_thread == [False]
+    assert _list_items(panel.supplier_list)[hoya.supplier] == "Hoya (11)"
+    assert panel.supplier_list.checked_values() == [hoya.supplier]  # ticks kept
+    assert _list_items(panel.range_list) == {hoya.range_: "Hoyalux (11)"}
+
+    # A tick changed while the lists were read: the range list follows the new ticks.
+    with qtbot.waitSignal(panel.listsReloaded, timeout=10_000):
+        panel.reload()
+        tick(panel.supplier_list, lambda it: it.text().startswith("Essilor"))
+    assert set(_list_items(panel.range_list)) == {essilor.range_, hoya.range_}
+    panel._runner.shutdown()
