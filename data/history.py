@@ -29,7 +29,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, Select, exists, func, insert, select, text
+from sqlalchemy import Engine, Select, Table, exists, func, insert, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased
 
 from data.database import Database
@@ -40,6 +41,7 @@ from data.errors import (
     NotFoundError,
 )
 from data.models import Fournisseur, Gamme, Historique, Materiau, Serie, utcnow
+from data.sqlite_bulk import RawInsert, is_sqlite
 from data.validation import FIELD_LABELS as _VALIDATION_LABELS
 
 if TYPE_CHECKING:
@@ -195,10 +197,14 @@ def _json_default(value: object) -> object:
     raise TypeError(f"valeur non sérialisable : {type(value).__name__}")
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=_json_default)
+
+
 def to_json(values: Mapping[str, Any] | None) -> str | None:
     if values is None:
         return None
-    return json.dumps(dict(values), ensure_ascii=False, sort_keys=True, default=_json_default)
+    # One encoder for every entry (``json.dumps`` with options builds a new one per call).
+    return _ENCODER.encode(values if type(values) is dict else dict(values))
 
 
 def from_json(raw: str | None) -> dict[str, Any]:
@@ -267,6 +273,10 @@ def record_many(
     """Write many entries in one round trip (a merge moving thousands of lenses); return count."""
     who_ = (author or who(session))[:AUTHOR_MAX]
     now = utcnow()
+    connection = session.connection()
+    if is_sqlite(connection):
+        session.flush()
+        return _record_many_sqlite(connection, changes, batch, who_, now)
     rows = [
         {
             "quand": now,
@@ -283,6 +293,29 @@ def record_many(
     ]
     for start in range(0, len(rows), 1000):
         session.execute(insert(Historique), rows[start : start + 1000])
+    return len(rows)
+
+
+_ENTRIES: Table = Historique.metadata.tables["historique"]
+_ENTRY_COLUMNS = (
+    "quand", "auteur", "action", "cible", "cible_id", "libelle",
+    "anciennes_valeurs", "nouvelles_valeurs", "lot",
+)
+
+
+def _record_many_sqlite(
+    connection: Connection, changes: Iterable[Change], batch: int | None, who_: str, now: datetime
+) -> int:
+    """``record_many`` on SQLite: plain tuples straight to the driver (an import writes one
+    entry per lens: the ORM's work per row was most of its time)."""
+    raw = RawInsert(connection, _ENTRIES, _ENTRY_COLUMNS, ready=("quand",))
+    when = raw.convert("quand", now)
+    rows = [
+        (when, who_, c.action, c.target, c.target_id, (c.label or "")[:LABEL_MAX],
+         to_json(c.old), to_json(c.new), batch)
+        for c in changes
+    ]
+    raw.run(rows)
     return len(rows)
 
 
