@@ -3,20 +3,28 @@
 Pass 1 gives every unknown name a placeholder id (far above any real id) and plans its
 creation; pass 2 creates the planned references in its transaction (``create_planned``) and
 maps each placeholder to the real id. "ESSILOR" and "Essilor" fold alike: one supplier.
+
+``create_planned`` does what ``data.catalogue.get_or_create_reference`` does for one name (a
+reference another PC created meanwhile is reused; a parent that vanished is refused; each
+creation gets its audit entry), for all names of a kind in a few statements: a catalogue of a
+thousand ranges and series took seconds one by one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from data import history
+from data.errors import ValidationError
 from data.models import Fournisseur, Gamme, Materiau, Serie
 from data.text import fold
 from data.transfer.report import NewReference
-from data.validation import REFERENCE_NAME_MAX, validate_name
+from data.validation import REFERENCE_NAME_MAX, ValidationReport, validate_name
 
 PLACEHOLDER = 10**15
 MEMO_LIMIT = 100_000  # raw names remembered (a file names the same few on every row)
@@ -124,13 +132,110 @@ class ReferenceResolver:
         return (self.names.get(("gamme", parent_id), "?"),)
 
 
+# kind -> (model, its parent column, the parent's model, the parent's kind); parents first.
+_KINDS: dict[str, tuple[Any, Any, Any, str | None]] = {
+    "fournisseur": (Fournisseur, None, None, None),
+    "materiau": (Materiau, None, None, None),
+    "gamme": (Gamme, Gamme.fournisseur_id, Fournisseur, "fournisseur"),
+    "serie": (Serie, Serie.gamme_id, Gamme, "gamme"),
+}
+IN_CHUNK = 500  # values in one ``IN (...)`` list
+
+
 def create_planned(
-    planned: tuple[PlannedReference, ...],
-    create: Callable[[str, str, int | None], int],
-) -> dict[int, int]:
-    """Create each planned reference (parents first, as planned); placeholder -> real id."""
+    session: Session,
+    planned: Sequence[PlannedReference],
+    *,
+    batch: int | None,
+    author: str,
+) -> tuple[dict[int, int], dict[tuple[str, int], str]]:
+    """Create the planned references in the caller's transaction, kind by kind (parents
+    first), each with its ``creation`` entry in ``batch``. Returns placeholder -> real id, and
+    the name of every reference used, by (kind, real id)."""
     real: dict[int, int] = {}
-    for item in planned:
-        parent = real.get(item.parent, item.parent) if item.parent is not None else None
-        real[item.placeholder] = create(item.kind, item.name, parent)
-    return real
+    names: dict[tuple[str, int], str] = {}
+    for kind in _KINDS:
+        items = [p for p in planned if p.kind == kind]
+        if items:
+            _create_kind(session, kind, items, real, names, batch, author)
+    return real, names
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), IN_CHUNK):
+        yield values[start : start + IN_CHUNK]
+
+
+def _create_kind(
+    session: Session,
+    kind: str,
+    items: list[PlannedReference],
+    real: dict[int, int],
+    names: dict[tuple[str, int], str],
+    batch: int | None,
+    author: str,
+) -> None:
+    model, parent_column, parent_model, parent_kind = _KINDS[kind]
+    table = model.__table__
+    # (folded name, real parent id or 0) of each placeholder
+    keys = {
+        item.placeholder: (
+            fold(item.name),
+            real.get(item.parent, item.parent) if item.parent is not None else 0,
+        )
+        for item in items
+    }
+    parent_names: dict[int, str] = {}
+    if parent_model is not None:
+        wanted = sorted({parent for _folded, parent in keys.values()})
+        for part in _chunks(wanted):
+            stmt = select(parent_model.id, parent_model.nom).where(parent_model.id.in_(part))
+            parent_names.update((row[0], row[1]) for row in session.execute(stmt))
+        if any(parent not in parent_names for _folded, parent in keys.values()):
+            raise ValidationError(
+                ValidationReport({"parent": f"Choisissez d'abord un(e) {parent_kind} existant(e)."})
+            )
+    # Another PC may have created some of them since pass 1: those are reused, as they are.
+    found = _existing(session, model, parent_column, sorted({folded for folded, _p in keys.values()}))
+    to_create: dict[tuple[str, int], dict[str, Any]] = {}
+    for item in items:
+        key = keys[item.placeholder]
+        if key not in found and key not in to_create:
+            row: dict[str, Any] = {"nom": item.name, "nom_normalise": key[0], "exemple": False}
+            if parent_column is not None:
+                row[parent_column.key] = key[1]
+            to_create[key] = row
+    created: dict[tuple[str, int], int] = {}
+    if to_create:
+        returned = [table.c.id, table.c.nom_normalise]
+        if parent_column is not None:
+            returned.append(table.c[parent_column.key])
+        creation = insert(table).returning(*returned)
+        for part in _chunks(list(to_create.values())):
+            for made in session.execute(creation, list(part)):
+                created[(made[1], made[2] if parent_column is not None else 0)] = made[0]
+    changes = []
+    for item in items:
+        key = keys[item.placeholder]
+        ref_id = found[key] if key in found else created[key]
+        real[item.placeholder] = ref_id
+        names[(kind, ref_id)] = item.name
+        if key in created and to_create.pop(key, None) is not None:
+            state: dict[str, Any] = {"nom": item.name}  # as ``catalogue.reference_state``
+            if parent_kind is not None:
+                state[f"{parent_kind}_id"] = key[1]
+                state[parent_kind] = parent_names[key[1]]
+            changes.append(history.Change(history.CREATION, kind, ref_id, item.name, new=state))
+    history.record_many(session, changes, batch=batch, author=author)
+
+
+def _existing(session: Session, model: Any, parent_column: Any, folded: list[str]) -> dict[tuple[str, int], int]:
+    """Ids of the references of ``model`` with these folded names, by (folded, parent or 0)."""
+    columns = [model.id, model.nom_normalise]
+    if parent_column is not None:
+        columns.append(parent_column)
+    found: dict[tuple[str, int], int] = {}
+    for part in _chunks(folded):
+        for row in session.execute(select(*columns).where(model.nom_normalise.in_(part))):
+            found[(row[1], row[2] if parent_column is not None else 0)] = row[0]
+    return found

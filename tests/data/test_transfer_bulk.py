@@ -1,0 +1,302 @@
+"""Large imports: references created in bulk (every database) and, on SQLite, the lens table's
+indexes and search triggers set aside while the rows go in, then rebuilt in the same transaction.
+
+What is checked is correctness, never speed: after a large import the schema, the indexes, the
+trigram search index and the audit trail are exactly what the row-by-row path gives; after a
+cancelled, failed or refused one they are exactly what they were before.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select, text
+
+from data import catalogue, history
+from data.database import Database
+from data.errors import ConflictError, ValidationError
+from data.models import Fournisseur, Gamme, Historique
+from data.query import LensQuery
+from data.sqlite_bulk import IndexPause
+from data.transfer import commit_import, import_lenses, importer, prepare_import
+from tests.factories import lens_values, make_refs
+
+HEADER = "Fournisseur;Gamme;Série;Nom;Variante;Matériau;Indice;Hauteur min;Hauteur max;Gravure nasale;URL source\n"
+BIG = importer.PAUSE_MIN_ROWS + 500
+FRAGMENTS = ("ai", "pz", "conf", "élite", "7z", "x")
+
+
+def big_rows(count: int, start: int = 0) -> list[str]:
+    """``count`` distinct lenses over a few suppliers, ranges and series, with varied codes."""
+    rows = []
+    for i in range(start, start + count):
+        supplier = ("Essilor", "Hoya", "Zeiss", "Shamir", "BBGR")[i % 5]
+        range_ = f"Gamme {i % 11}" if i % 7 else ""
+        series = f"Série {i % 3}" if range_ and i % 2 else ""
+        code = ("AIPZ", "c74", "YS3", f"X{i % 97}Z", "")[i % 5]
+        rows.append(
+            f"{supplier};{range_};{series};Élite Confort {i};{'Court' if i % 4 == 0 else ''};"
+            f"{'Orma' if i % 3 else ''};{('1,5', '1,6', '1,67', '1,74')[i % 4]};{10 + i % 8};{20 + i % 9};"
+            f"{code};https://example.fr/{i}"
+        )
+    return rows
+
+
+def write_csv(path: Path, rows: list[str]) -> Path:
+    path.write_text(HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def schema(db: Database) -> list[tuple[Any, ...]]:
+    with db.transaction() as s:
+        return list(s.execute(text(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+        )).tuples())
+
+
+def search_index(db: Database) -> list[tuple[Any, ...]]:
+    """Every trigram of the search index with the number of lenses it points to."""
+    with db.transaction() as s:
+        return list(s.execute(text("SELECT term, doc FROM verres_fts_vocab ORDER BY term")).tuples())
+
+
+def lens_table(db: Database) -> list[tuple[Any, ...]]:
+    with db.transaction() as s:
+        return list(s.execute(text(
+            "SELECT id, nom, variante, fournisseur_id, gamme_id, serie_id, materiau_id, indice, "
+            "hauteur_min, hauteur_max, gravure_nasale, url_gravure, url_source, image_id, exemple, "
+            "version, recherche, tri_nom, tri_variante, tri_gravure, tri_gamme, tri_serie, tri_materiau "
+            "FROM verres ORDER BY id"
+        )).tuples())
+
+
+def trail(db: Database) -> list[tuple[Any, ...]]:
+    """The audit trail without its timestamps."""
+    with db.transaction() as s:
+        rows = s.execute(select(
+            Historique.id, Historique.action, Historique.cible, Historique.cible_id, Historique.libelle,
+            Historique.anciennes_valeurs, Historique.nouvelles_valeurs, Historique.lot,
+        ).order_by(Historique.id)).tuples()
+        return [_without_times(r) for r in rows]
+
+
+def _without_times(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    decoded = [history.from_json(v) if i in (5, 6) else v for i, v in enumerate(row)]
+    for values in decoded[5:7]:
+        for key in ("cree_le", "modifie_le"):
+            values.pop(key, None)
+    return tuple(decoded)
+
+
+def integrity(db: Database) -> list[str]:
+    with db.transaction() as s:
+        return [r[0] for r in s.execute(text("PRAGMA integrity_check"))]
+
+
+def searches(db: Database) -> dict[str, list[int]]:
+    return {f: list(catalogue.lens_ids(db, LensQuery(text=f))) for f in FRAGMENTS}
+
+
+def expected_searches(db: Database) -> dict[str, list[int]]:
+    """The same searches answered without the trigram index: a plain scan of the folded text."""
+    from data.text import fold
+
+    with db.transaction() as s:
+        rows = s.execute(text("SELECT id, recherche FROM verres ORDER BY tri_nom, id")).tuples().all()
+    return {f: [i for i, found in rows if fold(f) in found] for f in FRAGMENTS}
+
+
+def state(db: Database) -> dict[str, Any]:
+    return {
+        "schema": schema(db),
+        "lenses": lens_table(db),
+        "search": search_index(db),
+        "trail": trail(db),
+        "integrity": integrity(db),
+    }
+
+
+@pytest.fixture
+def paused(monkeypatch: pytest.MonkeyPatch) -> list[IndexPause]:
+    """Records every IndexPause that set indexes aside (so a test knows the path ran)."""
+    seen: list[IndexPause] = []
+    real_pause = IndexPause.pause
+
+    def pause(self: IndexPause) -> None:
+        real_pause(self)
+        seen.append(self)
+
+    monkeypatch.setattr(IndexPause, "pause", pause)
+    return seen
+
+
+def seeded(db: Database) -> None:
+    """A catalogue with a few lenses (one of them changed by the big file) and its own trail."""
+    refs = make_refs(db, supplier="Essilor", range_="Gamme 5", series="Série 2")
+    # Row 5 of ``big_rows`` with another engraving code: an update.
+    catalogue.create_lens(db, lens_values(refs, nom="Élite Confort 5", indice=1.6, hauteur_min=15, hauteur_max=25,
+                                          gravure_nasale="OLD1", url_source="https://example.fr/5"))
+    catalogue.create_lens(db, lens_values(refs, nom="Déjà là", indice=1.5, gravure_nasale="AIPZ"))
+
+
+# ---------------------------------------------------------------- every database
+
+
+def test_a_reference_created_elsewhere_meanwhile_is_reused(db: Database, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "f.csv", ["Hoya;Hoyalux;iD;A;;Orma;1,5;;;;", "Hoya;Hoyalux;;B;;;1,6;;;;"])
+    prepared = prepare_import(db, path)
+    assert {r.kind for r in prepared.report.new_references} == {"fournisseur", "gamme", "serie", "materiau"}
+    other = catalogue.create_reference(db, "fournisseur", "HOYA")  # another PC, meanwhile
+    report = commit_import(db, prepared, author="marc@comptoir")
+    assert report.written
+    with db.transaction() as s:
+        assert s.execute(select(Fournisseur.id)).scalars().all() == [other]
+        (range_,) = s.execute(select(Gamme)).scalars().all()
+        assert range_.fournisseur_id == other and range_.nom == "Hoyalux"
+        created = s.execute(
+            select(Historique.cible, Historique.nouvelles_valeurs).where(Historique.lot == report.batch_id)
+        ).tuples().all()
+    by_kind = {kind: history.from_json(values) for kind, values in created if kind != "verre"}
+    assert set(by_kind) == {"gamme", "serie", "materiau"}  # the supplier was not created by the import
+    assert by_kind["gamme"] == {"nom": "Hoyalux", "fournisseur_id": other, "fournisseur": "HOYA"}
+    assert by_kind["serie"] == {"nom": "iD", "gamme_id": range_.id, "gamme": "Hoyalux"}
+    lenses = catalogue.lens_rows(db, catalogue.lens_ids(db, LensQuery()))
+    assert sorted((r.nom, r.fournisseur, r.gamme, r.serie, r.materiau) for r in lenses) == [
+        ("A", "HOYA", "Hoyalux", "iD", "Orma"), ("B", "HOYA", "Hoyalux", None, None)
+    ]
+
+
+def test_a_parent_removed_meanwhile_refuses_the_import(db: Database, tmp_path: Path) -> None:
+    supplier = catalogue.create_reference(db, "fournisseur", "Hoya")
+    path = write_csv(tmp_path / "f.csv", ["Hoya;Hoyalux;;A;;;1,5;;;;"])
+    prepared = prepare_import(db, path)
+    catalogue.delete_reference(db, "fournisseur", supplier)  # another PC, meanwhile
+    before = history.count_history(db)
+    with pytest.raises(ValidationError, match="fournisseur existant"):
+        commit_import(db, prepared)
+    assert history.count_history(db) == before
+    with db.transaction() as s:
+        assert s.execute(select(Gamme)).first() is None
+
+
+# ---------------------------------------------------------------- SQLite: indexes set aside
+
+
+def test_a_large_import_gives_what_the_row_by_row_path_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paused: list[IndexPause],
+) -> None:
+    from data.config import load_settings
+    from data.database import open_database
+    from data.migrate import upgrade
+
+    path = write_csv(tmp_path / "big.csv", big_rows(BIG))
+    results = {}
+    for way in ("row by row", "indexes set aside"):
+        url = f"sqlite:///{(tmp_path / (way.replace(' ', '-') + '.db')).as_posix()}"
+        db = open_database(url, load_settings(cli_url=url), pool_size=2)
+        try:
+            upgrade(db)
+            seeded(db)
+            before = schema(db)
+            with monkeypatch.context() as m:
+                if way == "row by row":
+                    m.setattr(importer, "PAUSE_MIN_ROWS", 10**9)
+                report = import_lenses(db, path, update=True, author="marc@comptoir")
+            assert report.written and report.new == BIG - 1 and report.updated == 1
+            assert len(paused) == (1 if way == "indexes set aside" else 0)
+            assert schema(db) == before  # every index and trigger back, as the migrations wrote it
+            results[way] = state(db)
+            assert results[way]["integrity"] == ["ok"]
+            assert searches(db) == expected_searches(db)
+            assert searches(db)["7z"] and searches(db)["ai"]  # the changed lens's new code, new lenses
+        finally:
+            db.dispose()
+    assert results["indexes set aside"] == results["row by row"]
+    assert len(paused[0].paused) == 0  # all re-created
+    created = [r for r in results["row by row"]["trail"] if r[1] == history.CREATION and r[2] == "verre"]
+    assert len(created) == BIG - 1 + 2
+
+
+def test_each_imported_lens_is_audited_as_the_service_audits_a_new_lens(db: Database, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "f.csv", big_rows(40))
+    report = import_lenses(db, path, author="marc@comptoir")
+    ids = list(catalogue.lens_ids(db, LensQuery()))
+    assert len(ids) == 40
+    for lens_id in ids:
+        (created,) = history.lens_history(db, lens_id)
+        assert created.batch == report.batch_id and created.author == "marc@comptoir"
+        expected = history.from_json(history.to_json(catalogue.lens_state(catalogue.get_lens(db, lens_id))))
+        written = dict(created.new)
+        assert set(written) == set(expected)
+        for key in ("cree_le", "modifie_le"):  # the same instant, as each database stores it
+            assert written.pop(key)[:19] == expected.pop(key)[:19]
+        assert written == expected
+
+
+def cancel_when(progress_from: int, seen: list[int]) -> Callable[[], bool]:
+    return lambda: bool(seen) and seen[-1] >= progress_from
+
+
+@pytest.mark.parametrize("how", ["cancel while writing", "cancel while rebuilding", "failure while rebuilding",
+                                 "conflict found first", "refused"])
+def test_a_large_import_stopped_leaves_everything_as_it_was(
+    sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paused: list[IndexPause], how: str,
+) -> None:
+    db = sqlite_db
+    seeded(db)
+    rows = big_rows(BIG, start=6)
+    if how == "refused":
+        rows.append("Hoya;;;Indice faux;;;3,5;;;;")
+    path = write_csv(tmp_path / "big.csv", rows)
+    before = state(db)
+    seen: list[int] = []
+    def progress(done: int, _total: int) -> None:
+        seen.append(done)
+
+    write_share = 500 + int(500 * importer.WRITE_SHARE)
+    cancel = {
+        "cancel while writing": cancel_when(600, seen),
+        "cancel while rebuilding": cancel_when(write_share + 1, seen),
+    }.get(how)
+    if how == "failure while rebuilding":
+        real_resume = IndexPause.resume
+
+        def failing(self: IndexPause, first: int, step: Callable[[], None] | None = None) -> None:
+            count = itertools.count(1)
+
+            def broken() -> None:
+                if next(count) == 3:
+                    raise OSError("disque plein")
+            real_resume(self, first, broken)
+
+        monkeypatch.setattr(IndexPause, "resume", failing)
+    if how == "conflict found first":
+        prepared = prepare_import(db, path)
+        refs = make_refs(db, supplier="Essilor")
+        # Row 10 of ``big_rows``, added by another PC meanwhile.
+        catalogue.create_lens(db, lens_values(refs, nom="Élite Confort 10", gamme_id=None, serie_id=None,
+                                              materiau_id=None, indice=1.67))
+        before = state(db)
+        with pytest.raises(ConflictError, match="autre poste"):
+            commit_import(db, prepared)
+        assert paused == []  # checked before anything was set aside
+    elif how == "failure while rebuilding":
+        with pytest.raises(OSError, match="disque plein"):
+            import_lenses(db, path, progress=progress, cancel=cancel)
+    else:
+        report = import_lenses(db, path, progress=progress, cancel=cancel)
+        assert not report.written
+        assert report.cancelled == how.startswith("cancel")
+        assert bool(report.refused) == (how == "refused")
+    if how.startswith(("cancel", "failure")):
+        assert len(paused) == 1  # the indexes had been set aside
+    assert state(db) == before
+    assert searches(db) == expected_searches(db)
+    # The same pooled connection then imports normally.
+    again = import_lenses(db, write_csv(tmp_path / "small.csv", big_rows(3, start=90_000)))
+    assert again.written and again.new == 3
+    assert integrity(db) == ["ok"] and searches(db) == expected_searches(db)
