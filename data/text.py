@@ -19,7 +19,13 @@ FIELD_SEPARATOR = "\x1f"
 
 def clean_text(value: str) -> str:
     """Trim, fold white space and drop control characters (what we store for display)."""
-    if not value.isprintable():  # else there is no control character to drop (fast path)
+    if value.isprintable():
+        # No control character to drop, and the only white space is " " (tabs, newlines and
+        # other spaces are not printable): without a double space there is nothing to fold
+        # either (an import cleans a dozen values per row: this is the common case).
+        if "  " not in value:
+            return value.strip()
+    else:
         value = "".join(
             ch if not unicodedata.category(ch).startswith("C") else " " for ch in value
         )

@@ -118,6 +118,7 @@ def format_decimal(value: float, places: int = 2) -> str:
 
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+_WHITE_SPACE = re.compile(r"\s")  # what ``str.isspace`` calls white space
 
 
 def parse_decimal(value: object) -> float | None:
@@ -158,6 +159,8 @@ def _length_problem(text: str, max_len: int) -> str | None:
     """
     if len(text) > max_len:
         return f"{max_len} caractères au maximum (actuellement {len(text)})."
+    if text.isascii():
+        return None  # clean ASCII text folds to its lower case: the same length
     folded = len(fold(text))
     if folded > max_len:
         return (
@@ -215,7 +218,7 @@ def check_url(value: str) -> str | None:
         return "Adresse invalide."
     if parts.scheme.lower() not in ("http", "https"):
         return "Seules les adresses http:// ou https:// sont acceptées."
-    if not parts.netloc or any(ch.isspace() for ch in value):
+    if not parts.netloc or _WHITE_SPACE.search(value):
         return "Adresse invalide : il manque le nom du site."
     return None
 
@@ -254,7 +257,7 @@ def validate_name(value: object, label: str = "Le nom", max_len: int = NAME_MAX)
     text = clean_text(str(value)) if value is not None else ""
     if not text:
         return text, f"{label} est obligatoire."
-    if not fold(text):
+    if not text.isascii() and not fold(text):
         # Only combining accents or invisible marks: nothing left to search, sort or compare.
         return text, f"{label} doit contenir au moins une lettre, un chiffre ou un signe."
     return text, _length_problem(text, max_len)

@@ -272,7 +272,11 @@ def _csv_rows(records: Iterator[tuple[int, list[str]]], header: HeaderMap) -> It
         width = len(cells)
         values: dict[str, object] = {}
         for position, name in positions:
-            values[name] = unprotect_formula(cells[position]) if position < width else None
+            if position < width:
+                cell = cells[position]
+                values[name] = unprotect_formula(cell) if cell[:1] == "'" else cell
+            else:
+                values[name] = None
         yield SourceRow(line, values)
 
 
