@@ -47,6 +47,7 @@ from data.models import (
 from data.query import (
     DEFAULT_PLAN,
     FTS_VOCAB,
+    POSTGRESQL_WHOLE_PLAN,
     LensQuery,
     QueryPlan,
     filter_clauses,
@@ -298,9 +299,13 @@ def plan_query(
 
     ``whole``: the whole result is read (a count, all ids), not one page in sort order.
     ``scan``: ``scan_plan``'s answer when the caller already has it. Another database plans by
-    itself (PostgreSQL has statistics and a trigram index).
+    itself (PostgreSQL has statistics and a trigram index; a whole result also uses its index of
+    pairs for 2-character words).
     """
-    if session.get_bind().dialect.name != "sqlite" or query.is_empty:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return POSTGRESQL_WHOLE_PLAN if whole else DEFAULT_PLAN
+    if dialect != "sqlite" or query.is_empty:
         return DEFAULT_PLAN
     match, estimate = _search_match(session, query.terms)
     if match is not None and (whole or estimate <= FTS_SORT_LIMIT):

@@ -283,9 +283,10 @@ class Historique(Base):
 
 # Search structures that exist on one database only, created by revision 0003 with raw SQL:
 # SQLite's FTS5 tables (``verres_fts`` and its shadow and vocabulary tables) and PostgreSQL's
-# pg_trgm index. They are not in this metadata, so autogenerate must not see them as drift.
+# pg_trgm and pairs indexes. They are not in this metadata, so autogenerate must not see them as
+# drift.
 SEARCH_TABLE_PREFIX = "verres_fts"
-SEARCH_ONLY_INDEXES = frozenset({"idx_verre_recherche_trgm"})
+SEARCH_ONLY_INDEXES = frozenset({"idx_verre_recherche_trgm", "idx_verre_recherche_paires"})
 
 
 def include_in_autogenerate(name: str | None, type_: str, parent_names: object) -> bool:

@@ -36,7 +36,8 @@ def test_upgrade_downgrade_upgrade(empty_db):
 
 def test_models_and_revisions_do_not_drift(db):
     # The same filter as migrations/env.py (what ``alembic check`` uses): it hides only the
-    # per-database search structures of revision 0003, which the metadata cannot describe.
+    # per-database search structures of revisions 0003 and 0005, which the metadata cannot
+    # describe.
     with db.engine.connect() as conn:
         context = MigrationContext.configure(
             conn, opts={"compare_type": True, "include_name": include_in_autogenerate}
@@ -51,6 +52,7 @@ def test_autogenerate_filter_hides_only_the_search_structures():
         ("verres_fts_data", "table"),
         ("verres_fts_vocab", "table"),
         ("idx_verre_recherche_trgm", "index"),
+        ("idx_verre_recherche_paires", "index"),
     ]
     kept = [(name, "table") for name in Base.metadata.tables] + [
         (index.name, "index") for table in Base.metadata.tables.values() for index in table.indexes
@@ -92,3 +94,25 @@ def test_failed_migration_leaves_previous_revision(sqlite_db, monkeypatch):
     assert "version précédente" in str(info.value)
     assert tables(sqlite_db) == set()
     assert schema_state(sqlite_db).is_empty
+
+
+def test_revision_0005_gives_postgresql_its_pairs_index_and_reference_statistics(db):
+    if db.backend != "postgresql":
+        pytest.skip("PostgreSQL only")
+
+    def objects() -> tuple[int, int, int]:
+        with db.engine.connect() as conn:
+            return tuple(conn.exec_driver_sql(sql).scalar() for sql in (  # type: ignore[return-value]
+                "SELECT count(*) FROM pg_proc WHERE proname = 'recherche_paires'",
+                "SELECT count(*) FROM pg_indexes WHERE indexname = 'idx_verre_recherche_paires'",
+                "SELECT count(*) FROM pg_statistic_ext WHERE stxname = 'verres_references'",
+            ))
+
+    assert objects() == (1, 1, 1)
+    with db.engine.connect() as conn:
+        pairs = conn.exec_driver_sql("SELECT recherche_paires('ab' || chr(31) || 'cé')").scalar()
+    assert sorted(pairs) == sorted(["ab", "b\x1f", "\x1fc", "cé"])
+    downgrade(db, "0004")
+    assert objects() == (0, 0, 0)
+    upgrade(db)
+    assert objects() == (1, 1, 1)

@@ -13,18 +13,19 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 
 from data import catalogue
 from data.migrate import downgrade, upgrade
 from data.models import Verre
-from data.query import SORT_KEYS, LensQuery, QueryPlan
+from data.query import POSTGRESQL_WHOLE_PLAN, SORT_KEYS, LensQuery, QueryPlan, filter_clauses
 from data.text import fold, search_key
 from data.transfer import import_lenses
 from tests.factories import lens_values, make_refs
 
 FRAGMENTS = ["ai", "pz", "zq", "aipz", "ic", "c7", "74", "x", "z", "ma", "max", "comfort max",
-             "max ai", "%", "_", "h_", "100%", "!", "\\", "é", "zz", "q", "xq"]
+             "max ai", "%", "_", "h_", "100%", "!", "\\", "é", "zz", "q", "xq", "0%", "t_", "t!",
+             "é\\", "x ai"]
 
 
 @pytest.fixture
@@ -166,13 +167,30 @@ def test_a_common_fragment_fills_its_page_in_sort_order_without_the_trigram_inde
     assert catalogue.count_lenses(db, LensQuery()) == 40
 
 
-def test_only_sqlite_is_given_a_plan(catalogue_db):
+def test_sqlite_and_postgresql_whole_results_are_given_their_plans(catalogue_db):
     with catalogue_db.transaction() as s:
         plan = catalogue.plan_query(s, LensQuery(text="zq"), whole=True)
+        page_plan = catalogue.plan_query(s, LensQuery(text="zq"))
     if catalogue_db.backend == "sqlite":
         assert plan.fts_match and not plan.fts_in_sort_order
+    elif catalogue_db.backend == "postgresql":
+        assert plan == QueryPlan(pair_index=True)
+        assert page_plan == QueryPlan()  # a page's LIKE is cheaper to test row by row
     else:
-        assert plan == QueryPlan()
+        assert plan == page_plan == QueryPlan()
+
+
+def test_postgresql_reads_two_character_words_in_its_index_of_pairs(catalogue_db):
+    if catalogue_db.backend != "postgresql":
+        pytest.skip("PostgreSQL only")
+    stmt = select(func.count()).select_from(Verre).where(
+        *filter_clauses(LensQuery(text="zq"), POSTGRESQL_WHOLE_PLAN))
+    with catalogue_db.transaction() as s:
+        s.execute(text("SET LOCAL enable_seqscan = off"))  # 40 lenses: a scan would be cheaper
+        conn = s.connection()
+        compiled = stmt.compile(dialect=conn.dialect)
+        plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params))
+    assert "idx_verre_recherche_paires" in plan
 
 
 def test_search_index_follows_edits_deletes_and_raw_writes(catalogue_db):
