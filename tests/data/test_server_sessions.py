@@ -50,7 +50,7 @@ def test_postgresql_plans_a_repeated_statement_for_its_values(db: Database) -> N
     assert generic == 0
 
 
-def test_the_plan_setting_outlives_a_rolled_back_transaction(db_url: str, backend: str) -> None:
+def test_the_plan_settings_outlive_a_rolled_back_transaction(db_url: str, backend: str) -> None:
     if backend != "postgresql":
         pytest.skip("PostgreSQL only")
     database = open_database(db_url, load_settings(cli_url=db_url), pool_size=1)
@@ -60,5 +60,6 @@ def test_the_plan_setting_outlives_a_rolled_back_transaction(db_url: str, backen
                 session.execute(text("SELECT 1 / 0"))
         with database.transaction() as session:
             assert session.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
+            assert session.execute(text("SHOW join_collapse_limit")).scalar() == "1"
     finally:
         database.dispose()
