@@ -4,7 +4,8 @@
 
 ``ours``: the app's ``LensTableModel`` in a shown ``QTableView`` (1400x900, offscreen platform).
 ``qsql``: Qt's ``QSqlQueryModel`` (driver QSQLITE) given the same SQL, in the same view.
-``raw``: the ``sqlite3`` module running the first-page SQL: the floor nothing can beat.
+``raw``: the ``sqlite3`` module running the first page as one plain statement (an anchor, not a
+floor: the app reads some queries with other, faster statements).
 
 Timings include the paint: a figure ends when ``paintEvent`` of the viewport has returned.
 """
@@ -253,7 +254,7 @@ def _qt_sqlite_version() -> str:
     return "?"
 
 
-# ---------------------------------------------------------------- raw sqlite3 floor
+# ---------------------------------------------------------------- raw sqlite3 anchor
 
 
 def measure_raw(db_path: Path, plan: list[dict[str, Any]], reps: int) -> dict[str, Any]:

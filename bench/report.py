@@ -55,7 +55,7 @@ def print_browse(summary: dict[str, Any], measured: dict[str, Any]) -> None:
     print(f"{'':24}{'app':>19}   {'ancre':<16}{'ancre p50/p95':>19}  {'ratio p95':>9}")
     lines = (
         ("premier écran", "first_screen_ms", "QSqlQueryModel", "qsql_first_screen_ms"),
-        ("", "first_screen_ms", "sqlite3 (plancher)", "raw_first_page_ms"),
+        ("", "first_screen_ms", "sqlite3 (requête simple)", "raw_first_page_ms"),
         ("comptage", "count_ms", "", None),
         ("saut à la fin", "jump_to_end_ms", "QSqlQueryModel", "qsql_jump_to_end_ms"),
     )
