@@ -57,7 +57,7 @@ from data.query import (
     trigrams,
     with_sort_joins,
 )
-from data.text import fold, search_key
+from data.text import fold, folded_search_key
 from data.validation import (
     ID_MAX,
     LENS_FIELDS,
@@ -626,12 +626,15 @@ _VALUE_FIELDS = tuple(f.name for f in fields(LensValues))
 
 
 def _columns(values: LensValues) -> dict[str, Any]:
-    """The lens's columns with their folded copies (a shallow copy: ``asdict`` is slow)."""
+    """The lens's columns with their folded copies (a shallow copy: ``asdict`` is slow).
+
+    Each text is folded once (an import computes this for every lens of the file)."""
     columns = {name: getattr(values, name) for name in _VALUE_FIELDS}
-    columns["recherche"] = search_key(values.nom, values.variante, values.gravure_nasale)
-    columns["tri_nom"] = fold(values.nom)
-    columns["tri_variante"] = fold(values.variante) or None
-    columns["tri_gravure"] = fold(values.gravure_nasale) or None
+    name, variant, engraving = fold(values.nom), fold(values.variante), fold(values.gravure_nasale)
+    columns["recherche"] = folded_search_key(name, variant, engraving)
+    columns["tri_nom"] = name
+    columns["tri_variante"] = variant or None
+    columns["tri_gravure"] = engraving or None
     return columns
 
 

@@ -47,7 +47,12 @@ def fold(value: str | None) -> str:
 
 def search_key(*fields: str | None) -> str:
     """The folded search column of a lens: its searchable fields joined by a separator."""
-    return FIELD_SEPARATOR.join(fold(f) for f in fields)
+    return folded_search_key(*(fold(f) for f in fields))
+
+
+def folded_search_key(*folded: str) -> str:
+    """``search_key`` of fields folded already (a lens stores their folded copies too)."""
+    return FIELD_SEPARATOR.join(folded)
 
 
 def like_escape(fragment: str, escape: str = "\\") -> str:

@@ -7,10 +7,12 @@ numbers, None) and returns the cleaned values with a report of field -> French m
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from data.text import clean_text, fold
@@ -137,18 +139,51 @@ def parse_decimal(value: object) -> float | None:
     return float(text.replace(",", "."))
 
 
+Checked = tuple[Any, str | None]  # (cleaned value or None, French message or None)
+MEMO_SIZE = 4096
+
+
+def _memo(check: Callable[[object], Checked]) -> Callable[[object], Checked]:
+    """``check`` remembered for the text values seen last: a file gives the same few heights,
+    indices, variants and links on thousands of rows (an import checks them once). Only
+    strings are remembered: equal strings are the same input, which ``-0.0 == 0.0`` are not."""
+    cached = functools.lru_cache(maxsize=MEMO_SIZE)(check)
+
+    @functools.wraps(check)
+    def remembered(value: object) -> Checked:
+        return cached(value) if type(value) is str else check(value)
+
+    return remembered
+
+
+def _text_value(value: object, max_len: int) -> Checked:
+    if value is None:
+        return None, None
+    text = clean_text(str(value))
+    if not text:
+        return None, None
+    return text, _length_problem(text, max_len)
+
+
 def _optional_text(
     report: ValidationReport, name: str, value: object, max_len: int
 ) -> str | None:
-    if value is None:
-        return None
-    text = clean_text(str(value))
-    if not text:
-        return None
-    problem = _length_problem(text, max_len)
+    text, problem = _text_value(value, max_len)
     if problem:
         report.add(name, problem)
     return text
+
+
+def _checked(report: ValidationReport, name: str, checked: Checked) -> Any:
+    value, problem = checked
+    if problem:
+        report.add(name, problem)
+    return value
+
+
+@_memo
+def _variant_value(value: object) -> Checked:
+    return _text_value(value, VARIANT_MAX)
 
 
 def _length_problem(text: str, max_len: int) -> str | None:
@@ -170,44 +205,38 @@ def _length_problem(text: str, max_len: int) -> str | None:
     return None
 
 
-def _height(report: ValidationReport, name: str, value: object) -> int | None:
+@_memo
+def _height_value(value: object) -> Checked:
     try:
         number = parse_decimal(value)
     except ValueError:
-        report.add(name, "Entrez un nombre entier de millimètres.")
-        return None
+        return None, "Entrez un nombre entier de millimètres."
     if number is None:
-        return None
+        return None, None
     if not math.isfinite(number) or number != int(number):
-        report.add(name, "Entrez un nombre entier de millimètres.")
-        return None
+        return None, "Entrez un nombre entier de millimètres."
     height = int(number)
     if not HEIGHT_MIN <= height <= HEIGHT_MAX:
-        report.add(name, f"La hauteur doit être comprise entre {HEIGHT_MIN} et {HEIGHT_MAX} mm.")
-        return None
-    return height
+        return None, f"La hauteur doit être comprise entre {HEIGHT_MIN} et {HEIGHT_MAX} mm."
+    return height, None
 
 
-def _index(report: ValidationReport, value: object) -> float | None:
+@_memo
+def _index_value(value: object) -> Checked:
     try:
         number = parse_decimal(value)
     except ValueError:
-        report.add("indice", "Entrez un nombre, par exemple 1,67.")
-        return None
+        return None, "Entrez un nombre, par exemple 1,67."
     if number is None:
-        report.add("indice", "L'indice est obligatoire.")
-        return None
+        return None, "L'indice est obligatoire."
     if not math.isfinite(number):
-        report.add("indice", "Entrez un nombre, par exemple 1,67.")
-        return None
+        return None, "Entrez un nombre, par exemple 1,67."
     if not INDEX_MIN <= number <= INDEX_MAX:
-        report.add(
-            "indice",
+        return None, (
             f"Indice {format_decimal(number, 3).rstrip('0').rstrip(',')} hors limites "
-            f"({format_decimal(INDEX_MIN)} à {format_decimal(INDEX_MAX)}).",
+            f"({format_decimal(INDEX_MIN)} à {format_decimal(INDEX_MAX)})."
         )
-        return None
-    return round(number, 3)
+    return round(number, 3), None
 
 
 def check_url(value: str) -> str | None:
@@ -223,14 +252,12 @@ def check_url(value: str) -> str | None:
     return None
 
 
-def _url(report: ValidationReport, name: str, value: object) -> str | None:
-    text = _optional_text(report, name, value, URL_MAX)
-    if text is None or report.get(name):
-        return text
-    problem = check_url(text)
-    if problem:
-        report.add(name, problem)
-    return text
+@_memo
+def _url_value(value: object) -> Checked:
+    text, problem = _text_value(value, URL_MAX)
+    if text is None or problem:
+        return text, problem
+    return text, check_url(text)
 
 
 def _reference_id(report: ValidationReport, name: str, value: object, required: bool) -> int | None:
@@ -271,19 +298,19 @@ def validate_lens(
     nom, message = validate_name(raw.get("nom"))
     if message:
         report.add("nom", message)
-    variante = _optional_text(report, "variante", raw.get("variante"), VARIANT_MAX)
+    variante = _checked(report, "variante", _variant_value(raw.get("variante")))
     gravure = _optional_text(report, "gravure_nasale", raw.get("gravure_nasale"), ENGRAVING_MAX)
-    indice = _index(report, raw.get("indice"))
-    hmin = _height(report, "hauteur_min", raw.get("hauteur_min"))
-    hmax = _height(report, "hauteur_max", raw.get("hauteur_max"))
+    indice = _checked(report, "indice", _index_value(raw.get("indice")))
+    hmin = _checked(report, "hauteur_min", _height_value(raw.get("hauteur_min")))
+    hmax = _checked(report, "hauteur_max", _height_value(raw.get("hauteur_max")))
     if hmin is not None and hmax is not None and hmin > hmax:
         report.add(
             "hauteur_max",
             f"La hauteur max. ({hmax} mm) doit être supérieure ou égale à la hauteur min. "
             f"({hmin} mm).",
         )
-    url_gravure = _url(report, "url_gravure", raw.get("url_gravure"))
-    url_source = _url(report, "url_source", raw.get("url_source"))
+    url_gravure = _checked(report, "url_gravure", _url_value(raw.get("url_gravure")))
+    url_source = _checked(report, "url_source", _url_value(raw.get("url_source")))
     supplier = _reference_id(report, "fournisseur_id", raw.get("fournisseur_id"), required=True)
     range_id = _reference_id(report, "gamme_id", raw.get("gamme_id"), required=False)
     series_id = _reference_id(report, "serie_id", raw.get("serie_id"), required=False)

@@ -262,7 +262,7 @@ def _csv_records(reader: Any, name: str) -> Iterator[tuple[int, list[str]]]:
         except csv.Error as exc:
             raise _csv_error(exc, reader.line_num, name) from exc
         start, previous = previous + 1, reader.line_num
-        if any(c.strip() for c in cells):
+        if "".join(cells).strip():  # not a blank line (some cell holds more than spaces)
             yield start, cells
 
 

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from data.catalogue import _columns as lens_columns  # the folded columns, computed in one place
 from data.models import Verre
-from data.text import fold
 from data.transfer.columns import split_indices
 from data.transfer.readers import SourceRow, Table
 from data.transfer.references import ReferenceResolver
@@ -74,9 +73,10 @@ class Progress:
             self.callback(value, self.TOTAL)
 
 
-def lens_key(values: LensValues) -> Key:
-    """What makes two lenses the same lens: supplier, folded name and variant, index."""
-    return (values.fournisseur_id, fold(values.nom), fold(values.variante), values.indice)
+def lens_key(values: LensValues, columns: dict[str, Any]) -> Key:
+    """What makes two lenses the same lens: supplier, folded name and variant, index
+    (``columns``: the lens's columns, with their folded copies)."""
+    return (values.fournisseur_id, columns["tri_nom"], columns["tri_variante"] or "", values.indice)
 
 
 @dataclass
@@ -85,6 +85,7 @@ class _Candidate:
     values: LensValues
     present: frozenset[str]
     key: Key
+    columns: dict[str, Any]
 
 
 _EXISTING_COLUMNS = (
@@ -257,7 +258,8 @@ class Scan:
     # -- classifying
 
     def _candidate(self, line: int, values: LensValues, present: frozenset[str]) -> None:
-        key = lens_key(values)
+        columns = lens_columns(values)
+        key = lens_key(values, columns)
         identity = hashlib.blake2b(repr(key).encode(), digest_size=16).digest()
         # The values' own fields (not the dataclass's slower repr): equal values, equal text.
         content = int.from_bytes(
@@ -279,7 +281,7 @@ class Scan:
                 )
             return
         self.seen[identity] = (content << 32) | line
-        self.pending.append(_Candidate(line, values, present, key))
+        self.pending.append(_Candidate(line, values, present, key, columns))
         if len(self.pending) >= LOOKUP_BATCH:
             self._flush()
 
@@ -291,7 +293,7 @@ class Scan:
             if existing is None:
                 self.new += 1
                 if self.spill is not None and not self.refused:
-                    self.spill.add(INSERT, 0, 0, None, lens_columns(candidate.values))
+                    self.spill.add(INSERT, 0, 0, None, candidate.columns)
             else:
                 self._against(candidate, existing)
 

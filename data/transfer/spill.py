@@ -12,6 +12,7 @@ lenses took 0.7 s to load that way, 0.08 s this way).
 from __future__ import annotations
 
 import marshal
+import operator
 import os
 import struct
 import tempfile
@@ -40,6 +41,7 @@ class SpillWriter:
         self._stream = os.fdopen(fd, "wb")
         self._buffer: list[Record] = []
         self.keys: tuple[str, ...] = ()
+        self._values: Any = None  # the columns' values in ``keys`` order
         self.count = 0
 
     def add(
@@ -48,7 +50,8 @@ class SpillWriter:
     ) -> None:
         if not self.keys:
             self.keys = tuple(columns)
-        self._buffer.append((operation, lens_id, version, before, *(columns[k] for k in self.keys)))
+            self._values = operator.itemgetter(*self.keys)
+        self._buffer.append((operation, lens_id, version, before, *self._values(columns)))
         self.count += 1
         if len(self._buffer) >= CHUNK:
             self._flush()
