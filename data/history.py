@@ -30,7 +30,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, Select, Table, exists, func, insert, select, text
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased
 
 from data.database import Database
@@ -271,25 +270,54 @@ def record_many(
     author: str | None = None,
 ) -> int:
     """Write many entries in one round trip (a merge moving thousands of lenses); return count."""
+    return record_encoded(session, (encode_change(c) for c in changes), batch=batch, author=author)
+
+
+# An entry whose values are JSON text already: (action, target, target id, label, old, new).
+EncodedChange = tuple[str, str, "int | None", str, "str | None", "str | None"]
+
+
+def encode_change(change: Change) -> EncodedChange:
+    return (change.action, change.target, change.target_id, change.label, to_json(change.old),
+            to_json(change.new))
+
+
+def record_encoded(
+    session: Session,
+    entries: Iterable[EncodedChange],
+    *,
+    batch: int | None = None,
+    author: str | None = None,
+) -> int:
+    """``record_many`` of entries encoded beforehand by ``encode_change`` (an import encodes
+    its entries while SQLite rebuilds the indexes, then writes them); return count."""
     who_ = (author or who(session))[:AUTHOR_MAX]
     now = utcnow()
     connection = session.connection()
     if is_sqlite(connection):
+        # Plain tuples straight to the driver: the ORM's work per row was most of an import's time.
         session.flush()
-        return _record_many_sqlite(connection, changes, batch, who_, now)
+        raw = RawInsert(connection, _ENTRIES, _ENTRY_COLUMNS, ready=("quand",))
+        when = raw.convert("quand", now)
+        tuples = [
+            (when, who_, action, target, target_id, (label or "")[:LABEL_MAX], old, new, batch)
+            for action, target, target_id, label, old, new in entries
+        ]
+        raw.run(tuples)
+        return len(tuples)
     rows = [
         {
             "quand": now,
             "auteur": who_,
-            "action": c.action,
-            "cible": c.target,
-            "cible_id": c.target_id,
-            "libelle": (c.label or "")[:LABEL_MAX],
-            "anciennes_valeurs": to_json(c.old),
-            "nouvelles_valeurs": to_json(c.new),
+            "action": action,
+            "cible": target,
+            "cible_id": target_id,
+            "libelle": (label or "")[:LABEL_MAX],
+            "anciennes_valeurs": old,
+            "nouvelles_valeurs": new,
             "lot": batch,
         }
-        for c in changes
+        for action, target, target_id, label, old, new in entries
     ]
     for start in range(0, len(rows), 1000):
         session.execute(insert(Historique), rows[start : start + 1000])
@@ -301,22 +329,6 @@ _ENTRY_COLUMNS = (
     "quand", "auteur", "action", "cible", "cible_id", "libelle",
     "anciennes_valeurs", "nouvelles_valeurs", "lot",
 )
-
-
-def _record_many_sqlite(
-    connection: Connection, changes: Iterable[Change], batch: int | None, who_: str, now: datetime
-) -> int:
-    """``record_many`` on SQLite: plain tuples straight to the driver (an import writes one
-    entry per lens: the ORM's work per row was most of its time)."""
-    raw = RawInsert(connection, _ENTRIES, _ENTRY_COLUMNS, ready=("quand",))
-    when = raw.convert("quand", now)
-    rows = [
-        (when, who_, c.action, c.target, c.target_id, (c.label or "")[:LABEL_MAX],
-         to_json(c.old), to_json(c.new), batch)
-        for c in changes
-    ]
-    raw.run(rows)
-    return len(rows)
 
 
 def lens_label(state: Mapping[str, Any]) -> str:

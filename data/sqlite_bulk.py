@@ -14,6 +14,10 @@ Two tools for a caller that writes thousands of rows in one transaction (an impo
   found later) leaves the indexes, triggers and search index exactly as they were, and other
   connections keep reading the old ones until the commit.
 
+``Rebuild`` runs ``IndexPause.resume`` on a second thread: SQLite builds an index without holding
+Python's lock, so the caller's thread can do Python work meanwhile (an import encodes its audit
+entries), as long as it leaves the connection alone until the rebuild is over.
+
 Nothing here writes a definition of its own: what is dropped is re-created from the very text
 the migrations left in the database, so the two cannot drift apart.
 """
@@ -21,6 +25,7 @@ the migrations left in the database, so the two cannot drift apart.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -155,3 +160,60 @@ class IndexPause:
             self.paused.pop(0)
             if step is not None:
                 step()
+
+
+class _StoppedError(Exception):
+    """The rebuild was asked to stop (the caller rolls back)."""
+
+
+class Rebuild:
+    """``pause.resume(first_rowid)`` on a second thread, started at once.
+
+    Until ``wait`` or ``stop`` returned, the caller must not use the connection. ``done`` counts
+    the indexes and triggers re-created so far (for a progress bar). ``stop`` interrupts the
+    statement running (``sqlite3_interrupt`` is meant to be called from another thread) and
+    waits for the thread; the caller then rolls back, which restores everything.
+    """
+
+    def __init__(self, pause: IndexPause, first_rowid: int) -> None:
+        self.pause = pause
+        self.first_rowid = first_rowid
+        self.steps = pause.steps
+        self.done = 0
+        self.error: BaseException | None = None
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="sqlite-index-rebuild", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.pause.resume(self.first_rowid, self._step)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread by ``check``
+            self.error = exc
+
+    def _step(self) -> None:
+        self.done += 1
+        if self._stopping:
+            raise _StoppedError
+
+    def check(self) -> None:
+        """Raise the rebuild's error, if it failed."""
+        if self.error is not None and not isinstance(self.error, _StoppedError):
+            raise self.error
+
+    def wait(self, poll: Callable[[], None], every_s: float = 0.05) -> None:
+        """Until the rebuild is over; ``poll()`` every ``every_s`` meanwhile (an exception it
+        raises stops the rebuild and comes out of ``wait``)."""
+        try:
+            while self._thread.is_alive():
+                self._thread.join(every_s)
+                poll()
+        finally:
+            self.stop()
+        self.check()
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._stopping = True
+            self.pause.connection.connection.dbapi_connection.interrupt()  # type: ignore[union-attr]
+            self._thread.join()

@@ -19,7 +19,9 @@ aborts the whole import (``ConflictError``), as does cancelling.
 On SQLite the lenses and their entries go straight to the driver as tuples, with the ids SQLite
 would give them; a large import (see ``PAUSE_MIN_ROWS``) also sets the lens table's indexes and
 search trigger aside while its rows go in and rebuilds them before committing, in the same
-transaction (``data.sqlite_bulk``): whatever stops the import leaves them as they were.
+transaction (``data.sqlite_bulk``): whatever stops the import leaves them as they were. The
+rebuild runs on a second thread while this one encodes the new lenses' audit entries (into a
+temporary file, memory stays flat), which are written once the indexes are back.
 
 ``import_lenses`` chains both (``dry_run=True`` stops after pass 1: the preview). A dialog may
 call ``prepare_import`` for the preview and ``commit_import`` once confirmed, so the file is
@@ -31,6 +33,7 @@ and chunks.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -45,7 +48,7 @@ from data.catalogue import LensDetail, ensure_writable
 from data.database import Database
 from data.errors import ConflictError
 from data.models import Verre, utcnow
-from data.sqlite_bulk import IndexPause, RawInsert, is_sqlite
+from data.sqlite_bulk import IndexPause, RawInsert, Rebuild, is_sqlite
 from data.text import fold
 from data.transfer import spill as spill_file
 from data.transfer.readers import TransferError, detect_format, open_table
@@ -77,7 +80,10 @@ _REFERENCE_COLUMNS = (
 # row by row costs about 400 µs (measured): below 1/8 of the catalogue, row by row wins.
 PAUSE_MIN_ROWS = 5_000
 PAUSE_RATIO = 8
-WRITE_SHARE = 0.75  # of pass 2's progress, when indexes are rebuilt after the rows
+# Pass 2's progress when indexes are set aside: the lens rows up to ROWS_SHARE, the rebuild
+# (and the audit entries encoded meanwhile) up to ENCODED_SHARE, then the entries written.
+ROWS_SHARE = 0.3
+ENCODED_SHARE = 0.75
 
 
 @dataclass(frozen=True)
@@ -215,6 +221,10 @@ class _Batch:
         self.raw: RawInsert | None = None  # SQLite: lenses straight to the driver
         self.next_id = 0
         self.constants: tuple[Any, ...] = ()
+        self.new_lenses: spill_file.ChunkFile | None = None  # when entries are written later
+        self._reference_positions: list[int] = []
+        self._sort_key_positions: list[tuple[int, str]] = []
+        self._lens_values: Callable[[tuple[Any, ...]], tuple[Any, ...]] = tuple
 
     def run(self, spill_path: Path) -> None:
         report = self.prepared.report
@@ -233,27 +243,94 @@ class _Batch:
                     self._check_all_still_new(spill_path)  # while the indexes serve the lookups
                 pause = IndexPause(self.connection, _LENSES.name)
                 pause.pause()
-        first_new_id = self.next_id
-        total = max(1, report.to_write)
-        share = WRITE_SHARE if pause is not None else 1.0
+        if pause is None:
+            self._write_all(spill_path, 1.0, paused=False)
+        else:
+            self._write_paused(spill_path, pause)
+        self.progress(1.0)
+
+    def _write_all(self, spill_path: Path, share: float, paused: bool) -> None:
+        """Every lens of the spill file; with the indexes set aside (``paused``), the lenses
+        were checked beforehand and their creation entries are written afterwards."""
+        total = max(1, self.prepared.report.to_write)
         done = 0
         for chunk in spill_file.read_chunks(spill_path):
             self._cancelled()
-            self._write(chunk, check=pause is None)
+            if paused:
+                self._write_paused_chunk(chunk)
+            else:
+                self._write(chunk)
             done += len(chunk)
             self.progress(share * done / total)
-        if pause is not None:
-            steps = max(1, pause.steps)
-            rebuilt = 0
 
-            def step() -> None:
-                nonlocal rebuilt
-                rebuilt += 1
-                self.progress(share + (1.0 - share) * rebuilt / steps)
+    def _write_paused_chunk(self, chunk: list[tuple[Any, ...]]) -> None:
+        """``_write`` with the indexes set aside: the new lenses' rows are built straight from
+        the spill records (a row per lens of the file), their values kept for their entries."""
+        assert self.raw is not None and self.new_lenses is not None
+        inserts = [record for record in chunk if record[0] == spill_file.INSERT]
+        if len(inserts) < len(chunk):
+            self._write([record for record in chunk if record[0] != spill_file.INSERT])
+        real, folded, constants = self.real, self._folded, self.constants
+        references = self._reference_positions
+        sort_keys = self._sort_key_positions
+        rows = []
+        for lens_id, record in enumerate(inserts, self.next_id):
+            values = list(record[4:])
+            for position in references:
+                ref_id = values[position]
+                if ref_id is not None and ref_id >= PLACEHOLDER:
+                    values[position] = real[ref_id]
+            keys = [None if values[p] is None else folded(kind, values[p]) for p, kind in sort_keys]
+            rows.append((lens_id, *values, *keys, *constants))
+        self.next_id += len(rows)
+        self.raw.run(rows)
+        self.new_lenses.write([self._lens_values(row[1:]) for row in rows])
+
+    def _write_paused(self, spill_path: Path, pause: IndexPause) -> None:
+        """The lens rows first; then, while another thread rebuilds the indexes (SQLite works
+        without Python's lock), the new lenses' audit entries are encoded into a temporary file;
+        then they are written. A stop at any point rolls the whole transaction back."""
+        first_id = self.next_id
+        new_lenses = self.new_lenses = spill_file.ChunkFile()  # their values, for their entries
+        entries = spill_file.ChunkFile()
+        try:
+            self._write_all(spill_path, ROWS_SHARE, paused=True)
+            rebuild = Rebuild(pause, first_id)
+            try:
+                self._encode_creations(new_lenses.finish(), first_id, entries, rebuild)
+                rebuild.wait(lambda: self._rebuild_progress(1.0, rebuild))
+            finally:
+                rebuild.stop()  # after a failure or a cancel: the connection is ours again
+            done = 0
+            total = max(1, self.prepared.report.new)
+            for chunk in spill_file.read_chunks(entries.finish()):
                 self._cancelled()
+                history.record_encoded(self.session, chunk, batch=self.batch_id, author=self.author)
+                done += len(chunk)
+                self.progress(ENCODED_SHARE + (1.0 - ENCODED_SHARE) * done / total)
+        finally:
+            new_lenses.discard()
+            entries.discard()
 
-            pause.resume(first_new_id, step)
-        self.progress(1.0)
+    def _encode_creations(
+        self, new_lenses: Path, lens_id: int, entries: spill_file.ChunkFile, rebuild: Rebuild
+    ) -> None:
+        """The creation entries of the lenses inserted from ``lens_id`` on, encoded, in order.
+        Only Python work: the connection belongs to ``rebuild`` meanwhile."""
+        total = max(1, self.prepared.report.new)
+        done = 0
+        for chunk in spill_file.read_chunks(new_lenses):
+            rows = [dict(zip(LENS_FIELDS, values, strict=True)) for values in chunk]
+            entries.write(self._creations(range(lens_id, lens_id + len(rows)), rows))
+            lens_id += len(rows)
+            done += len(rows)
+            rebuild.check()
+            self._rebuild_progress(done / total, rebuild)
+
+    def _rebuild_progress(self, encoded: float, rebuild: Rebuild) -> None:
+        rebuilt = rebuild.done / max(1, rebuild.steps)
+        self.progress(ROWS_SHARE + (ENCODED_SHARE - ROWS_SHARE) * (encoded + rebuilt) / 2)
+        self._cancelled()
 
     def _cancelled(self) -> None:
         if self.cancel is not None and self.cancel():
@@ -269,6 +346,10 @@ class _Batch:
         now = raw.convert("cree_le", self.now)
         self.constants = (raw.convert("exemple", False), 1, now, now)
         self.raw = raw
+        # Positions in a spill record's values (``keys`` order), for ``_write_paused_chunk``.
+        self._reference_positions = [keys.index(column) for column, _kind in _REFERENCE_COLUMNS]
+        self._sort_key_positions = [(keys.index(column), kind) for column, kind, _key in _SORT_KEYS]
+        self._lens_values = operator.itemgetter(*(keys.index(name) for name in LENS_FIELDS))
         # The ids SQLite would give (one above the highest), given explicitly: each new lens's
         # id is known without reading it back. Nobody else writes: this transaction holds the
         # database's write lock since ``record_import``.
@@ -311,23 +392,23 @@ class _Batch:
             known = self.folded[(kind, ref_id)] = fold(name) if name else None
         return known
 
-    def _write(self, chunk: list[tuple[Any, ...]], check: bool = True) -> None:
+    def _write(self, chunk: list[tuple[Any, ...]]) -> None:
         inserts: list[dict[str, Any]] = []
         updates: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
         for record in chunk:
             row = self._row(record)
             if record[0] == spill_file.INSERT:
-                row.update(exemple=False, version=1, cree_le=self.now, modifie_le=self.now)
                 inserts.append(row)
             else:
                 row.update(b_id=record[1], b_version=record[2], version=record[2] + 1, modifie_le=self.now)
                 updates.append((record[3], row))
         if inserts:
-            if check:
-                self._check_still_new(inserts)
+            self._check_still_new(inserts)
             if self.raw is not None:
                 self._insert_sqlite(inserts)
             else:
+                for row in inserts:
+                    row.update(exemple=False, version=1, cree_le=self.now, modifie_le=self.now)
                 self._insert(inserts)
         if updates:
             self._update(updates)
@@ -353,7 +434,7 @@ class _Batch:
         assert self.raw is not None
         first = self.next_id
         self.next_id += len(rows)
-        value_columns = self.raw.columns[1 : -len(self.constants)]
+        value_columns = self.raw.columns[1 : -len(self.constants)]  # the rest are constants
         constants = self.constants
         self.raw.run([
             (lens_id, *[row[c] for c in value_columns], *constants)
@@ -377,19 +458,16 @@ class _Batch:
         self._audit_creations(ids, rows)
 
     def _audit_creations(self, ids: Iterable[int], rows: list[dict[str, Any]]) -> None:
+        history.record_encoded(self.session, self._creations(ids, rows), batch=self.batch_id, author=self.author)
+
+    def _creations(self, ids: Iterable[int], rows: list[dict[str, Any]]) -> list[history.EncodedChange]:
+        """The creation entries of new lenses, encoded (``history.encode_change``)."""
         now = self.now.isoformat()  # what the trail's JSON makes of the timestamps anyway
-        history.record_many(
-            self.session,
-            (
-                history.Change(
-                    history.CREATION, "verre", lens_id, history.lens_label(row),
-                    new=self._created_state(lens_id, row, now),
-                )
-                for lens_id, row in zip(ids, rows, strict=True)
-            ),
-            batch=self.batch_id,
-            author=self.author,
-        )
+        return [
+            (history.CREATION, "verre", lens_id, history.lens_label(row), None,
+             history.to_json(self._created_state(lens_id, row, now)))
+            for lens_id, row in zip(ids, rows, strict=True)
+        ]
 
     def _created_state(self, lens_id: int, row: dict[str, Any], now: str) -> dict[str, Any]:
         """``_state(lens_id, row, row)`` of a new lens, built directly (one per imported lens)."""

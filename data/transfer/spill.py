@@ -31,7 +31,10 @@ _LENGTH = struct.Struct("<Q")  # bytes of the chunk that follows
 Record = tuple[Any, ...]
 
 
-class SpillWriter:
+class ChunkFile:
+    """Lists of plain values (what ``marshal`` writes) in a private temporary file, written one
+    list at a time and read back the same way by ``read_chunks``."""
+
     def __init__(self) -> None:
         try:
             fd, name = tempfile.mkstemp(prefix="engravedetect-import-", suffix=".tmp")
@@ -39,6 +42,31 @@ class SpillWriter:
             raise TransferError(f"Impossible de créer le fichier temporaire de l'import : {exc.strerror or exc}.") from exc
         self.path = Path(name)
         self._stream = os.fdopen(fd, "wb")
+
+    def write(self, chunk: list[Any]) -> None:
+        try:
+            data = marshal.dumps(chunk)
+            self._stream.write(_LENGTH.pack(len(data)))
+            self._stream.write(data)
+        except OSError as exc:
+            raise TransferError(
+                "Impossible d'écrire le fichier temporaire de l'import (disque plein ?) : "
+                f"{exc.strerror or exc}."
+            ) from exc
+
+    def finish(self) -> Path:
+        self._stream.close()
+        return self.path
+
+    def discard(self) -> None:
+        self._stream.close()
+        discard(self.path)
+
+
+class SpillWriter:
+    def __init__(self) -> None:
+        self._file = ChunkFile()
+        self.path = self._file.path
         self._buffer: list[Record] = []
         self.keys: tuple[str, ...] = ()
         self._values: Any = None  # the columns' values in ``keys`` order
@@ -58,28 +86,18 @@ class SpillWriter:
 
     def _flush(self) -> None:
         if self._buffer:
-            try:
-                data = marshal.dumps(self._buffer)
-                self._stream.write(_LENGTH.pack(len(data)))
-                self._stream.write(data)
-            except OSError as exc:
-                raise TransferError(
-                    "Impossible d'écrire le fichier temporaire de l'import (disque plein ?) : "
-                    f"{exc.strerror or exc}."
-                ) from exc
+            self._file.write(self._buffer)
             self._buffer = []
 
     def finish(self) -> Path:
         self._flush()
-        self._stream.close()
-        return self.path
+        return self._file.finish()
 
     def discard(self) -> None:
-        self._stream.close()
-        discard(self.path)
+        self._file.discard()
 
 
-def read_chunks(path: Path) -> Iterator[list[Record]]:
+def read_chunks(path: Path) -> Iterator[list[Any]]:
     with path.open("rb") as stream:
         while header := stream.read(_LENGTH.size):
             (size,) = _LENGTH.unpack(header)
