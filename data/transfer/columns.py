@@ -207,7 +207,7 @@ def split_indices(value: object) -> list[object]:
     if not isinstance(value, str):
         return [value]
     text = value.strip()
-    if not text or text[0] in "+-":
+    if not text or text[0] in "+-" or _NUMBER.match(text):  # a plain number: one index
         return [value]
     parts = _INDEX_SEPARATOR.split(text)
     if len(parts) > 1:

@@ -261,10 +261,10 @@ class Scan:
         columns = lens_columns(values)
         key = lens_key(values, columns)
         identity = hashlib.blake2b(repr(key).encode(), digest_size=16).digest()
-        # The values' own fields (not the dataclass's slower repr): equal values, equal text.
-        content = int.from_bytes(
-            hashlib.blake2b(repr(tuple(values.__dict__.values())).encode(), digest_size=8).digest()
-        )
+        # Told apart only among lenses of the same identity, within this one reading: Python's
+        # own 64-bit hash of the values (strings hashed with a per-process key) does it as well
+        # as 8 bytes of blake2b, without writing the values out as text first.
+        content = hash(tuple(values.__dict__.values())) & 0xFFFFFFFFFFFFFFFF
         earlier = self.seen.get(identity)
         if earlier is not None:
             first_line = earlier & 0xFFFFFFFF
