@@ -163,8 +163,12 @@ FTS_SORT_LIMIT = 10_000  # up to this many search matches (estimated), read them
 FTS_SCAN_LIMIT = 300_000  # above, matches are dense: a plain scan in sort order finds a page at once
 BROAD_FILTER_ROWS = 20_000  # rows above which sorting the filtered rows costs more than a scan
 MAX_TRIGRAMS = 40  # trigrams of one search word looked up (the LIKE checks the whole word)
-SCAN_FIRST_BUDGET_S = 0.008  # a search page first read in sort order for this long (SQLite)
-SCAN_CHECK_STEPS = 2_000  # SQLite virtual machine steps between two looks at that budget
+# A search page is first read in sort order (SQLite) for at most this many virtual machine steps
+# (400,000: about 10 ms through the name index, which carries the search text) or this long if
+# the steps come slower (rows read one by one from another sort index, a loaded machine).
+SCAN_FIRST_STEPS = 400_000
+SCAN_FIRST_BUDGET_S = 0.030
+SCAN_CHECK_STEPS = 2_000  # steps between two looks at that budget
 _clock = time.perf_counter
 
 
@@ -226,10 +230,11 @@ def lens_page(
 ) -> list[LensRow]:
     """Rows ``offset``..``offset+limit`` of the result (counted from the end when ``reverse``).
 
-    A search on SQLite first reads the sort order for at most ``SCAN_FIRST_BUDGET_S``: a common
-    fragment fills a page within a few thousand lenses (the name index carries the folded search
-    text, so no lens row is read to test it). Only when that budget runs out are the trigram
-    index's estimates and candidates asked for: a rare fragment, or matches far down the order.
+    A search on SQLite first reads the sort order within a budget (``SCAN_FIRST_STEPS`` of
+    SQLite's steps, ``SCAN_FIRST_BUDGET_S`` at most): a common fragment fills a page within a few
+    thousand lenses (the name index carries the folded search text, so no lens row is read to
+    test it). Only when that budget runs out are the trigram index's estimates and candidates
+    asked for: a rare fragment, or matches far down the order.
     """
     with db.transaction() as session:
         rows: list[Any] | None = None
@@ -270,11 +275,13 @@ def _page_within_budget(
     """The page read with ``plan``, or None if SQLite had not found it within the budget."""
     dbapi = session.connection().connection.dbapi_connection
     deadline = _clock() + SCAN_FIRST_BUDGET_S
+    steps = 0
     spent = False
 
     def over_budget() -> int:
-        nonlocal spent
-        spent = _clock() > deadline
+        nonlocal spent, steps
+        steps += SCAN_CHECK_STEPS
+        spent = steps > SCAN_FIRST_STEPS or _clock() > deadline
         return int(spent)  # non-zero interrupts the statement (a read: nothing to undo)
 
     dbapi.set_progress_handler(over_budget, SCAN_CHECK_STEPS)  # type: ignore[union-attr]

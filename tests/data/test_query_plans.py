@@ -60,24 +60,27 @@ def expected_ids(db, fragment: str) -> set[int]:
     return {r.id for r in rows if all(w in search_key(r.nom, r.variante, r.gravure_nasale) for w in words)}
 
 
-@pytest.fixture(params=["sort_by_id", "sort_order", "scan", "scan_first", "scan_cut_short"])
+@pytest.fixture(params=["sort_by_id", "sort_order", "scan", "scan_first", "scan_cut_short", "scan_out_of_steps"])
 def search_path(request, monkeypatch):
     """Force each SQLite path (the other databases plan by themselves and ignore it).
 
     The three plans are forced with a scan-first budget already spent (the statement is stopped
     at its first look); ``scan_first``: the sort order read without limit; ``scan_cut_short``: a
-    budget that runs out in the middle of the statement, so the page is read again the planned way.
+    time budget that runs out in the middle of the statement, so the page is read again the
+    planned way; ``scan_out_of_steps``: the same with the budget of steps.
     """
     limits = {
-        "sort_by_id": (10**9, 10**9, -1.0),
-        "sort_order": (0, 10**9, -1.0),
-        "scan": (0, 0, -1.0),
-        "scan_first": (10**9, 10**9, 60.0),
-        "scan_cut_short": (0, 10**9, 1.5),
+        "sort_by_id": (10**9, 10**9, -1.0, 10**12),
+        "sort_order": (0, 10**9, -1.0, 10**12),
+        "scan": (0, 0, -1.0, 10**12),
+        "scan_first": (10**9, 10**9, 60.0, 10**12),
+        "scan_cut_short": (0, 10**9, 1.5, 10**12),
+        "scan_out_of_steps": (0, 10**9, 60.0, 1),
     }[request.param]
     monkeypatch.setattr(catalogue, "FTS_SORT_LIMIT", limits[0])
     monkeypatch.setattr(catalogue, "FTS_SCAN_LIMIT", limits[1])
     monkeypatch.setattr(catalogue, "SCAN_FIRST_BUDGET_S", limits[2])
+    monkeypatch.setattr(catalogue, "SCAN_FIRST_STEPS", limits[3])
     monkeypatch.setattr(catalogue, "SCAN_CHECK_STEPS", 1)  # a look at the budget at every step
     if request.param == "scan_cut_short":
         # A clock that moves one "second" per look: the first look passes, the second one stops.
@@ -161,6 +164,10 @@ def test_a_common_fragment_fills_its_page_in_sort_order_without_the_trigram_inde
     monkeypatch.setattr(catalogue, "_clock", itertools.count().__next__)
     assert [r.id for r in catalogue.lens_page(db, query, 0, 5)] == ids[:5]
     assert planned == [query]  # cut short, then read the planned way
+    monkeypatch.setattr(catalogue, "SCAN_FIRST_BUDGET_S", 10.0**9)
+    monkeypatch.setattr(catalogue, "SCAN_FIRST_STEPS", 1)
+    assert [r.id for r in catalogue.lens_page(db, query, 0, 5)] == ids[:5]
+    assert planned == [query, query]  # out of steps, however much time is left
     # The budget left with the page: later statements on the pooled connection run to the end
     # (the spent budget would interrupt them at their first step).
     assert list(catalogue.lens_ids(db, query)) == ids
