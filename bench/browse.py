@@ -87,17 +87,26 @@ def paint_now(app: Any, view: Any) -> float:
     return float(view.painted_at)
 
 
-def wait_for(app: Any, done: Callable[[], bool], timeout_s: float) -> None:
-    """Run the event loop (without spinning the CPU) until ``done()`` or the timeout."""
+def wait_for(app: Any, signal: Any, done: Callable[[], bool], timeout_s: float) -> None:
+    """Run the event loop until ``done()`` (checked each time ``signal`` fires) or the timeout.
+
+    The loop sleeps between events, as the window's does: polling on a short timer would keep the
+    UI thread taking Python's lock from the model's pool threads, and measure that contention
+    (it tripled the time of a first page read in a pool thread) rather than the app.
+    """
     from PySide6.QtCore import QEventLoop, QTimer
 
     deadline = time.perf_counter() + timeout_s
     while not done():
-        if time.perf_counter() > deadline:
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
             raise TimeoutError("délai dépassé")
         loop = QEventLoop()
-        QTimer.singleShot(2, loop.quit)
-        loop.exec()
+        signal.connect(loop.quit)
+        QTimer.singleShot(int(remaining * 1000) + 1, loop.quit)
+        if not done():  # it may have fired before the connection
+            loop.exec()
+        signal.disconnect(loop.quit)
 
 
 def last_row_visible(view: Any, rows: int) -> bool:
@@ -161,10 +170,10 @@ def _one_ours(app: Any, model: Any, view: Any, query: Any, counted: list[float])
     model.set_query(query)
     set_query_ms = ms_since(start)
     # The first page may be read in a pool thread: the screen is right once it arrived.
-    wait_for(app, lambda: bool(shown), COUNT_TIMEOUT_S)
+    wait_for(app, model.firstPageReady, lambda: bool(shown), COUNT_TIMEOUT_S)
     model.firstPageReady.disconnect()
     first_screen_ms = (paint_now(app, view) - start) * 1000
-    wait_for(app, lambda: bool(counted), COUNT_TIMEOUT_S)
+    wait_for(app, model.countReady, lambda: bool(counted), COUNT_TIMEOUT_S)
     count_ms = (counted[0] - start) * 1000
     app.processEvents()  # rows inserted once the count is known: let the view take them in
     rows = model.rowCount()
