@@ -47,6 +47,7 @@ from data import history
 from data.catalogue import LensDetail, ensure_writable
 from data.database import Database
 from data.errors import ConflictError
+from data.maintenance.upkeep import refresh_after_load
 from data.models import Verre, utcnow
 from data.sqlite_bulk import IndexPause, RawInsert, Rebuild, is_sqlite
 from data.text import fold
@@ -192,11 +193,21 @@ def _commit(
         with db.transaction() as session:
             batch = _Batch(session, prepared, author or history.who(session), progress, cancel)
             batch.run(spill_path)
-            return replace(report, written=True, batch_id=batch.batch_id)
+            size = session.execute(select(sa.func.count()).select_from(_LENSES)).scalar_one()
+        if not db.is_sqlite and _changed_much(report.to_write, size):
+            # A server plans with statistics: after a large import, refresh them at once rather
+            # than when autovacuum comes by (as after a restore).
+            refresh_after_load(db)
+        return replace(report, written=True, batch_id=batch.batch_id)
     except CancelledError:
         return cancelled_report(Path(report.path), report.format, False)
     finally:
         spill_file.discard(spill_path)
+
+
+def _changed_much(written: int, size: int) -> bool:
+    """At least ``PAUSE_MIN_ROWS`` lenses written, and at least 1/``PAUSE_RATIO`` of the catalogue."""
+    return written >= PAUSE_MIN_ROWS and written * PAUSE_RATIO >= size
 
 
 class _Batch:
@@ -360,7 +371,7 @@ class _Batch:
         if inserts < PAUSE_MIN_ROWS:
             return False
         existing = self.session.execute(select(sa.func.count()).select_from(_LENSES)).scalar_one()
-        return inserts * PAUSE_RATIO >= existing
+        return _changed_much(inserts, existing)
 
     def _check_all_still_new(self, spill_path: Path) -> None:
         """``_check_still_new`` for every lens to insert, before the indexes are set aside."""

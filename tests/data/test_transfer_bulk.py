@@ -302,3 +302,25 @@ def test_a_large_import_stopped_leaves_everything_as_it_was(
     again = import_lenses(db, write_csv(tmp_path / "small.csv", big_rows(3, start=90_000)))
     assert again.written and again.new == 3
     assert integrity(db) == ["ok"] and searches(db) == expected_searches(db)
+
+
+def test_a_large_import_into_postgresql_leaves_the_planner_statistics_right(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Like a restore: the planner learns the new lenses at once, not when autovacuum passes."""
+    if db.backend != "postgresql":
+        pytest.skip("PostgreSQL only")
+    monkeypatch.setattr(importer, "PAUSE_MIN_ROWS", 50)
+    path = write_csv(tmp_path / "f.csv", big_rows(300))
+    assert import_lenses(db, path).written
+    with db.engine.connect() as conn:
+        known = conn.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'verres'::regclass")).scalar_one()
+        visible = conn.execute(text("SELECT relallvisible FROM pg_class WHERE oid = 'verres'::regclass")).scalar_one()
+    assert known == 300  # -1 would mean never analysed since the table was created
+    assert visible > 0  # vacuumed: a count reads an index only
+
+    small = write_csv(tmp_path / "g.csv", big_rows(10, start=1000))  # 10 of 310: left to autovacuum
+    calls: list[Database] = []
+    monkeypatch.setattr(importer, "refresh_after_load", calls.append)
+    assert import_lenses(db, small).written
+    assert calls == []
