@@ -78,6 +78,20 @@ class CheckList(QListWidget):
         rows = min(max(self.count(), 2), 7)
         self.setFixedHeight(rows * self.sizeHintForRow(0) + 2 * self.frameWidth() + 4 if self.count() else 40)
 
+    def show_loading(self) -> None:
+        """A greyed « Chargement… » line while the values are read (it is not a value)."""
+        self.blockSignals(True)
+        self.clear()
+        item = QListWidgetItem("Chargement…")
+        item.setFlags(Qt.ItemFlag.NoItemFlags)
+        self.addItem(item)
+        self.blockSignals(False)
+
+    def values(self) -> list[object]:
+        """Every value listed, ticked or not."""
+        found = (self.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.count()))
+        return [value for value in found if value is not None]
+
     def checked_values(self) -> list[object]:
         return [
             self.item(i).data(Qt.ItemDataRole.UserRole)
@@ -239,6 +253,9 @@ class FilterPanel(QWidget):
         if catalogue.count_lenses(db, LensQuery()) <= self.SYNC_LISTS_LIMIT:
             self._show_lists(generation, read_lists(db, ticked_suppliers, ticked_ranges))
             return
+        for widget in self._value_lists():
+            if widget.count() == 0:
+                widget.show_loading()
         job = Job("listes des filtres", lambda _p, _c: read_lists(db, ticked_suppliers, ticked_ranges))
         job.signals.finished.connect(lambda lists, g=generation: self._show_lists(g, lists))
         self._runner.start(job)
@@ -260,6 +277,9 @@ class FilterPanel(QWidget):
             self._fill_series()
         self.listsReloaded.emit()
 
+    def _value_lists(self) -> tuple[CheckList, ...]:
+        return (self.index_list, self.supplier_list, self.range_list, self.series_list, self.material_list)
+
     def _ticked_suppliers(self) -> tuple[int, ...]:
         return tuple(int(str(v)) for v in self.supplier_list.checked_values())
 
@@ -280,8 +300,7 @@ class FilterPanel(QWidget):
         )
 
     def _fill_series(self) -> None:
-        listed = [int(str(self.range_list.item(i).data(Qt.ItemDataRole.UserRole)))
-                  for i in range(self.range_list.count())]
+        listed = [int(str(value)) for value in self.range_list.values()]
         ranges = _series_ranges(self._ticked_suppliers(), self._ticked_ranges(), listed)
         self._show_series([] if ranges is None else catalogue.list_series(self._db, ranges), ranges or ())
 

@@ -322,6 +322,9 @@ def test_large_catalogue_rereads_the_filter_lists_off_the_ui_thread(sqlite_db, q
         catalogue.create_lens(sqlite_db, lens_values(refs, nom=f"Verre {i:02d}", indice=1.5 + (i % 3) / 10))
     monkeypatch.setattr(FilterPanel, "SYNC_LISTS_LIMIT", 10)
     panel = FilterPanel(sqlite_db)
+    # Until the first lists arrive, each says it is loading (a line that is not a value).
+    assert panel.supplier_list.count() == 1 and panel.supplier_list.item(0).text() == "Chargement…"
+    assert panel.supplier_list.values() == [] and panel.build_query() == LensQuery()
     with qtbot.waitSignal(panel.listsReloaded, timeout=10_000):
         pass
     assert _list_items(panel.supplier_list) == {essilor.supplier: "Essilor (20)", hoya.supplier: "Hoya (10)"}
