@@ -5,17 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
 from data import catalogue
-from data.config import load_settings
-from data.database import open_database
 from data.migrate import downgrade, head_revision, schema_state, upgrade
 from data.models import Base, include_in_autogenerate
 from data.query import LensQuery
@@ -140,44 +137,3 @@ def test_revision_0006_counts_the_lenses_already_there_and_goes_away_cleanly(db)
     assert catalogue.count_lenses(db, LensQuery()) == 3
     catalogue.create_lens(db, lens_values(refs, nom="Verre 3"))
     assert catalogue.count_lenses(db, LensQuery()) == 4
-
-
-def test_roles_given_their_rights_before_revision_0006_still_count_and_write(db):
-    """A counter PC's role (SELECT on every table) and a role allowed to write were granted
-    their rights before the number of lenses existed: both keep working after the upgrade."""
-    if db.backend != "postgresql":
-        pytest.skip("PostgreSQL only")
-    refs = make_refs(db)
-    catalogue.create_lens(db, lens_values(refs))
-    downgrade(db, "0005")
-    suffix = uuid.uuid4().hex[:10]
-    reader, writer = f"ro_{suffix}", f"rw_{suffix}"
-    with db.engine.connect() as conn:
-        for role in (reader, writer):
-            conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
-            conn.execute(text(f'GRANT CONNECT ON DATABASE "{db.url.database}" TO "{role}"'))
-            conn.execute(text(f'GRANT USAGE ON SCHEMA public TO "{role}"'))
-        conn.execute(text(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{reader}"'))
-        conn.execute(text(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{writer}"'))
-        conn.execute(text(f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "{writer}"'))
-        conn.commit()
-    upgrade(db)
-    opened = []
-    try:
-        for role in (reader, writer):
-            url = db.url.set(username=role, password=None).render_as_string(hide_password=False)
-            opened.append(open_database(url, load_settings(cli_url=url), pool_size=1))
-        as_reader, as_writer = opened
-        assert catalogue.count_lenses(as_reader, LensQuery()) == 1
-        new_id = catalogue.create_lens(as_writer, lens_values(refs, nom="Écrit par un rôle"))
-        assert catalogue.count_lenses(as_reader, LensQuery()) == 2
-        catalogue.delete_lenses(as_writer, [new_id])
-        assert catalogue.count_lenses(as_writer, LensQuery()) == 1
-    finally:
-        for database in opened:
-            database.dispose()
-        with db.engine.connect() as conn:
-            for role in (reader, writer):
-                conn.execute(text(f'DROP OWNED BY "{role}"'))
-                conn.execute(text(f'DROP ROLE "{role}"'))
-            conn.commit()
