@@ -36,7 +36,6 @@ from data.errors import (
     ValidationError,
 )
 from data.models import (
-    LENS_COUNT_TABLE,
     Fournisseur,
     Gamme,
     ImageGravure,
@@ -174,9 +173,6 @@ _clock = time.perf_counter
 
 def count_lenses(db: Database, query: LensQuery) -> int:
     stmt = select(func.count()).select_from(Verre)
-    if query.is_empty and db.backend == "postgresql":
-        # Kept by triggers (revision 0006): counting reads one row, not a whole index.
-        stmt = select(text("n")).select_from(text(LENS_COUNT_TABLE))
     with db.transaction() as session:
         clauses = filter_clauses(query, plan_query(session, query, whole=True))
         if clauses:

@@ -287,15 +287,10 @@ class Historique(Base):
 # drift.
 SEARCH_TABLE_PREFIX = "verres_fts"
 SEARCH_ONLY_INDEXES = frozenset({"idx_verre_recherche_trgm", "idx_verre_recherche_paires"})
-# PostgreSQL's number of lenses, kept by triggers (revision 0006): derived, never backed up.
-LENS_COUNT_TABLE = "verres_nombre"
 
 
 def include_in_autogenerate(name: str | None, type_: str, parent_names: object) -> bool:
-    """Alembic ``include_name`` hook: everything but the per-database search structures and
-    PostgreSQL's lens count."""
-    if type_ == "table" and name is not None and (
-        name.startswith(SEARCH_TABLE_PREFIX) or name == LENS_COUNT_TABLE
-    ):
+    """Alembic ``include_name`` hook: everything but the per-database search structures."""
+    if type_ == "table" and name is not None and name.startswith(SEARCH_TABLE_PREFIX):
         return False
     return not (type_ == "index" and name in SEARCH_ONLY_INDEXES)

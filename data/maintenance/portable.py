@@ -39,14 +39,13 @@ from data.maintenance.common import (
     temp_path,
 )
 from data.maintenance.gzipio import CHUNK, WRITE_BUFFER, GzipWriter
-from data.models import LENS_COUNT_TABLE
 
 FORMAT_NAME = "engravedetect-portable"
 FORMAT_VERSION = 1
 ROWS_PER_BATCH = 1000
 BINARY_ROWS_PER_BATCH = 20
 BATCH_BYTES = 8 * 1024 * 1024
-SKIPPED_TABLES = {"alembic_version", LENS_COUNT_TABLE}  # the count is kept by triggers
+SKIPPED_TABLES = {"alembic_version"}
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from data import catalogue
 from data.migrate import downgrade, head_revision, schema_state, upgrade
 from data.models import Base, include_in_autogenerate
-from data.query import LensQuery
-from tests.factories import lens_values, make_refs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,7 +36,7 @@ def test_upgrade_downgrade_upgrade(empty_db):
 
 def test_models_and_revisions_do_not_drift(db):
     # The same filter as migrations/env.py (what ``alembic check`` uses): it hides only the
-    # per-database structures of revisions 0003, 0005 and 0006, which the metadata cannot
+    # per-database search structures of revisions 0003 and 0005, which the metadata cannot
     # describe.
     with db.engine.connect() as conn:
         context = MigrationContext.configure(
@@ -56,7 +53,6 @@ def test_autogenerate_filter_hides_only_the_search_structures():
         ("verres_fts_vocab", "table"),
         ("idx_verre_recherche_trgm", "index"),
         ("idx_verre_recherche_paires", "index"),
-        ("verres_nombre", "table"),
     ]
     kept = [(name, "table") for name in Base.metadata.tables] + [
         (index.name, "index") for table in Base.metadata.tables.values() for index in table.indexes
@@ -120,20 +116,3 @@ def test_revision_0005_gives_postgresql_its_pairs_index_and_reference_statistics
     assert objects() == (0, 0, 0)
     upgrade(db)
     assert objects() == (1, 1, 1)
-
-
-def test_revision_0006_counts_the_lenses_already_there_and_goes_away_cleanly(db):
-    if db.backend != "postgresql":
-        pytest.skip("PostgreSQL only")
-    refs = make_refs(db)
-    downgrade(db, "0005")
-    assert "verres_nombre" not in tables(db)
-    with db.engine.connect() as conn:
-        assert conn.exec_driver_sql(
-            "SELECT count(*) FROM pg_trigger WHERE starts_with(tgname, 'verres_nombre')").scalar() == 0
-    for n in range(3):
-        catalogue.create_lens(db, lens_values(refs, nom=f"Verre {n}"))
-    upgrade(db)
-    assert catalogue.count_lenses(db, LensQuery()) == 3
-    catalogue.create_lens(db, lens_values(refs, nom="Verre 3"))
-    assert catalogue.count_lenses(db, LensQuery()) == 4
