@@ -193,8 +193,7 @@ def _commit(
         with db.transaction() as session:
             batch = _Batch(session, prepared, author or history.who(session), progress, cancel)
             batch.run(spill_path)
-            size = session.execute(select(sa.func.count()).select_from(_LENSES)).scalar_one()
-        if not db.is_sqlite and _changed_much(report.to_write, size):
+        if not db.is_sqlite and _changed_much(report.to_write, _catalogue_size(db)):
             # A server plans with statistics: after a large import, refresh them at once rather
             # than when autovacuum comes by (as after a restore).
             refresh_after_load(db)
@@ -203,6 +202,11 @@ def _commit(
         return cancelled_report(Path(report.path), report.format, False)
     finally:
         spill_file.discard(spill_path)
+
+
+def _catalogue_size(db: Database) -> int:
+    with db.transaction() as session:
+        return int(session.execute(select(sa.func.count()).select_from(_LENSES)).scalar_one())
 
 
 def _changed_much(written: int, size: int) -> bool:

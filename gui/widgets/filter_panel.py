@@ -33,7 +33,7 @@ from data import catalogue
 from data.catalogue import ReferenceItem
 from data.database import Database
 from data.query import LensQuery
-from gui.models.lens_table import FRENCH, format_index
+from gui.models.lens_table import FRENCH, LensTableModel, format_index
 from gui.workers.jobs import Job, JobRunner
 
 SEARCH_DELAY_MS = 250
@@ -164,7 +164,8 @@ class FilterPanel(QWidget):
     changed = Signal()
     listsReloaded = Signal()  # the value lists were re-read (at once or from a pool thread)
 
-    SYNC_LISTS_LIMIT = 50_000  # lenses up to which the lists are re-read on the UI thread
+    # Lenses up to which the lists are re-read on the UI thread: the table's own threshold.
+    SYNC_LISTS_LIMIT = LensTableModel.SYNC_COUNT_LIMIT
 
     def __init__(self, db: Database, parent: QWidget | None = None, runner: JobRunner | None = None) -> None:
         super().__init__(parent)
