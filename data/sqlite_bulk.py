@@ -14,9 +14,10 @@ Two tools for a caller that writes thousands of rows in one transaction (an impo
   found later) leaves the indexes, triggers and search index exactly as they were, and other
   connections keep reading the old ones until the commit.
 
-``Rebuild`` runs ``IndexPause.resume`` on a second thread: SQLite builds an index without holding
-Python's lock, so the caller's thread can do Python work meanwhile (an import encodes its audit
-entries), as long as it leaves the connection alone until the rebuild is over.
+``Rebuild`` runs ``IndexPause.resume`` (then, optionally, one more statement of the caller's) on
+a second thread: SQLite works without holding Python's lock, so the caller's thread stays free
+to show progress and to stop the work at once (``sqlite3_interrupt``) when the user cancels, as
+long as it leaves the connection alone until the rebuild is over.
 
 Nothing here writes a definition of its own: what is dropped is re-created from the very text
 the migrations left in the database, so the two cannot drift apart.
@@ -167,18 +168,20 @@ class _StoppedError(Exception):
 
 
 class Rebuild:
-    """``pause.resume(first_rowid)`` on a second thread, started at once.
+    """``pause.resume(first_rowid)``, then ``then()`` if given, on a second thread, started at once.
 
     Until ``wait`` or ``stop`` returned, the caller must not use the connection. ``done`` counts
-    the indexes and triggers re-created so far (for a progress bar). ``stop`` interrupts the
-    statement running (``sqlite3_interrupt`` is meant to be called from another thread) and
-    waits for the thread; the caller then rolls back, which restores everything.
+    the steps over so far (each index and trigger re-created, then ``then``: for a progress bar).
+    ``stop`` interrupts the statement running (``sqlite3_interrupt`` is meant to be called from
+    another thread) and waits for the thread; the caller then rolls back, which restores
+    everything.
     """
 
-    def __init__(self, pause: IndexPause, first_rowid: int) -> None:
+    def __init__(self, pause: IndexPause, first_rowid: int, then: Callable[[], object] | None = None) -> None:
         self.pause = pause
         self.first_rowid = first_rowid
-        self.steps = pause.steps
+        self.then = then
+        self.steps = pause.steps + (then is not None)
         self.done = 0
         self.error: BaseException | None = None
         self._stopping = False
@@ -188,6 +191,9 @@ class Rebuild:
     def _run(self) -> None:
         try:
             self.pause.resume(self.first_rowid, self._step)
+            if self.then is not None:
+                self.then()
+                self._step()
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread by ``check``
             self.error = exc
 

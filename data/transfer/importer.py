@@ -16,12 +16,13 @@ the audit trail (one ``import`` entry with the file, counts and author; one entr
 to it). It re-checks the catalogue as it is then: a lens another PC added or changed meanwhile
 aborts the whole import (``ConflictError``), as does cancelling.
 
-On SQLite the lenses and their entries go straight to the driver as tuples, with the ids SQLite
-would give them; a large import (see ``PAUSE_MIN_ROWS``) also sets the lens table's indexes and
-search trigger aside while its rows go in and rebuilds them before committing, in the same
-transaction (``data.sqlite_bulk``): whatever stops the import leaves them as they were. The
-rebuild runs on a second thread while this one encodes the new lenses' audit entries (into a
-temporary file, memory stays flat), which are written once the indexes are back.
+On SQLite the lenses go straight to the driver as tuples, with the ids SQLite would give them,
+and their creation entries are written by SQLite itself from the new rows, in one statement
+(``history.record_lens_creations``: the very JSON the row-by-row path encodes); a large import
+(see ``PAUSE_MIN_ROWS``) also sets the lens table's indexes and search trigger aside while its
+rows go in and rebuilds them before committing, in the same transaction (``data.sqlite_bulk``):
+whatever stops the import leaves them as they were. The rebuild and the entries run on a second
+thread, so that a cancel stops them at once.
 
 ``import_lenses`` chains both (``dry_run=True`` stops after pass 1: the preview). A dialog may
 call ``prepare_import`` for the preview and ``commit_import`` once confirmed, so the file is
@@ -33,7 +34,6 @@ and chunks.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -81,10 +81,9 @@ _REFERENCE_COLUMNS = (
 # row by row costs about 400 µs (measured): below 1/8 of the catalogue, row by row wins.
 PAUSE_MIN_ROWS = 5_000
 PAUSE_RATIO = 8
-# Pass 2's progress when indexes are set aside: the lens rows up to ROWS_SHARE, the rebuild
-# (and the audit entries encoded meanwhile) up to ENCODED_SHARE, then the entries written.
+# Pass 2's progress when indexes are set aside: the lens rows up to ROWS_SHARE, then the rebuild
+# and the creation entries.
 ROWS_SHARE = 0.3
-ENCODED_SHARE = 0.75
 
 
 @dataclass(frozen=True)
@@ -236,10 +235,8 @@ class _Batch:
         self.raw: RawInsert | None = None  # SQLite: lenses straight to the driver
         self.next_id = 0
         self.constants: tuple[Any, ...] = ()
-        self.new_lenses: spill_file.ChunkFile | None = None  # when entries are written later
         self._reference_positions: list[int] = []
         self._sort_key_positions: list[tuple[int, str]] = []
-        self._lens_values: Callable[[tuple[Any, ...]], tuple[Any, ...]] = tuple
 
     def run(self, spill_path: Path) -> None:
         report = self.prepared.report
@@ -280,8 +277,8 @@ class _Batch:
 
     def _write_paused_chunk(self, chunk: list[tuple[Any, ...]]) -> None:
         """``_write`` with the indexes set aside: the new lenses' rows are built straight from
-        the spill records (a row per lens of the file), their values kept for their entries."""
-        assert self.raw is not None and self.new_lenses is not None
+        the spill records (a row per lens of the file); their entries are written afterwards."""
+        assert self.raw is not None
         inserts = [record for record in chunk if record[0] == spill_file.INSERT]
         if len(inserts) < len(chunk):
             self._write([record for record in chunk if record[0] != spill_file.INSERT])
@@ -299,53 +296,30 @@ class _Batch:
             rows.append((lens_id, *values, *keys, *constants))
         self.next_id += len(rows)
         self.raw.run(rows)
-        self.new_lenses.write([self._lens_values(row[1:]) for row in rows])
 
     def _write_paused(self, spill_path: Path, pause: IndexPause) -> None:
-        """The lens rows first; then, while another thread rebuilds the indexes (SQLite works
-        without Python's lock), the new lenses' audit entries are encoded into a temporary file;
-        then they are written. A stop at any point rolls the whole transaction back."""
+        """The lens rows first; then, on another thread, the indexes and search index rebuilt
+        and the new lenses' creation entries written, while this one shows progress and watches
+        for a cancel. A stop at any point rolls the whole transaction back."""
         first_id = self.next_id
-        new_lenses = self.new_lenses = spill_file.ChunkFile()  # their values, for their entries
-        entries = spill_file.ChunkFile()
+        self._write_all(spill_path, ROWS_SHARE, paused=True)
+        rebuild = Rebuild(pause, first_id, then=lambda: self._record_creations(first_id))
         try:
-            self._write_all(spill_path, ROWS_SHARE, paused=True)
-            rebuild = Rebuild(pause, first_id)
-            try:
-                self._encode_creations(new_lenses.finish(), first_id, entries, rebuild)
-                rebuild.wait(lambda: self._rebuild_progress(1.0, rebuild))
-            finally:
-                rebuild.stop()  # after a failure or a cancel: the connection is ours again
-            done = 0
-            total = max(1, self.prepared.report.new)
-            for chunk in spill_file.read_chunks(entries.finish()):
-                self._cancelled()
-                history.record_encoded(self.session, chunk, batch=self.batch_id, author=self.author)
-                done += len(chunk)
-                self.progress(ENCODED_SHARE + (1.0 - ENCODED_SHARE) * done / total)
+            rebuild.wait(lambda: self._rebuild_progress(rebuild))
         finally:
-            new_lenses.discard()
-            entries.discard()
+            rebuild.stop()  # after a failure or a cancel: the connection is ours again
 
-    def _encode_creations(
-        self, new_lenses: Path, lens_id: int, entries: spill_file.ChunkFile, rebuild: Rebuild
-    ) -> None:
-        """The creation entries of the lenses inserted from ``lens_id`` on, encoded, in order.
-        Only Python work: the connection belongs to ``rebuild`` meanwhile."""
-        total = max(1, self.prepared.report.new)
-        done = 0
-        for chunk in spill_file.read_chunks(new_lenses):
-            rows = [dict(zip(LENS_FIELDS, values, strict=True)) for values in chunk]
-            entries.write(self._creations(range(lens_id, lens_id + len(rows)), rows))
-            lens_id += len(rows)
-            done += len(rows)
-            rebuild.check()
-            self._rebuild_progress(done / total, rebuild)
-
-    def _rebuild_progress(self, encoded: float, rebuild: Rebuild) -> None:
-        rebuilt = rebuild.done / max(1, rebuild.steps)
-        self.progress(ROWS_SHARE + (ENCODED_SHARE - ROWS_SHARE) * (encoded + rebuilt) / 2)
+    def _rebuild_progress(self, rebuild: Rebuild) -> None:
+        self.progress(ROWS_SHARE + (1.0 - ROWS_SHARE) * rebuild.done / max(1, rebuild.steps))
         self._cancelled()
+
+    def _record_creations(self, first_id: int) -> None:
+        """SQLite: the creation entries of the lenses inserted from ``first_id`` on."""
+        if self.next_id > first_id:
+            history.record_lens_creations(
+                self.connection, first_id, self.next_id - 1,
+                created=self.now, batch=self.batch_id, author=self.author,
+            )
 
     def _cancelled(self) -> None:
         if self.cancel is not None and self.cancel():
@@ -364,7 +338,6 @@ class _Batch:
         # Positions in a spill record's values (``keys`` order), for ``_write_paused_chunk``.
         self._reference_positions = [keys.index(column) for column, _kind in _REFERENCE_COLUMNS]
         self._sort_key_positions = [(keys.index(column), kind) for column, kind, _key in _SORT_KEYS]
-        self._lens_values = operator.itemgetter(*(keys.index(name) for name in LENS_FIELDS))
         # The ids SQLite would give (one above the highest), given explicitly: each new lens's
         # id is known without reading it back. Nobody else writes: this transaction holds the
         # database's write lock since ``record_import``.
@@ -455,7 +428,7 @@ class _Batch:
             (lens_id, *[row[c] for c in value_columns], *constants)
             for lens_id, row in enumerate(rows, first)
         ])
-        self._audit_creations(range(first, self.next_id), rows)
+        self._record_creations(first)
 
     def _insert(self, rows: list[dict[str, Any]]) -> None:
         # The new ids come back in batches, in no promised order: each row is matched by its

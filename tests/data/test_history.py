@@ -515,3 +515,41 @@ def test_lenses_written_in_bulk_are_audited_against_their_snapshot(db):
     )
     [created] = history.lens_history(db, added)
     assert created.action == "creation" and created.batch_label == "Import de maj.xlsx"
+
+
+# ---------------------------------------------------------------- creations built by SQLite
+
+
+def test_creation_entries_built_by_sqlite_are_the_bytes_python_writes(sqlite_db):
+    """An import on SQLite has SQLite write its lenses' creation entries from the rows: the text
+    must be exactly what ``to_json`` gives for the lens's state, on values that need escaping."""
+    db = sqlite_db
+    odd = make_refs(db, supplier='Zeiss "Pro" \\ Ünïcödé', range_="Gamme ß 🔍", series="Série « 2 »",
+                    material="Matériau\u00a0Ω")
+    plain = make_refs(db, supplier="Hoya")
+    lenses = [
+        lens_values(odd, nom='Nom "cité" \\ antislash', variante="Court ﬃ", indice=2.0,
+                    gravure_nasale='A"B\\C', url_gravure="https://example.fr/a?b=1&c=%20%22",
+                    url_source="https://exemple.fr/é"),
+        lens_values(odd, nom="Élite", indice=1.523, hauteur_min=None, hauteur_max=None,
+                    gravure_nasale=None),
+        lens_values(plain, nom="Sans gamme", gamme_id=None, serie_id=None, materiau_id=None,
+                    indice=1.67, variante=""),
+        lens_values(plain, nom="x" * 100, variante="v" * 40, indice=1.5),
+    ]
+    ids = [catalogue.create_lens(db, values) for values in lenses]
+    created = datetime(2026, 11, 25, 6, 30, 12, 345678)
+    with db.transaction() as s:
+        written = history.record_lens_creations(
+            s.connection(), ids[0], ids[-1], created=created, batch=None, author="marc@comptoir"
+        )
+    assert written == len(ids)
+    by_lens = {e.cible_id: e for e in entries(db, auteur="marc@comptoir")}
+    assert sorted(by_lens) == ids
+    for lens_id in ids:
+        state = dict(catalogue.lens_state(catalogue.get_lens(db, lens_id)))
+        state.update(cree_le=created.isoformat(), modifie_le=created.isoformat())
+        entry = by_lens[lens_id]
+        assert entry.nouvelles_valeurs == history.to_json(state)
+        assert entry.libelle == history.lens_label(state)[: history.LABEL_MAX]
+        assert (entry.action, entry.cible, entry.anciennes_valeurs) == ("creation", "verre", None)

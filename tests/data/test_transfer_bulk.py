@@ -243,7 +243,8 @@ def cancel_when(progress_from: int, seen: list[int]) -> Callable[[], bool]:
 
 
 @pytest.mark.parametrize("how", ["cancel while writing", "cancel while rebuilding", "cancel while writing entries",
-                                 "failure while rebuilding", "conflict found first", "refused"])
+                                 "cancel as the entries end", "failure while rebuilding", "conflict found first",
+                                 "refused"])
 def test_a_large_import_stopped_leaves_everything_as_it_was(
     sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paused: list[IndexPause], how: str,
 ) -> None:
@@ -262,8 +263,22 @@ def test_a_large_import_stopped_leaves_everything_as_it_was(
     cancel = {
         "cancel while writing": cancel_when(520, seen),
         "cancel while rebuilding": cancel_when(rows_written + 1, seen),
-        "cancel while writing entries": cancel_when(500 + int(500 * importer.ENCODED_SHARE) + 1, seen),
     }.get(how)
+    if how in ("cancel while writing entries", "cancel as the entries end"):
+        # The entries are the rebuild's last step: the user cancels as SQLite starts them, or
+        # just as they are written (after the last look at the cancel flag during the rebuild).
+        entries_started: list[bool] = []
+        real_record = history.record_lens_creations
+
+        def record(*args: Any, **kwargs: Any) -> int:
+            if how == "cancel while writing entries":
+                entries_started.append(True)
+            written = real_record(*args, **kwargs)
+            entries_started[:] = [True]
+            return written
+
+        monkeypatch.setattr(history, "record_lens_creations", record)
+        cancel = lambda: bool(entries_started)  # noqa: E731
     if how == "failure while rebuilding":
         real_resume = IndexPause.resume
 
@@ -296,6 +311,8 @@ def test_a_large_import_stopped_leaves_everything_as_it_was(
         assert bool(report.refused) == (how == "refused")
     if how.startswith(("cancel", "failure")):
         assert len(paused) == 1  # the indexes had been set aside
+    if how in ("cancel while writing entries", "cancel as the entries end"):
+        assert entries_started == [True]
     assert state(db) == before
     assert searches(db) == expected_searches(db)
     # The same pooled connection then imports normally.
