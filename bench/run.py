@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import signal
 import subprocess
 import sys
@@ -237,9 +238,13 @@ def backup_figures(source: Path, work: Path, env: dict[str, str]) -> dict[str, A
 
 
 def import_figures(rows: int, source: Path, work: Path) -> dict[str, Any]:
-    """Export ``rows`` lenses to CSV with the app, then import them into an empty catalogue."""
+    """Export ``rows`` lenses to CSV with the app, then import them into an empty catalogue.
+
+    Both passes as the window runs them (``prepare_import``: the check and preview;
+    ``commit_import``: the writing), timed apart; the anchor is the ``sqlite3`` program's
+    ``.import`` of the same file into an empty table (no checks, no index, no history)."""
     try:
-        from data.transfer import export_lenses, import_lenses
+        from data.transfer import commit_import, export_lenses, prepare_import
     except ImportError:
         say("Import : non disponible")
         return {"rows": rows, "import_rows_per_s": None}
@@ -257,13 +262,38 @@ def import_figures(rows: int, source: Path, work: Path) -> dict[str, Any]:
     try:
         upgrade(target)
         started = time.perf_counter()
-        report = import_lenses(target, csv_path, "csv", author="banc d'essai")
+        prepared = prepare_import(target, csv_path, "csv")
+        checked = time.perf_counter()
+        report = commit_import(target, prepared, author="banc d'essai")
         seconds = time.perf_counter() - started
     finally:
         target.dispose()
     if not report.written:
         raise RuntimeError(f"l'import n'a rien écrit : {report.summary()}")
-    return {"rows": report.rows, "import_rows_per_s": report.rows / seconds, "seconds": seconds}
+    cli_s = cli_import_seconds(csv_path, work)
+    return {
+        "rows": report.rows,
+        "import_rows_per_s": report.rows / seconds,
+        "seconds": seconds,
+        "check_s": checked - started,
+        "write_s": seconds - (checked - started),
+        "cli_import_rows_per_s": report.rows / cli_s if cli_s else None,
+    }
+
+
+def cli_import_seconds(csv_path: Path, work: Path) -> float | None:
+    """The ``sqlite3`` program loading the same CSV into a new table of a new database file."""
+    sqlite_cli = shutil.which("sqlite3")
+    if not sqlite_cli:
+        return None
+    target = work / "cli-import.db"
+    target.unlink(missing_ok=True)
+    start = time.perf_counter()
+    subprocess.run([sqlite_cli, str(target), ".mode csv", ".separator ;", f".import '{csv_path}' brut"],
+                   check=True, capture_output=True)
+    seconds = time.perf_counter() - start
+    target.unlink(missing_ok=True)
+    return seconds
 
 
 # ---------------------------------------------------------------- main
