@@ -48,6 +48,7 @@ from data.maintenance.common import (
 from data.maintenance.gzipio import CHUNK
 from data.maintenance.upkeep import refresh_after_load
 from data.migrate import MigrationError, alembic_config, head_revision, schema_state, upgrade
+from data.sqlite_bulk import IndexPause
 
 log = logging.getLogger("engravedetect.maintenance")
 
@@ -287,6 +288,8 @@ def _prepare_portable(source: Path, work: Path, settings: Settings, steps: Progr
 
 # --- loading rows into any backend -------------------------------------------------------
 
+ALL_ROWS = -(2**63)  # the lowest rowid SQLite has
+
 
 def replace_content(
     conn: Connection,
@@ -296,13 +299,20 @@ def replace_content(
 ) -> dict[str, int]:
     """Delete every catalogue row of the target, then insert ``sources`` keeping their ids.
 
-    Runs inside the caller's transaction, so a failure (or cancel) changes nothing.
+    Runs inside the caller's transaction, so a failure (or cancel) changes nothing. On SQLite
+    (the staging file of every portable restore) the tables' indexes and search trigger are set
+    aside while the rows go in and rebuilt once they are all in (``data.sqlite_bulk``): 100,000
+    lenses took 22 s row by row.
     """
     targets = {shape.name: shape for shape in portable.catalogue_tables(conn)}
-    if conn.dialect.name == "sqlite":
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
         conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     for shape in reversed(list(targets.values())):
         conn.execute(sa.delete(shape.clause()))
+    pauses = [IndexPause(conn, name) for name in targets] if sqlite else []
+    for pause in pauses:
+        pause.pause()  # the deletes opened the transaction: set aside inside it
     loaded: dict[str, int] = {}
     done = 0
     for shape, rows in sources:
@@ -324,6 +334,8 @@ def replace_content(
             done += len(batch)
             steps.fraction(done / total_rows if total_rows else 1.0)
         loaded[shape.name] = count
+    for pause in pauses:
+        pause.resume(ALL_ROWS)  # every row is new: the tables were emptied first
     if conn.dialect.name == "postgresql":
         _move_sequences(conn, list(targets.values()))
     return loaded

@@ -307,3 +307,48 @@ def test_a_restore_into_postgresql_leaves_the_planner_statistics_right(
     for table, rows in wanted.items():
         assert known[table] == len(rows), table  # -1 would mean never analysed nor vacuumed
     assert visible > 0  # the visibility map is set: a count reads an index only
+
+
+def test_a_portable_restore_into_sqlite_rebuilds_indexes_and_search_index(
+    sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The staging file loads its rows with the indexes and search trigger set aside: after the
+    restore the schema is exactly a fresh catalogue's, and every search finds what a plain scan
+    of the folded text finds."""
+    from data import catalogue
+    from data.query import LensQuery
+    from data.sqlite_bulk import IndexPause
+    from data.text import fold
+
+    resumed: list[str] = []
+    real_resume = IndexPause.resume
+
+    def resume(self: IndexPause, first_rowid: int, step: object = None) -> None:
+        resumed.append(self.table)
+        real_resume(self, first_rowid, step)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(IndexPause, "resume", resume)
+    wanted, backup = _filled_sqlite_backup(tmp_path, "portable")
+    fresh_url = "sqlite:///" + (tmp_path / "fresh.db").as_posix()
+    fresh = open_database(fresh_url, load_settings(cli_url=fresh_url))
+    try:
+        upgrade(fresh)
+        with fresh.engine.connect() as conn:
+            fresh_schema = conn.exec_driver_sql(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").all()
+    finally:
+        fresh.dispose()
+
+    maintenance.restore_backup(sqlite_db, backup)
+
+    assert {"verres", "historique"} <= set(resumed)
+    _assert_same(wanted, snapshot(sqlite_db), seconds_only=False)
+    with sqlite_db.engine.connect() as conn:
+        assert conn.exec_driver_sql(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").all() == fresh_schema
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
+        rows = conn.exec_driver_sql("SELECT id, recherche FROM verres ORDER BY tri_nom, id").all()
+    assert len(rows) == len(wanted["verres"]) > 10
+    for fragment in ("ai", "va", "16", "x", "comf"):
+        expected = [lens_id for lens_id, text in rows if fold(fragment) in text]
+        assert list(catalogue.lens_ids(sqlite_db, LensQuery(text=fragment))) == expected, fragment
