@@ -22,7 +22,8 @@ import logging
 import os
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -322,23 +323,50 @@ def replace_content(
                 f"La sauvegarde ne correspond pas au schéma de la base (table {shape.name})."
             )
         booleans = [c for c, t in zip(target.columns, target.types, strict=True) if t == "bool"]
-        insert = sa.insert(sa.table(shape.name, *(sa.column(c) for c in shape.columns)))
+        write = _copy_writer(conn, shape) if conn.dialect.name == "postgresql" else _insert_writer(conn, shape)
         count = 0
-        for batch in _batches(rows, shape):
-            for row in batch:
-                for column in booleans:
-                    if row.get(column) is not None:
-                        row[column] = bool(row[column])
-            conn.execute(insert, batch)
-            count += len(batch)
-            done += len(batch)
-            steps.fraction(done / total_rows if total_rows else 1.0)
+        with write as put:
+            for batch in _batches(rows, shape):
+                for row in batch:
+                    for column in booleans:
+                        if row.get(column) is not None:
+                            row[column] = bool(row[column])
+                put(batch)
+                count += len(batch)
+                done += len(batch)
+                steps.fraction(done / total_rows if total_rows else 1.0)
         loaded[shape.name] = count
     for pause in pauses:
         pause.resume(ALL_ROWS)  # every row is new: the tables were emptied first
     if conn.dialect.name == "postgresql":
         _move_sequences(conn, list(targets.values()))
     return loaded
+
+
+@contextmanager
+def _insert_writer(conn: Connection, shape: portable.TableShape) -> Iterator[Callable[[list[dict[str, Any]]], None]]:
+    insert = sa.insert(shape.clause())
+    yield lambda batch: conn.execute(insert, batch)
+
+
+@contextmanager
+def _copy_writer(conn: Connection, shape: portable.TableShape) -> Iterator[Callable[[list[dict[str, Any]]], None]]:
+    """PostgreSQL: one ``COPY ... FROM STDIN`` for the table, in the caller's transaction. An
+    ``INSERT`` per row (what ``executemany`` sends, even pipelined) waited on the server for
+    each of them: 100,000 lenses took 31 s. An exception inside (a cancel) aborts the copy,
+    and the caller's rollback undoes the rest."""
+    quote = conn.dialect.identifier_preparer.quote
+    columns = shape.columns
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        sql = f"COPY {quote(shape.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+        with cursor.copy(sql) as copy:
+            def put(batch: list[dict[str, Any]]) -> None:
+                for row in batch:
+                    copy.write_row([row[c] for c in columns])
+            yield put
+    finally:
+        cursor.close()
 
 
 def _batches(rows: Iterator[dict[str, Any]], shape: portable.TableShape) -> Iterator[list[dict[str, Any]]]:

@@ -352,3 +352,38 @@ def test_a_portable_restore_into_sqlite_rebuilds_indexes_and_search_index(
     for fragment in ("ai", "va", "16", "x", "comf"):
         expected = [lens_id for lens_id, text in rows if fold(fragment) in text]
         assert list(catalogue.lens_ids(sqlite_db, LensQuery(text=fragment))) == expected, fragment
+
+
+def test_a_restore_cancelled_while_loading_the_target_changes_nothing(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cancelled in the middle of the lens table (on PostgreSQL, inside its COPY): the server
+    keeps every row it had."""
+    from data.maintenance import portable, restore
+
+    if db.backend == "sqlite":
+        pytest.skip("SQLite: the staged file replaces the target whole (test_cancelled_restore_changes_nothing)")
+    _wanted, backup = _filled_sqlite_backup(tmp_path, "portable")
+    upgrade(db)
+    filled(db)
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM verres WHERE id % 3 = 0"))
+    before = snapshot(db)
+    monkeypatch.setattr(portable, "ROWS_PER_BATCH", 5)  # several batches per table
+    loading: list[str] = []
+    real_batches = restore._batches
+
+    def batches(rows, shape):  # type: ignore[no-untyped-def]
+        for number, batch in enumerate(real_batches(rows, shape)):
+            if shape.name == "verres" and number == 2:
+                loading.append(shape.name)  # the next progress report cancels
+            yield batch
+
+    monkeypatch.setattr(restore, "_batches", batches)
+    # The staging file (portable backups go through one) is loaded first: cancel only once
+    # the target itself is being loaded (its second pass over the lens table).
+    with pytest.raises(maintenance.Cancelled):
+        maintenance.restore_backup(db, backup, progress=lambda d, t: None,
+                                   cancel=lambda: loading.count("verres") >= 2)
+    assert loading.count("verres") == 2
+    assert snapshot(db) == before
