@@ -346,7 +346,11 @@ def replace_content(
 @contextmanager
 def _insert_writer(conn: Connection, shape: portable.TableShape) -> Iterator[Callable[[list[dict[str, Any]]], None]]:
     insert = sa.insert(shape.clause())
-    yield lambda batch: conn.execute(insert, batch)
+
+    def put(batch: list[dict[str, Any]]) -> None:
+        conn.execute(insert, batch)
+
+    yield put
 
 
 @contextmanager
