@@ -177,10 +177,13 @@ class DataActions(QObject):
             if result.cancelled:
                 self.window.statusBar().showMessage("Export annulé : aucun fichier écrit.", 8000)
                 return
-            box = self._inform(
-                "Export terminé",
-                f"{FRENCH.toString(result.count)} verre(s) exporté(s) dans :\n{result.path}",
-            )
+            text = f"{FRENCH.toString(result.count)} verre(s) exporté(s) dans :\n{result.path}"
+            if result.images_folder:
+                text += (
+                    f"\n\n{FRENCH.toString(result.images)} image(s) de gravure écrite(s) dans :\n"
+                    f"{result.images_folder}"
+                )
+            box = self._inform("Export terminé", text)
             folder = box.addButton("Ouvrir le dossier", QMessageBox.ButtonRole.ActionRole)
             folder.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(result.path).parent))))
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import Any
+
+from PIL import Image
 
 from data import catalogue
 from data.database import Database
@@ -44,3 +47,10 @@ def lens_values(refs: Refs, **overrides: Any) -> dict[str, Any]:
     }
     values.update(overrides)
     return values
+
+
+def picture(color: str = "white", fmt: str = "PNG", size: tuple[int, int] = (24, 12)) -> bytes:
+    """A small real image (PNG or JPEG) of one colour: distinct colours, distinct bytes."""
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, fmt)
+    return out.getvalue()

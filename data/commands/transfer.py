@@ -2,7 +2,8 @@
 
 ``import`` checks the whole file before writing anything and prints the report in French on
 stderr, with a one-line summary on stdout; it exits 1 when any row is refused (nothing written).
-``--dry-run`` only checks and needs no ``--admin``. ``export`` prints the written file's path.
+``--dry-run`` only checks and needs no ``--admin``. ``export`` prints the written file's path
+(the folder of engraving images written beside it, if any, is named on stderr).
 """
 
 from __future__ import annotations
@@ -86,6 +87,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         result = export_lenses(db, Path(args.file), args.format, query)
         plural = "verre exporté" if result.count <= 1 else "verres exportés"
         say(f"{result.count:,} {plural} ({result.format.upper()}).".replace(",", " "))
+        if result.images_folder:
+            say(result.images_note())
         print(result.path)
         return 0
     finally:

@@ -10,6 +10,9 @@ returns a frozen dataclass. Cancelling writes nothing.
   See ``data.transfer.importer``.
 - ``export_lenses(db, path, fmt, query, progress, cancel) -> ExportResult``
   (see ``data.transfer.exporter``).
+
+Stored engraving images travel as image files in a folder beside the catalogue file, named in
+an « Image gravure (fichier) » column (see ``data.transfer.images``).
 """
 
 from data.transfer.columns import protect_formula, unprotect_formula

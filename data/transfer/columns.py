@@ -4,6 +4,11 @@ Suppliers name their columns as they please ("Nom du verre", "Indice", "Min heig
 are matched once folded (case, accents and punctuation ignored) against a table of French and
 English synonyms. The export writes headers this table recognises, so a file we write always
 reads back.
+
+``IMAGE_FIELD`` is the engraving image stored in the database, carried in a file as the path of
+an image file relative to the catalogue file (see ``data.transfer.images``). A bare "image" is
+not one of its names: the shipped sample's JSON uses that key for a file of its own ``images/``
+folder, read only by ``data.sample``.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ REQUIRED_FIELDS = ("nom", "fournisseur", "indice")
 NUMBER_FIELDS = frozenset({"indice", "hauteur_min", "hauteur_max"})
 TEXT_FIELDS = tuple(f for f in FILE_FIELDS if f not in NUMBER_FIELDS)
 REFERENCE_FIELDS = ("fournisseur", "gamme", "serie", "materiau")
+# The stored engraving image, as a path to an image file (written only when some lens has one).
+IMAGE_FIELD = "image_gravure"
 
 # Headers the export writes (each one is also a synonym below).
 EXPORT_HEADERS = {
@@ -48,6 +55,7 @@ EXPORT_HEADERS = {
     "gravure_nasale": "Gravure nasale",
     "url_gravure": "URL gravure",
     "url_source": "URL source",
+    IMAGE_FIELD: "Image gravure (fichier)",
 }
 # How a field is named in a message when the file has no column for it.
 FIELD_NAMES = {
@@ -63,6 +71,7 @@ FIELD_NAMES = {
     "gravure_nasale": "gravure nasale",
     "url_gravure": "URL gravure",
     "url_source": "URL source",
+    IMAGE_FIELD: "image gravure",
 }
 
 _SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -110,6 +119,12 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "url_source": (
         "url source", "url de la source", "source", "source url", "lien source", "url", "lien",
         "link",
+    ),
+    IMAGE_FIELD: (
+        "image gravure", "image gravure fichier", "image de gravure", "image de la gravure",
+        "fichier image", "fichier image gravure", "fichier de l image", "fichier gravure",
+        "chemin image", "chemin de l image", "chemin image gravure", "engraving image",
+        "engraving image file", "engraving image path", "image file", "image path",
     ),
 }
 _HEADER_FIELD = {syn: name for name, synonyms in _SYNONYMS.items() for syn in synonyms}

@@ -11,7 +11,15 @@
 Rows are read in id order by chunks (keyset pagination), never all at once. The file is written
 under a temporary name in the target folder, flushed to disk, then renamed over the target, with
 owner-only permissions: a failure (disk full, no permission, cancel) leaves no partial file and
-an existing file untouched. Engraving images stay in the database (a file carries their URLs).
+an existing file untouched.
+
+Engraving images stored in the database go with the file: when any exported lens has one, each
+distinct image is written once into ``<file stem>_images/`` beside the file, named by its
+SHA-256 (``catalogue_images/3fa2….png``), and a last column « Image gravure (fichier) » (JSON
+key ``image_gravure``) gives each lens's image path relative to the file, empty for a lens
+without one. An export with no image has neither the column nor the folder. The folder follows
+the file's rule: written aside, moved into place with the file, an earlier one replaced only
+when the export succeeds (``data.transfer.images.ImageFolder``).
 """
 
 from __future__ import annotations
@@ -26,20 +34,32 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import Session
 
 from data.catalogue import count_lenses
 from data.database import Database
-from data.models import Fournisseur, Gamme, Materiau, Serie, Verre
+from data.models import Fournisseur, Gamme, ImageGravure, Materiau, Serie, Verre
 from data.query import LensQuery, filter_clauses
-from data.transfer.columns import EXPORT_HEADERS, FILE_FIELDS, NUMBER_FIELDS, protect_formula
+from data.transfer.columns import (
+    EXPORT_HEADERS,
+    FILE_FIELDS,
+    IMAGE_FIELD,
+    NUMBER_FIELDS,
+    protect_formula,
+)
+from data.transfer.images import ImageFolder
 from data.transfer.readers import TransferError, detect_format
+from data.transfer.report import count_text
 
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
 
 CHUNK = 2000
 FILE_MODE = 0o600
+
+Fields = tuple[str, ...]
+Rows = Iterator[list[dict[str, Any]]]  # chunks of lenses, each a dict of its columns
 
 
 @dataclass(frozen=True)
@@ -48,6 +68,15 @@ class ExportResult:
     format: str
     count: int
     cancelled: bool = False
+    images: int = 0  # image files written
+    images_folder: str | None = None  # where, when any was
+
+    def images_note(self) -> str:
+        """``"3 images de gravure écrites dans le dossier …/catalogue_images."`` ("" when none)."""
+        if not self.images_folder:
+            return ""
+        written = count_text(self.images, "image de gravure écrite", "images de gravure écrites")
+        return f"{written} dans le dossier {self.images_folder}."
 
 
 class _CancelledError(Exception):
@@ -70,8 +99,12 @@ _COLUMNS = {
 }
 
 
-def _chunks(db: Database, query: LensQuery) -> Iterator[list[dict[str, Any]]]:
-    """The matching lenses in id order, ``CHUNK`` at a time, in one read transaction."""
+_IMAGE_COLUMNS = (Verre.image_id, ImageGravure.sha256, ImageGravure.type_mime, ImageGravure.taille)
+
+
+def _chunks(session: Session, query: LensQuery, images: bool) -> Rows:
+    """The matching lenses in id order, ``CHUNK`` at a time (with their images' hash, type and
+    size when ``images``: never their bytes)."""
     clauses = filter_clauses(query)
     base = (
         select(Verre.id, *(_COLUMNS[name].label(name) for name in FILE_FIELDS))
@@ -83,17 +116,32 @@ def _chunks(db: Database, query: LensQuery) -> Iterator[list[dict[str, Any]]]:
         .order_by(Verre.id)
         .limit(CHUNK)
     )
+    if images:
+        base = base.add_columns(*_IMAGE_COLUMNS).outerjoin(ImageGravure, ImageGravure.id == Verre.image_id)
     last = 0
-    with db.transaction() as session:
-        while True:
-            stmt = base.where(and_(Verre.id > last, *clauses))
-            rows = [dict(r) for r in session.execute(stmt).mappings()]
-            if not rows:
-                return
-            last = rows[-1]["id"]
-            yield rows
-            if len(rows) < CHUNK:
-                return
+    while True:
+        stmt = base.where(and_(Verre.id > last, *clauses))
+        rows = [dict(r) for r in session.execute(stmt).mappings()]
+        if not rows:
+            return
+        last = rows[-1]["id"]
+        yield rows
+        if len(rows) < CHUNK:
+            return
+
+
+def _any_image(session: Session, query: LensQuery) -> bool:
+    stmt = select(exists().where(Verre.image_id.is_not(None), *filter_clauses(query)))
+    return bool(session.execute(stmt).scalar())
+
+
+def _with_images(
+    chunks: Rows, session: Session, folder: ImageFolder, check: Callable[[], None]
+) -> Rows:
+    """Each chunk once its images are written and its rows carry their paths."""
+    for chunk in chunks:
+        folder.add(session, chunk, check)
+        yield chunk
 
 
 def decimal_text(value: float) -> str:
@@ -116,21 +164,28 @@ def _csv_cell(name: str, value: Any) -> str:
 
 # ---------------------------------------------------------------- writers
 
+_XLSX_WIDTHS = {
+    "fournisseur": 16, "gamme": 16, "serie": 18, "nom": 28, "variante": 14, "materiau": 14,
+    "indice": 8, "hauteur_min": 11, "hauteur_max": 11, "gravure_nasale": 14, "url_gravure": 30,
+    "url_source": 30, IMAGE_FIELD: 40,
+}
 
-def _write_csv(stream: IO[str], rows: Iterator[list[dict[str, Any]]], tick: Callable[[int], None]) -> None:
+
+
+def _write_csv(stream: IO[str], fields: Fields, rows: Rows, tick: Callable[[int], None]) -> None:
     writer = csv.writer(stream, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow([EXPORT_HEADERS[name] for name in FILE_FIELDS])
+    writer.writerow([EXPORT_HEADERS[name] for name in fields])
     for chunk in rows:
-        writer.writerows([_csv_cell(n, row[n]) for n in FILE_FIELDS] for row in chunk)
+        writer.writerows([_csv_cell(n, row[n]) for n in fields] for row in chunk)
         tick(len(chunk))
 
 
-def _write_json(stream: IO[str], rows: Iterator[list[dict[str, Any]]], tick: Callable[[int], None]) -> None:
+def _write_json(stream: IO[str], fields: Fields, rows: Rows, tick: Callable[[int], None]) -> None:
     stream.write("[")
     first = True
     for chunk in rows:
         for row in chunk:
-            item = {name: row[name] for name in FILE_FIELDS}
+            item = {name: row[name] for name in fields}
             if item["indice"] is not None:
                 item["indice"] = round(float(item["indice"]), 3)
             stream.write(("\n" if first else ",\n") + json.dumps(item, ensure_ascii=False))
@@ -139,20 +194,21 @@ def _write_json(stream: IO[str], rows: Iterator[list[dict[str, Any]]], tick: Cal
     stream.write("\n]\n")
 
 
-def _write_xlsx(path: Path, rows: Iterator[list[dict[str, Any]]], tick: Callable[[int], None]) -> None:
+def _write_xlsx(path: Path, fields: Fields, rows: Rows, tick: Callable[[int], None]) -> None:
     from openpyxl import Workbook  # local: only needed for spreadsheets
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     sheet: Any = workbook.create_sheet("Verres")
     sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGHIJKL", (16, 16, 18, 28, 14, 14, 8, 11, 11, 14, 30, 30), strict=True):
-        sheet.column_dimensions[letter].width = width
+    for position, name in enumerate(fields, 1):
+        sheet.column_dimensions[get_column_letter(position)].width = _XLSX_WIDTHS[name]
     bold = Font(bold=True)
     header = []
-    for name in FILE_FIELDS:
+    for name in fields:
         cell = WriteOnlyCell(sheet, value=EXPORT_HEADERS[name])
         cell.font = bold
         header.append(cell)
@@ -164,7 +220,7 @@ def _write_xlsx(path: Path, rows: Iterator[list[dict[str, Any]]], tick: Callable
         return cell
 
     try:
-        _xlsx_rows(sheet, rows, tick, text_cell)
+        _xlsx_rows(sheet, fields, rows, tick, text_cell)
     except BaseException:
         _abandon(sheet)
         raise
@@ -212,13 +268,12 @@ def _abandon(sheet: Any) -> None:
 
 
 def _xlsx_rows(
-    sheet: Any, rows: Iterator[list[dict[str, Any]]], tick: Callable[[int], None],
-    text_cell: Callable[[str], Any],
+    sheet: Any, fields: Fields, rows: Rows, tick: Callable[[int], None], text_cell: Callable[[str], Any],
 ) -> None:
     for chunk in rows:
         for row in chunk:
             values: list[Any] = []
-            for name in FILE_FIELDS:
+            for name in fields:
                 value = row[name]
                 if value is None:
                     values.append(None)
@@ -259,31 +314,54 @@ def export_lenses(
     total = count_lenses(db, query)
     done = 0
 
+    def check() -> None:
+        if cancel is not None and cancel():
+            raise _CancelledError
+
     def tick(n: int) -> None:
         nonlocal done
         done += n
-        if cancel is not None and cancel():
-            raise _CancelledError
+        check()
         if progress is not None:
             progress(done, total)
 
     if progress is not None:
         progress(0, total)
+    images = ImageFolder(path)
     temp = _temp_file(folder, path)
     try:
-        _write(temp, fmt, _chunks(db, query), tick)
+        with db.transaction() as session:
+            with_images = _any_image(session, query)
+            rows = _chunks(session, query, with_images)
+            fields: Fields = FILE_FIELDS
+            if with_images:
+                images.check_target()
+                fields = (*FILE_FIELDS, IMAGE_FIELD)
+                rows = _with_images(rows, session, images, check)
+            _write(temp, fmt, fields, rows, tick)
         os.chmod(temp, FILE_MODE)
-        os.replace(temp, path)
+        images.move_in()
+        try:
+            os.replace(temp, path)
+        except BaseException:
+            images.move_out()
+            raise
+        images.finish()
     except _CancelledError:
+        images.discard()
         _remove(temp)
         return ExportResult(str(path), fmt, done, cancelled=True)
     except OSError as exc:
+        images.discard()
         _remove(temp)
         raise _write_error(exc, path) from exc
     except BaseException:
+        images.discard()
         _remove(temp)
         raise
-    return ExportResult(str(path), fmt, done)
+    if not images.count:
+        return ExportResult(str(path), fmt, done)
+    return ExportResult(str(path), fmt, done, images=images.count, images_folder=str(images.target))
 
 
 def _temp_file(folder: Path, path: Path) -> Path:
@@ -295,18 +373,18 @@ def _temp_file(folder: Path, path: Path) -> Path:
     return Path(name)
 
 
-def _write(temp: Path, fmt: str, rows: Iterator[list[dict[str, Any]]], tick: Callable[[int], None]) -> None:
+def _write(temp: Path, fmt: str, fields: Fields, rows: Rows, tick: Callable[[int], None]) -> None:
     if fmt == "xlsx":
-        _write_xlsx(temp, rows, tick)
+        _write_xlsx(temp, fields, rows, tick)
         with temp.open("rb+") as stream:
             os.fsync(stream.fileno())
         return
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     with temp.open("w", encoding=encoding, newline="") as stream:
         if fmt == "csv":
-            _write_csv(stream, rows, tick)
+            _write_csv(stream, fields, rows, tick)
         else:
-            _write_json(stream, rows, tick)
+            _write_json(stream, fields, rows, tick)
         stream.flush()
         os.fsync(stream.fileno())
 

@@ -10,11 +10,18 @@ folded name (unknown ones are listed as "to create"), and classifies each lens:
 - **duplicate**: identical to a catalogue lens, or repeated inside the file — skipped;
 - **refused**: invalid, with its line, column and French message.
 
+An engraving image column (« Image gravure (fichier) », see ``data.transfer.images``) names an
+image file relative to the imported file's folder. Pass 1 checks and hashes each file once,
+keeping no image bytes; the image counts in the classification (a lens identical but for its
+image is an update). Pass 2 stores each image it needs once, reusing the catalogue's image with
+the same content, before the lenses that point to it.
+
 Pass 2 (``commit_import``) runs only when nothing is refused: in ONE transaction it creates the
-planned references, inserts and updates the lenses in bulk from pass 1's spill file, and writes
-the audit trail (one ``import`` entry with the file, counts and author; one entry per lens linked
-to it). It re-checks the catalogue as it is then: a lens another PC added or changed meanwhile
-aborts the whole import (``ConflictError``), as does cancelling.
+planned references, stores the images, inserts and updates the lenses in bulk from pass 1's
+spill file, and writes the audit trail (one ``import`` entry with the file, counts and author;
+one entry per lens linked to it, its image's id in it like any other field). It re-checks the
+catalogue as it is then: a lens another PC added or changed meanwhile aborts the whole import
+(``ConflictError``), as does cancelling.
 
 On SQLite the lenses go straight to the driver as tuples, with the ids SQLite would give them,
 and their creation entries are written by SQLite itself from the new rows, in one statement
@@ -52,6 +59,7 @@ from data.models import Verre, utcnow
 from data.sqlite_bulk import IndexPause, RawInsert, Rebuild, is_sqlite
 from data.text import fold
 from data.transfer import spill as spill_file
+from data.transfer.images import PlannedImage, store_images
 from data.transfer.readers import TransferError, detect_format, open_table
 from data.transfer.references import PLACEHOLDER, PlannedReference, create_planned
 from data.transfer.report import ImportReport, cancelled_report
@@ -74,6 +82,9 @@ _REFERENCE_COLUMNS = (
     ("serie_id", "serie"),
     ("materiau_id", "materiau"),
 )
+IMAGE_COLUMN = "image_id"  # in the spill when the file has an image column (placeholder ids)
+# What an update's spill record keeps of the lens before (for its audit entry).
+_BEFORE_FIELDS = (*LENS_FIELDS, IMAGE_COLUMN)
 # SQLite, large imports: the lens table's indexes and search triggers are set aside while the
 # new lenses go in, then rebuilt (``data.sqlite_bulk.IndexPause``), when the import adds at
 # least PAUSE_MIN_ROWS lenses and at least 1/PAUSE_RATIO of the catalogue's size. Rebuilding
@@ -96,6 +107,7 @@ class PreparedImport:
     keys: tuple[str, ...] = ()
     planned: tuple[PlannedReference, ...] = ()
     names: dict[tuple[str, int], str] = field(default_factory=dict, compare=False, repr=False)
+    images: tuple[PlannedImage, ...] = ()  # image files to store (or reuse) in pass 2
 
     @property
     def writable(self) -> bool:
@@ -128,7 +140,7 @@ def _prepare(
     spill = None if dry_run else spill_file.SpillWriter()
     try:
         with db.transaction() as session, open_table(path, fmt) as table:
-            scan = Scan(session, table, update=update, spill=spill)
+            scan = Scan(session, table, update=update, spill=spill, folder=path.parent)
             scan.run(progress, cancel)
         if scan.rows == 0:
             raise TransferError(
@@ -149,7 +161,8 @@ def _prepare(
             spill.discard()
         raise
     return PreparedImport(
-        report, update, str(spill_path), spill.keys, tuple(scan.refs.planned), scan.refs.names
+        report, update, str(spill_path), spill.keys, tuple(scan.refs.planned), scan.refs.names,
+        scan.images.needed() if scan.images is not None else (),
     )
 
 
@@ -237,6 +250,11 @@ class _Batch:
         self.constants: tuple[Any, ...] = ()
         self._reference_positions: list[int] = []
         self._sort_key_positions: list[tuple[int, str]] = []
+        # Columns holding ids that may be placeholders (the image's when the file names images).
+        self._placeholder_columns = (
+            *(column for column, _kind in _REFERENCE_COLUMNS),
+            *((IMAGE_COLUMN,) if IMAGE_COLUMN in prepared.keys else ()),
+        )
 
     def run(self, spill_path: Path) -> None:
         report = self.prepared.report
@@ -247,6 +265,8 @@ class _Batch:
             self.session, self.prepared.planned, batch=self.batch_id, author=self.author
         )
         self.names.update(names)
+        if self.prepared.images:
+            self.real.update(store_images(self.session, self.prepared.images, self._cancelled))
         pause = None
         if is_sqlite(self.connection):
             self._prepare_sqlite()
@@ -336,7 +356,7 @@ class _Batch:
         self.constants = (raw.convert("exemple", False), 1, now, now)
         self.raw = raw
         # Positions in a spill record's values (``keys`` order), for ``_write_paused_chunk``.
-        self._reference_positions = [keys.index(column) for column, _kind in _REFERENCE_COLUMNS]
+        self._reference_positions = [keys.index(column) for column in self._placeholder_columns]
         self._sort_key_positions = [(keys.index(column), kind) for column, kind, _key in _SORT_KEYS]
         # The ids SQLite would give (one above the highest), given explicitly: each new lens's
         # id is known without reading it back. Nobody else writes: this transaction holds the
@@ -363,7 +383,7 @@ class _Batch:
 
     def _row(self, record: tuple[Any, ...]) -> dict[str, Any]:
         row = dict(zip(self.prepared.keys, record[4:], strict=True))
-        for column, _kind in _REFERENCE_COLUMNS:
+        for column in self._placeholder_columns:
             value = row[column]
             if value is not None and value >= PLACEHOLDER:
                 row[column] = self.real[value]
@@ -464,7 +484,9 @@ class _Batch:
         for column, kind in _REFERENCE_COLUMNS:
             ref_id = row[column]
             state[kind] = names.get((kind, ref_id)) if ref_id is not None else None
-        state.update(version=1, cree_le=now, modifie_le=now, id=lens_id, image_id=None, exemple=False)
+        state.update(
+            version=1, cree_le=now, modifie_le=now, id=lens_id, image_id=row.get(IMAGE_COLUMN), exemple=False
+        )
         return state
 
     def _update(self, updates: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> None:
@@ -480,9 +502,9 @@ class _Batch:
             )
         changes = []
         for before_values, row in updates:
-            before = dict(zip(LENS_FIELDS, before_values, strict=True))
+            before = dict(zip(_BEFORE_FIELDS, before_values, strict=True))
             old, new = history.diff(
-                self._state(row["b_id"], before, row), self._state(row["b_id"], row, row)
+                self._state(row["b_id"], before, row), self._state(row["b_id"], row, before)
             )
             if old or new:
                 changes.append(
@@ -493,18 +515,20 @@ class _Batch:
                 )
         history.record_many(self.session, changes, batch=self.batch_id, author=self.author)
 
-    def _state(self, lens_id: int, values: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
-        """A lens as the audit trail keeps it (the fields of ``LensDetail``)."""
+    def _state(self, lens_id: int, values: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
+        """A lens as the audit trail keeps it (the fields of ``LensDetail``): ``values``, and
+        from ``other`` the fields ``values`` lacks (an update without an image column keeps
+        the lens's image)."""
         state: dict[str, Any] = {}
         for name in LensDetail.__dataclass_fields__:
             if name in values:
                 state[name] = values[name]
-            elif name in row:
-                state[name] = row[name]
+            elif name in other:
+                state[name] = other[name]
         for column, kind in _REFERENCE_COLUMNS:
             ref_id = state.get(column)
             state[kind] = self.names.get((kind, ref_id)) if ref_id is not None else None
-        state.update(id=lens_id, image_id=None, exemple=False)
+        state.update(id=lens_id, exemple=False)
         return state
 
 

@@ -78,6 +78,7 @@ class ImportReport:
     written: bool = False
     cancelled: bool = False
     batch_id: int | None = None  # the audit entry of a written import, when there is one
+    new_images: int = 0  # engraving images the catalogue does not hold yet (stored once each)
 
     @property
     def ok(self) -> bool:
@@ -96,13 +97,22 @@ class ImportReport:
         )
 
     def counts(self) -> dict[str, int]:
-        return {
+        counts = {
             "lignes": self.rows,
             "nouveaux": self.new,
             "mis_a_jour": self.updated,
             "doublons": self.duplicate,
             "refuses": self.refused,
         }
+        if self.new_images:
+            counts["images"] = self.new_images
+        return counts
+
+    def images_text(self) -> str:
+        """``"3 nouvelles images de gravure"`` ("" when none)."""
+        if not self.new_images:
+            return ""
+        return count_text(self.new_images, "nouvelle image de gravure", "nouvelles images de gravure")
 
 
 def count_text(n: int, one: str, many: str) -> str:
@@ -127,6 +137,8 @@ def report_lines(report: ImportReport, duplicate_lines: int = 20) -> list[str]:
         lines.append(f"Colonnes ignorées : {ignored}.")
     if report.new_references:
         lines.append("À créer : " + " ; ".join(str(r) for r in report.new_references) + ".")
+    if report.new_images:
+        lines.append(f"À enregistrer : {report.images_text()}.")
     lines.extend(f"  {problem}" for problem in report.problems)
     if report.more_problems:
         lines.append(f"  ... et {count_text(report.more_problems, 'autre problème', 'autres problèmes')}.")

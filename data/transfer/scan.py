@@ -3,6 +3,11 @@
 Only compact keys stay in memory (a 16-byte identity and an 8-byte fingerprint per lens, to spot
 a lens repeated inside the file); lenses are looked up in the catalogue by batches. When the
 import is meant to be written, each lens to insert or update goes to a ``SpillWriter``.
+
+Engraving images (``IMAGE_FIELD``, a path to an image file) are checked once per path by
+``ImageFiles`` and carried as placeholder ids; a CSV or XLSX file without that column does no
+image work at all. A JSON object may leave the key out: like any other key, its lens then keeps
+its image on update.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from data.catalogue import _columns as lens_columns  # the folded columns, computed in one place
 from data.models import Verre
-from data.transfer.columns import split_indices
+from data.transfer.columns import IMAGE_FIELD, split_indices
+from data.transfer.images import ImageFiles
 from data.transfer.readers import SourceRow, Table
 from data.transfer.references import ReferenceResolver
 from data.transfer.report import (
@@ -47,6 +53,8 @@ FILE_FIELD = {v: k for k, v in VALUE_FIELD.items()}
 ALL_VALUE_FIELDS = frozenset(LENS_FIELDS)
 
 Key = tuple[int, str, str, float]
+# The file says nothing about the lens's image (no such column, or a JSON object without the key).
+NO_IMAGE_GIVEN: Any = object()
 
 
 class CancelledError(Exception):
@@ -86,6 +94,7 @@ class _Candidate:
     present: frozenset[str]
     key: Key
     columns: dict[str, Any]
+    image: Any  # a placeholder id, None (no image), or NO_IMAGE_GIVEN
 
 
 _EXISTING_COLUMNS = (
@@ -94,6 +103,7 @@ _EXISTING_COLUMNS = (
     Verre.tri_nom,
     Verre.tri_variante,
     *(getattr(Verre, name) for name in LENS_FIELDS),
+    Verre.image_id,
 )
 
 
@@ -101,7 +111,7 @@ class Scan:
     """One reading of the file: counts, problems, planned references, and the spill."""
 
     def __init__(
-        self, session: Session, table: Table, *, update: bool, spill: SpillWriter | None
+        self, session: Session, table: Table, *, update: bool, spill: SpillWriter | None, folder: Path
     ) -> None:
         self.session = session
         self.table = table
@@ -111,6 +121,10 @@ class Scan:
         self.spill = spill
         self.refs = ReferenceResolver(session)
         self.present = frozenset(VALUE_FIELD.get(f, f) for f in table.header.labels)
+        # Image paths are relative to ``folder`` (the file's); any JSON object may name one.
+        self.images: ImageFiles | None = None
+        if IMAGE_FIELD in table.header.labels or table.format == "json":
+            self.images = ImageFiles(session, folder)
         self.seen: dict[bytes, int] = {}
         self.pending: list[_Candidate] = []
         self.with_lenses = set(session.execute(select(Verre.fournisseur_id).distinct()).scalars())
@@ -161,6 +175,7 @@ class Scan:
             new_references=self.refs.new_references,
             ignored_columns=self.header.ignored,
             dry_run=dry_run,
+            new_images=self.images.new_count() if self.images is not None else 0,
         )
 
     # -- reading
@@ -222,9 +237,14 @@ class Scan:
         present = self.present
         if self.table.format == "json":  # objects may omit keys: those fields are kept on update
             present = frozenset(VALUE_FIELD.get(f, f) for f in values)
+        image = NO_IMAGE_GIVEN
+        if self.images is not None and IMAGE_FIELD in values:
+            image, message = self.images.resolve(values[IMAGE_FIELD])
+            if message:
+                problems.append((IMAGE_FIELD, message))
         tokens = split_indices(values.get("indice"))
         for token in tokens:
-            self._lens(row.line, raw, token, len(tokens) > 1, problems, present)
+            self._lens(row.line, raw, token, len(tokens) > 1, problems, present, image)
 
     def _lens(
         self,
@@ -234,6 +254,7 @@ class Scan:
         listed: bool,
         problems: list[tuple[str, str]],
         present: frozenset[str],
+        image: Any,
     ) -> None:
         if listed and not str(token).strip():
             self.refused += 1
@@ -253,18 +274,23 @@ class Scan:
             for file_field, message in found:
                 self._problem(line, file_field, message)
             return
-        self._candidate(line, values, present)
+        self._candidate(line, values, present, image)
 
     # -- classifying
 
-    def _candidate(self, line: int, values: LensValues, present: frozenset[str]) -> None:
+    def _candidate(self, line: int, values: LensValues, present: frozenset[str], image: Any) -> None:
         columns = lens_columns(values)
         key = lens_key(values, columns)
         identity = hashlib.blake2b(repr(key).encode(), digest_size=16).digest()
         # Told apart only among lenses of the same identity, within this one reading: Python's
         # own 64-bit hash of the values (strings hashed with a per-process key) does it as well
         # as 8 bytes of blake2b, without writing the values out as text first.
-        content = hash(tuple(values.__dict__.values())) & 0xFFFFFFFFFFFFFFFF
+        content = hash(tuple(values.__dict__.values()))
+        if self.images is not None:
+            # Every lens of the spill has the column: the image it gets when inserted.
+            columns["image_id"] = image if image is not NO_IMAGE_GIVEN else None
+            content = hash((content, columns["image_id"]))
+        content &= 0xFFFFFFFFFFFFFFFF
         earlier = self.seen.get(identity)
         if earlier is not None:
             first_line = earlier & 0xFFFFFFFF
@@ -281,7 +307,7 @@ class Scan:
                 )
             return
         self.seen[identity] = (content << 32) | line
-        self.pending.append(_Candidate(line, values, present, key, columns))
+        self.pending.append(_Candidate(line, values, present, key, columns, image))
         if len(self.pending) >= LOOKUP_BATCH:
             self._flush()
 
@@ -292,6 +318,8 @@ class Scan:
             existing = found.get(candidate.key)
             if existing is None:
                 self.new += 1
+                if self.images is not None:
+                    self.images.use(candidate.columns["image_id"])
                 if self.spill is not None and not self.refused:
                     self.spill.add(INSERT, 0, 0, None, candidate.columns)
             else:
@@ -313,23 +341,34 @@ class Scan:
         merged = self._merged(candidate, before, existing.id)
         if merged is None:
             return
-        if merged == before:
+        image = existing.image_id  # kept unless the file gives one (or an empty cell)
+        same_image = True
+        if candidate.image is not NO_IMAGE_GIVEN:
+            assert self.images is not None
+            image = candidate.image
+            same_image = self.images.same(image, existing.image_id)
+        if merged == before and same_image:
             self._duplicate(candidate.line, f"identique au verre n° {existing.id} du catalogue, ignoré.")
         elif not self.update:
             self.refused += 1
+            other = "d'autres valeurs" if merged != before else "une autre image de gravure"
             self._problem(
                 candidate.line,
                 "",
                 f"« {merged.nom} » (indice {index_text(merged.indice)}) existe déjà "
-                f"(verre n° {existing.id}) avec d'autres valeurs, utilisez --update pour le "
-                "mettre à jour.",
+                f"(verre n° {existing.id}) avec {other}, utilisez --update pour le mettre à jour.",
                 EXISTS,
             )
         else:
             self.updated += 1
+            if self.images is not None:
+                self.images.use(image)
             if self.spill is not None and not self.refused:
-                before_row = tuple(getattr(before, name) for name in LENS_FIELDS)
-                self.spill.add(UPDATE, existing.id, existing.version, before_row, lens_columns(merged))
+                columns = lens_columns(merged)
+                if self.images is not None:
+                    columns["image_id"] = image
+                before_row = (*(getattr(before, name) for name in LENS_FIELDS), existing.image_id)
+                self.spill.add(UPDATE, existing.id, existing.version, before_row, columns)
 
     def _merged(self, candidate: _Candidate, before: LensValues, lens_id: int) -> LensValues | None:
         """The file's values over the catalogue's: columns the file lacks keep their value."""

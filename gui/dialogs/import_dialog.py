@@ -218,7 +218,9 @@ class ImportDialog(QDialog):
         elif report.to_write == 0:
             self.message.setText("Rien de nouveau à importer : tous les verres du fichier existent déjà.")
         else:
-            self.message.setText(f"Prêt : {report.summary()}. Cliquez sur « Importer » pour tout écrire en une fois.")
+            self.message.setText(
+                f"Prêt : {report.summary()}{_images(report)}. Cliquez sur « Importer » pour tout écrire en une fois."
+            )
         self.import_button.setEnabled(self._can_write(prepared))
 
     @staticmethod
@@ -251,7 +253,7 @@ class ImportDialog(QDialog):
         if report.cancelled or not report.written:
             self.message.setText("Import annulé : rien n'a été écrit.")
             return
-        self.message.setText(f"Import terminé : {report.summary()}.")
+        self.message.setText(f"Import terminé : {report.summary()}{_images(report)}.")
         self.message.setStyleSheet("color: #1b5e20;")
         self.imported.emit(report)
 
@@ -270,3 +272,8 @@ class ImportDialog(QDialog):
             return
         self._forget_preview()
         super().closeEvent(event)
+
+
+def _images(report: ImportReport) -> str:
+    """`` ; 2 nouvelles images de gravure`` after the counts, when the file brings any."""
+    return f" ; {report.images_text()}" if report.new_images else ""

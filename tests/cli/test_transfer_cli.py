@@ -14,8 +14,9 @@ from data.config import load_settings
 from data.database import Database, open_database
 from data.migrate import upgrade
 from data.models import Fournisseur, Verre
+from data.query import LensQuery
 from main import main
-from tests.factories import lens_values, make_refs
+from tests.factories import lens_values, make_refs, picture
 
 PASSWORD = "vitrine-42"
 HEADER = "Fournisseur;Nom;Indice;Hauteur min;Hauteur max\n"
@@ -223,3 +224,57 @@ def test_export_then_import_round_trip_through_the_command_line(
     code, out, err = run(capsys, "import", str(target), "--admin", "--database", other)
     assert code == 0, err
     assert "1 nouveau" in out
+
+
+def test_export_then_import_carries_the_engraving_images(
+    url: str, tmp_path: Path, password: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    red, blue = picture("red"), picture("blue", "JPEG")
+    db = opened(url)
+    try:
+        refs = make_refs(db)
+        catalogue.create_lens(db, lens_values(refs, indice=1.5), red)
+        catalogue.create_lens(db, lens_values(refs, indice=1.6), red)
+        catalogue.create_lens(db, lens_values(refs, indice=1.67), blue)
+        catalogue.create_lens(db, lens_values(refs, indice=1.74))
+    finally:
+        db.dispose()
+    target = tmp_path / "export" / "catalogue.csv"
+    target.parent.mkdir()
+    code, out, err = run(capsys, "export", str(target), "--database", url)
+    assert code == 0, err
+    assert out.strip() == str(target)
+    folder = target.parent / "catalogue_images"
+    assert f"2 images de gravure écrites dans le dossier {folder}." in err
+    assert sorted(p.read_bytes() for p in folder.iterdir()) == sorted([red, blue])
+
+    other = "sqlite:///" + (tmp_path / "autre.db").as_posix()
+    code, out, err = run(capsys, "import", str(target), "--admin", "--database", other)
+    assert code == 0, err
+    assert "4 nouveaux" in out and "À enregistrer : 2 nouvelles images de gravure." in err
+    db = opened(other)
+    try:
+        images = [catalogue.get_lens(db, i).image_id for i in catalogue.lens_ids(db, LensQuery())]
+        assert [catalogue.get_image(db, i)[0] if i else None for i in images] == [red, red, blue, None]
+    finally:
+        db.dispose()
+
+
+def test_a_missing_image_file_refuses_the_import(
+    sqlite_catalogue: str, tmp_path: Path, password: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "dessins").mkdir()
+    (tmp_path / "dessins" / "a.png").write_bytes(picture("red"))
+    path = tmp_path / "tarif.csv"
+    path.write_text(
+        "Fournisseur;Nom;Indice;Fichier image\nEssilor;A;1,6;dessins/a.png\nEssilor;B;1,6;dessins/b.png\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "import", str(path), "--admin", "--database", sqlite_catalogue)
+    assert code == 1 and "1 refusé" in out
+    assert (
+        f"ligne 3, Fichier image : Fichier image introuvable : « dessins/b.png » (cherché dans "
+        f"{tmp_path / 'dessins'})." in err
+    )
+    assert "rien n'a été écrit" in err
+    assert totals(sqlite_catalogue) == (0, 0)

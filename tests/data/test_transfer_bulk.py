@@ -23,7 +23,7 @@ from data.models import Fournisseur, Gamme, Historique
 from data.query import LensQuery
 from data.sqlite_bulk import IndexPause
 from data.transfer import commit_import, import_lenses, importer, prepare_import
-from tests.factories import lens_values, make_refs
+from tests.factories import lens_values, make_refs, picture
 
 HEADER = "Fournisseur;Gamme;Série;Nom;Variante;Matériau;Indice;Hauteur min;Hauteur max;Gravure nasale;URL source\n"
 BIG = importer.PAUSE_MIN_ROWS + 500
@@ -187,15 +187,18 @@ def test_a_parent_removed_meanwhile_refuses_the_import(db: Database, tmp_path: P
 # ---------------------------------------------------------------- SQLite: indexes set aside
 
 
-def test_a_large_import_gives_what_the_row_by_row_path_gives(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paused: list[IndexPause],
-) -> None:
+def import_both_ways(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paused: list[IndexPause], path: Path
+) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """``path`` (``big_rows(BIG)``, maybe with more columns) imported with ``update`` into two
+    seeded SQLite catalogues, row by row then with the indexes set aside: each way's state (the
+    same both ways) and report."""
     from data.config import load_settings
     from data.database import open_database
     from data.migrate import upgrade
 
-    path = write_csv(tmp_path / "big.csv", big_rows(BIG))
     results = {}
+    reports = {}
     for way in ("row by row", "indexes set aside"):
         url = f"sqlite:///{(tmp_path / (way.replace(' ', '-') + '.db')).as_posix()}"
         db = open_database(url, load_settings(cli_url=url), pool_size=2)
@@ -206,7 +209,7 @@ def test_a_large_import_gives_what_the_row_by_row_path_gives(
             with monkeypatch.context() as m:
                 if way == "row by row":
                     m.setattr(importer, "PAUSE_MIN_ROWS", 10**9)
-                report = import_lenses(db, path, update=True, author="marc@comptoir")
+                report = reports[way] = import_lenses(db, path, update=True, author="marc@comptoir")
             assert report.written and report.new == BIG - 1 and report.updated == 1
             assert len(paused) == (1 if way == "indexes set aside" else 0)
             assert schema(db) == before  # every index and trigger back, as the migrations wrote it
@@ -217,9 +220,42 @@ def test_a_large_import_gives_what_the_row_by_row_path_gives(
         finally:
             db.dispose()
     assert results["indexes set aside"] == results["row by row"]
+    return results, reports
+
+
+def test_a_large_import_gives_what_the_row_by_row_path_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paused: list[IndexPause],
+) -> None:
+    path = write_csv(tmp_path / "big.csv", big_rows(BIG))
+    results, _reports = import_both_ways(tmp_path, monkeypatch, paused, path)
     assert len(paused[0].paused) == 0  # all re-created
     created = [r for r in results["row by row"]["trail"] if r[0] == history.CREATION and r[1] == "verre"]
     assert len(created) == BIG - 1 + 2
+
+
+def test_a_large_import_with_images_gives_what_the_row_by_row_path_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paused: list[IndexPause],
+) -> None:
+    """Image ids go through the lens rows built straight from the spill and into each new
+    lens's audit entry, as row by row; an updated lens gets its image too."""
+    folder = tmp_path / "fichiers"
+    (folder / "dessins").mkdir(parents=True)
+    names = ("rouge.png", "bleu.jpg", "vert.png")
+    for name, content in zip(names, (picture("red"), picture("blue", "JPEG"), picture("green")), strict=True):
+        (folder / "dessins" / name).write_bytes(content)
+    rows = [f"{row};{'dessins/' + names[i % 3] if i % 4 else ''}" for i, row in enumerate(big_rows(BIG))]
+    path = folder / "big.csv"
+    path.write_text(HEADER.rstrip("\n") + ";Image gravure\n" + "".join(r + "\n" for r in rows), encoding="utf-8")
+    results, reports = import_both_ways(tmp_path, monkeypatch, paused, path)
+    assert {report.new_images for report in reports.values()} == {3}
+    lenses = {row[0]: row for row in results["row by row"]["lenses"]}
+    with_image = [row for row in lenses.values() if row[13] is not None]
+    assert {row[13] for row in with_image} == {1, 2, 3} and len(with_image) == BIG - BIG // 4
+    for action, target, lens_id, _label, old, new, batch in results["indexes set aside"]["trail"]:
+        if target == "verre" and action == history.CREATION and batch is not None:
+            assert new["image_id"] == lenses[lens_id][13]
+        elif target == "verre" and action == history.MODIFICATION:  # row 5, seeded without an image
+            assert old["image_id"] is None and new["image_id"] == lenses[lens_id][13] is not None
 
 
 def test_each_imported_lens_is_audited_as_the_service_audits_a_new_lens(db: Database, tmp_path: Path) -> None:

@@ -78,3 +78,38 @@ def test_export_writes_the_filtered_view(window, qtbot, tmp_path):
     assert len(content) == shown + 1
     assert ";" in content[0]
     assert (target.stat().st_mode & 0o777) == 0o600
+
+
+def test_export_says_where_the_engraving_images_went(window, qtbot, tmp_path):
+    window.filters.search_box.setText("ai")
+    window.filters.flush_search()
+    target = tmp_path / "vitrine.csv"
+    wait(qtbot, window.data_actions.export(target))
+    folder = tmp_path / "vitrine_images"
+    written = len(list(folder.iterdir()))
+    assert written > 0  # the sample's lenses have drawings
+    text = window.data_actions.last_message.text()
+    assert f"image(s) de gravure écrite(s) dans :\n{folder}" in text
+    assert text.split("\n\n")[1].startswith(f"{written} image(s)")
+
+
+def test_import_preview_counts_the_new_engraving_images(window, qtbot, tmp_path):
+    from tests.factories import picture
+
+    assert window.unlock_admin("secret-admin")
+    (tmp_path / "dessins").mkdir()
+    (tmp_path / "dessins" / "neuf.png").write_bytes(picture("orange"))
+    path = tmp_path / "tarif.csv"
+    path.write_text(
+        "Fournisseur;Nom du verre;Indice;Image gravure\n"
+        "Essilor;Verre illustré;1,6 - 1,67;dessins/neuf.png\n",
+        encoding="utf-8",
+    )
+    dialog = window.import_dialog()
+    wait(qtbot, dialog.set_file(path))
+    assert dialog.message.text().startswith("Prêt : 2 nouveaux, 0 mis à jour, 0 doublon, 0 refusé ; 1 nouvelle image de gravure.")
+    wait(qtbot, dialog.commit())
+    assert dialog.message.text() == (
+        "Import terminé : 2 nouveaux, 0 mis à jour, 0 doublon, 0 refusé ; 1 nouvelle image de gravure."
+    )
+    dialog.reject()
