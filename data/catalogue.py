@@ -18,7 +18,7 @@ import io
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -629,14 +629,11 @@ def _validated(session: Session, raw: Mapping[str, object]) -> LensValues:
     return values
 
 
-_VALUE_FIELDS = tuple(f.name for f in fields(LensValues))
-
-
 def _columns(values: LensValues) -> dict[str, Any]:
     """The lens's columns with their folded copies (a shallow copy: ``asdict`` is slow).
 
     Each text is folded once (an import computes this for every lens of the file)."""
-    columns = {name: getattr(values, name) for name in _VALUE_FIELDS}
+    columns = dict(values.__dict__)  # its fields, in declaration order (no copy of each value)
     name, variant, engraving = fold(values.nom), fold(values.variante), fold(values.gravure_nasale)
     columns["recherche"] = folded_search_key(name, variant, engraving)
     columns["tri_nom"] = name

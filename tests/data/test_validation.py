@@ -1,8 +1,10 @@
+import dataclasses
 import math
 
 import pytest
 
 from data.validation import (
+    LensValues,
     ReferenceFacts,
     check_image_bytes,
     parse_decimal,
@@ -27,6 +29,23 @@ def test_valid_lens_is_cleaned_and_typed():
     assert values.indice == 1.6
     assert values.hauteur_min == 14 and values.hauteur_max == 18
     assert values.variante is None
+
+
+def test_checked_values_are_an_ordinary_frozen_lens_values():
+    raw = {**BASE, "variante": "Short", "gamme_id": 2, "serie_id": 3, "materiau_id": 4,
+           "hauteur_min": "14", "hauteur_max": "18", "gravure_nasale": "AI", "url_gravure":
+           "https://a.fr/g.png", "url_source": "https://a.fr/"}
+    values, _ = validate_lens(raw)
+    expected = LensValues(nom="Varilux", fournisseur_id=1, indice=1.6, variante="Short", gamme_id=2,
+                          serie_id=3, materiau_id=4, hauteur_min=14, hauteur_max=18,
+                          gravure_nasale="AI", url_gravure="https://a.fr/g.png",
+                          url_source="https://a.fr/")
+    assert values == expected and hash(values) == hash(expected) and repr(values) == repr(expected)
+    # Same fields in the same order as __init__ leaves them (an import copies them in that order).
+    assert list(vars(values).items()) == list(vars(expected).items())
+    assert list(vars(values)) == [f.name for f in dataclasses.fields(LensValues)]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        values.nom = "Autre"  # type: ignore[misc]
 
 
 @pytest.mark.parametrize("raw", ["1.6", "1,6", " 1,60 ", 1.6, "1.600"])
