@@ -347,21 +347,16 @@ def export_lenses(
             images.move_out()
             raise
         images.finish()
-    except _CancelledError:
+    except BaseException as exc:
         images.discard()
         _remove(temp)
-        return ExportResult(str(path), fmt, done, cancelled=True)
-    except OSError as exc:
-        images.discard()
-        _remove(temp)
-        raise _write_error(exc, path) from exc
-    except BaseException:
-        images.discard()
-        _remove(temp)
+        if isinstance(exc, _CancelledError):
+            return ExportResult(str(path), fmt, done, cancelled=True)
+        if isinstance(exc, OSError):
+            raise _write_error(exc, path) from exc
         raise
-    if not images.count:
-        return ExportResult(str(path), fmt, done)
-    return ExportResult(str(path), fmt, done, images=images.count, images_folder=str(images.target))
+    folder_written = str(images.target) if images.count else None
+    return ExportResult(str(path), fmt, done, images=images.count, images_folder=folder_written)
 
 
 def _temp_file(folder: Path, path: Path) -> Path:
