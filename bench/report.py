@@ -101,7 +101,8 @@ def print_other(output: dict[str, Any], extra: dict[str, Any]) -> None:
         timed = extra.get("import") or {}
         cli = timed.get("cli_import_rows_per_s")
         print(f"  {_fmt(rate, 0)} lignes/s (vérification {_fmt(timed.get('check_s'), 2)} s, écriture "
-              f"{_fmt(timed.get('write_s'), 2)} s)   sqlite3 .import sans contrôle ni index : "
+              f"{_fmt(timed.get('write_s'), 2)} s ; puis copie du WAL en arrière-plan "
+              f"{_fmt(timed.get('background_checkpoint_s'), 2)} s)   sqlite3 .import sans contrôle ni index : "
               f"{_fmt(cli, 0)} lignes/s   ratio {ratio(rate, cli)}")
     print("\n== Concurrence (filtres : 1re page ; comptes et enregistrements à part) ==")
     for backend in ("sqlite", "postgresql"):

@@ -13,6 +13,7 @@ import os
 import re
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,6 +46,9 @@ log = logging.getLogger("engravedetect.database")
 sql_log = logging.getLogger("engravedetect.sql")
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# SQLite's own default: a commit that leaves the WAL longer than this many pages copies it
+# back into the database file before returning (an automatic checkpoint).
+SQLITE_AUTOCHECKPOINT_PAGES = 1000
 _PASSWORD_IN_URL = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]+)(?P<at>@)")
 _PASSWORD_KV = re.compile(r"(?i)(password\s*=\s*)('[^']*'|\"[^\"]*\"|\S+)")
 
@@ -135,6 +139,8 @@ class Database:
     read_only: bool = False
     read_only_reason: str | None = None
     sessions: sessionmaker[Session] = field(init=False)
+    _checkpointer: threading.Thread | None = field(default=None, init=False, repr=False)
+    _checkpointer_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -166,7 +172,69 @@ class Database:
         with translate_errors(), self.sessions() as session, session.begin():
             yield session
 
+    @contextmanager
+    def bulk_transaction(self) -> Iterator[Session]:
+        """``transaction`` for one large write (an import of thousands of lenses).
+
+        On a SQLite file, its commit does not copy the WAL back into the database file before
+        returning (SQLite's automatic checkpoint: 0.6 to 0.9 s after an import of 100,000
+        lenses on the benchmark's machine): the data is committed once it is in the WAL, which
+        every reader already reads. The copy runs right after on a background connection
+        (``checkpoint_in_background``), which blocks neither readers nor writers, while the
+        window already shows the result. Elsewhere it is ``transaction``.
+        """
+        if not self.is_sqlite or self.sqlite_path is None or self.read_only:
+            with self.transaction() as session:
+                yield session
+            return
+        with translate_errors(), self.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
+            connection.commit()  # the PRAGMA alone: the session below owns its own transaction
+            try:
+                with Session(bind=connection, expire_on_commit=False) as session, session.begin():
+                    yield session
+            finally:
+                connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {SQLITE_AUTOCHECKPOINT_PAGES}")
+                connection.commit()
+        self.checkpoint_in_background()
+
+    def checkpoint_in_background(self) -> None:
+        """SQLite file: copy the WAL into the database file on a background thread, without
+        waiting for it (``PRAGMA wal_checkpoint(PASSIVE)``: it takes no lock that readers or
+        writers wait for, and stops short of frames a reader still needs; a later automatic
+        checkpoint finishes the rest). ``wait_for_checkpoint`` and ``dispose`` wait for it."""
+        if not self.is_sqlite or self.sqlite_path is None or self.read_only:
+            return
+        thread = threading.Thread(target=self._checkpoint, name="sqlite-checkpoint", daemon=True)
+        with self._checkpointer_lock:
+            earlier, self._checkpointer = self._checkpointer, thread
+            if earlier is not None:
+                earlier.join()
+            thread.start()
+
+    def _checkpoint(self) -> None:
+        started = time.perf_counter()
+        try:
+            with self.engine.connect() as connection:
+                busy, frames, copied = connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+                connection.commit()
+        except (SQLAlchemyError, sqlite3.Error) as exc:  # the next automatic checkpoint does it
+            log.warning("Point de contrôle du journal WAL reporté : %s", mask_secrets(str(exc)))
+            return
+        log.info(
+            "Journal WAL recopié en arrière-plan : %s pages sur %s en %.2f s%s",
+            copied, frames, time.perf_counter() - started, " (lecteur en cours)" if busy else "",
+        )
+
+    def wait_for_checkpoint(self) -> None:
+        """Wait for a checkpoint started by ``checkpoint_in_background``, if one runs."""
+        with self._checkpointer_lock:
+            thread, self._checkpointer = self._checkpointer, None
+        if thread is not None:
+            thread.join()
+
     def dispose(self) -> None:
+        self.wait_for_checkpoint()
         self.engine.dispose()
 
 

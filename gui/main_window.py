@@ -818,6 +818,7 @@ class MainWindow(QMainWindow):
             app.removeEventFilter(self)
         self._idle_timer.stop()
         self.jobs.shutdown()
+        self.db.wait_for_checkpoint()  # an import's WAL copied into the file before leaving
 
 
 _ACTIVITY_EVENTS = {

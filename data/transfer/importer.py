@@ -29,7 +29,9 @@ and their creation entries are written by SQLite itself from the new rows, in on
 (see ``PAUSE_MIN_ROWS``) also sets the lens table's indexes and search trigger aside while its
 rows go in and rebuilds them before committing, in the same transaction (``data.sqlite_bulk``):
 whatever stops the import leaves them as they were. The rebuild and the entries run on a second
-thread, so that a cancel stops them at once.
+thread, so that a cancel stops them at once. The commit does not wait for SQLite to copy the WAL
+into the database file: that runs right after on a background connection
+(``Database.bulk_transaction``), while the window already shows the result.
 
 ``import_lenses`` chains both (``dry_run=True`` stops after pass 1: the preview). A dialog may
 call ``prepare_import`` for the preview and ``commit_import`` once confirmed, so the file is
@@ -202,7 +204,7 @@ def _commit(
         raise TransferError("Cet aperçu d'import a déjà été utilisé ou abandonné : relancez l'import.")
     try:
         ensure_writable(db)
-        with db.transaction() as session:
+        with db.bulk_transaction() as session:
             batch = _Batch(session, prepared, author or history.who(session), progress, cancel)
             batch.run(spill_path)
         if not db.is_sqlite and _changed_much(report.to_write, _catalogue_size(db)):

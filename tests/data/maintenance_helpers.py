@@ -1,4 +1,5 @@
-"""Helpers shared by the maintenance tests: filling a catalogue, planting problems by raw SQL."""
+"""Helpers shared by the maintenance tests: filling a catalogue, planting problems by raw SQL,
+reading a SQLite file without its WAL."""
 
 from __future__ import annotations
 
@@ -94,3 +95,17 @@ def plant(db: Database, *statements: str) -> None:
         else:
             conn.exec_driver_sql("SET foreign_key_checks = 1")
             conn.exec_driver_sql("SET check_constraint_checks = 1")
+
+
+def rows_in_file_alone(db: Database, table: str, folder: Path) -> int:
+    """Rows of ``table`` in the SQLite database file read without its ``-wal``: what
+    checkpoints have copied into the file so far."""
+    assert db.sqlite_path is not None
+    copy = folder / "fichier-seul.db"
+    shutil.copyfile(db.sqlite_path, copy)
+    connection = sqlite3.connect(copy)
+    try:
+        return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    finally:
+        connection.close()
+        copy.unlink()

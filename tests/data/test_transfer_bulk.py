@@ -23,6 +23,7 @@ from data.models import Fournisseur, Gamme, Historique
 from data.query import LensQuery
 from data.sqlite_bulk import IndexPause
 from data.transfer import commit_import, import_lenses, importer, prepare_import
+from tests.data.maintenance_helpers import rows_in_file_alone
 from tests.factories import lens_values, make_refs, picture
 
 HEADER = "Fournisseur;Gamme;Série;Nom;Variante;Matériau;Indice;Hauteur min;Hauteur max;Gravure nasale;URL source\n"
@@ -377,3 +378,24 @@ def test_a_large_import_into_postgresql_leaves_the_planner_statistics_right(
     monkeypatch.setattr(importer, "refresh_after_load", calls.append)
     assert import_lenses(db, small).written
     assert calls == []
+
+
+def test_a_large_import_returns_before_the_wal_is_copied_into_the_file(
+    sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paused: list[IndexPause],
+) -> None:
+    """The import is committed (every connection reads it) when ``commit_import`` returns; the
+    copy of its pages into the database file is left to the background checkpoint."""
+    db = sqlite_db
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    asked: list[Database] = []
+    monkeypatch.setattr(Database, "checkpoint_in_background", lambda self: asked.append(self))
+    report = import_lenses(db, write_csv(tmp_path / "big.csv", big_rows(BIG)))
+    assert report.written and paused
+    assert asked == [db]
+    assert len(list(catalogue.lens_ids(db, LensQuery()))) == BIG
+    assert rows_in_file_alone(db, "verres", tmp_path) == 0
+    monkeypatch.undo()
+    db.checkpoint_in_background()
+    db.wait_for_checkpoint()
+    assert rows_in_file_alone(db, "verres", tmp_path) == BIG
