@@ -104,6 +104,10 @@ def print_other(output: dict[str, Any], extra: dict[str, Any]) -> None:
               f"{_fmt(timed.get('write_s'), 2)} s ; puis copie du WAL en arrière-plan "
               f"{_fmt(timed.get('background_checkpoint_s'), 2)} s)   sqlite3 .import sans contrôle ni index : "
               f"{_fmt(cli, 0)} lignes/s   ratio {ratio(rate, cli)}")
+        runs = timed.get("runs_s") or []
+        if len(runs) > 1:
+            print(f"  médiane de {len(runs)} imports : {', '.join(_fmt(r, 2) for r in runs)} s ; "
+                  f"sqlite3 .import : {', '.join(_fmt(r, 2) for r in timed.get('cli_runs_s') or [])} s")
     print("\n== Concurrence (filtres : 1re page ; comptes et enregistrements à part) ==")
     for backend in ("sqlite", "postgresql"):
         figures = extra["concurrency"].get(backend)

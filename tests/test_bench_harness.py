@@ -131,3 +131,34 @@ def test_output_has_the_shape_of_the_issue() -> None:
     assert set(output["import"]) == {"rows", "import_rows_per_s"}
     assert set(output["concurrency"]["sqlite"]) >= {"clients", "p50_ms", "p95_ms", "tps", "errors", "lost_writes"}
     assert output["concurrency"]["postgresql"] is None
+
+
+def test_the_import_figure_is_the_median_of_runs_alternated_with_the_anchor(
+    bench_catalogue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each round imports into a new database (nothing is a duplicate of an earlier round) and
+    the figure is the median round's, whatever the order the rounds came in."""
+    from bench import run
+
+    order: list[str] = []
+    real_once = run._import_once
+    cli_seconds = iter([0.5, 0.1, 0.3])
+
+    def once(csv_path: Path, target: Path) -> dict[str, float]:
+        order.append("app")
+        figures = real_once(csv_path, target)
+        assert figures["rows"] == ROWS and not target.exists()
+        figures["seconds"] = (3.0, 1.0, 2.0)[order.count("app") - 1]
+        return figures
+
+    def cli(csv_path: Path, work: Path) -> float | None:
+        order.append("cli")
+        return next(cli_seconds)
+
+    monkeypatch.setattr(run, "_import_once", once)
+    monkeypatch.setattr(run, "cli_import_seconds", cli)
+    figures = run.import_figures(ROWS, bench_catalogue, tmp_path, runs=3)
+    assert order == ["cli", "app"] * 3
+    assert figures["runs_s"] == [3.0, 1.0, 2.0] and figures["cli_runs_s"] == [0.5, 0.1, 0.3]
+    assert figures["import_rows_per_s"] == ROWS / 2.0
+    assert figures["cli_import_rows_per_s"] == ROWS / 0.3
