@@ -36,6 +36,8 @@ from gui.workers.jobs import Job, JobRunner
 
 DATA_GROUP = "données"
 KIND_NAMES = {"fournisseur": "Fournisseur", "gamme": "Gamme", "serie": "Série", "materiau": "Matériau"}
+PLANNED_REFERENCES = "Références qui seront créées :"
+CREATED_REFERENCES = "Références créées par l'import :"
 
 
 class ImportDialog(QDialog):
@@ -86,6 +88,7 @@ class ImportDialog(QDialog):
         self.references = QListWidget(self)
         self.references.setObjectName("importNewReferences")
         self.references.setMaximumHeight(90)
+        self.references_label = QLabel(PLANNED_REFERENCES, self)
         self.progress = QProgressBar(self)
         self.progress.setObjectName("importProgress")
         self.progress.hide()
@@ -116,7 +119,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(QLabel("Problèmes à corriger dans le fichier :"))
         layout.addWidget(self.problems, 1)
-        layout.addWidget(QLabel("Références qui seront créées :"))
+        layout.addWidget(self.references_label)
         layout.addWidget(self.references)
         layout.addLayout(bottom)
         self.resize(900, 620)
@@ -204,6 +207,7 @@ class ImportDialog(QDialog):
             for column, text in enumerate((f"{problem.unit} {problem.line}", problem.column, message)):
                 self.problems.setItem(row, column, QTableWidgetItem(text))
         self.references.clear()
+        self.references_label.setText(PLANNED_REFERENCES)
         for ref in report.new_references:
             self.references.addItem(f"{KIND_NAMES.get(ref.kind, ref.kind)} : {ref}")
         if report.cancelled:
@@ -255,6 +259,7 @@ class ImportDialog(QDialog):
             return
         self.message.setText(f"Import terminé : {report.summary()}{_images(report)}.")
         self.message.setStyleSheet("color: #1b5e20;")
+        self.references_label.setText(CREATED_REFERENCES)
         self.imported.emit(report)
 
     # ------------------------------------------------------------ closing

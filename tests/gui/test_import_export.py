@@ -29,10 +29,13 @@ def test_import_preview_then_write_everything(window, qtbot, tmp_path):
     assert dialog.counts["new"].text() == "4"
     assert dialog.counts["refused"].text() == "0"
     assert dialog.references.count() >= 2  # the new supplier and its range
+    assert dialog.references_label.text() == "Références qui seront créées :"
     assert dialog.import_button.isEnabled()
     assert window.model.rowCount() == total  # nothing written by the preview
     wait(qtbot, dialog.commit())
     assert "Import terminé" in dialog.message.text()
+    assert dialog.references_label.text() == "Références créées par l'import :"  # no longer a plan
+    assert dialog.references.count() >= 2
     assert window.model.rowCount() == total + 4
     assert catalogue.count_lenses(window.db, LensQuery(text="verre importe")) == 4
     dialog.reject()
