@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
+    QSpacerItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -117,11 +119,18 @@ class ImportDialog(QDialog):
         layout.addWidget(self.update_box)
         layout.addLayout(grid)
         layout.addWidget(self.message)
-        layout.addWidget(QLabel("Problèmes à corriger dans le fichier :"))
+        # Shown only when the file has problems: otherwise the space stays empty.
+        self.problems_label = QLabel("Problèmes à corriger dans le fichier :", self)
+        layout.addWidget(self.problems_label)
         layout.addWidget(self.problems, 1)
         layout.addWidget(self.references_label)
         layout.addWidget(self.references)
+        # Takes the table's place when it is hidden: the rest stays packed at the top.
+        self._filler = QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
+        layout.addItem(self._filler)
+        self._layout = layout
         layout.addLayout(bottom)
+        self._show_problems(False)
         self.resize(900, 620)
 
     # ------------------------------------------------------------ jobs
@@ -181,6 +190,8 @@ class ImportDialog(QDialog):
         if self.path is None or self.busy:
             return None
         self._forget_preview()
+        self.problems.setRowCount(0)  # an earlier file's problems are not this one's
+        self._show_problems(False)
         db, path, update = self.db, self.path, self.update_box.isChecked()
         self.message.setStyleSheet("")
         self.message.setText("Lecture et vérification du fichier…")
@@ -200,6 +211,7 @@ class ImportDialog(QDialog):
         )
         problems = list(report.problems)
         self.problems.setRowCount(len(problems))
+        self._show_problems(bool(problems))
         for row, problem in enumerate(problems):
             message = problem.message.replace(
                 "utilisez --update", "cochez « Mettre à jour les verres qui existent déjà »"
@@ -226,6 +238,11 @@ class ImportDialog(QDialog):
                 f"Prêt : {report.summary()}{_images(report)}. Cliquez sur « Importer » pour tout écrire en une fois."
             )
         self.import_button.setEnabled(self._can_write(prepared))
+
+    def _show_problems(self, shown: bool) -> None:
+        self.problems_label.setVisible(shown)
+        self.problems.setVisible(shown)
+        self._layout.setStretch(self._layout.indexOf(self._filler), 0 if shown else 1)
 
     @staticmethod
     def _can_write(prepared: PreparedImport) -> bool:

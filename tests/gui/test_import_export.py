@@ -30,6 +30,7 @@ def test_import_preview_then_write_everything(window, qtbot, tmp_path):
     assert dialog.counts["refused"].text() == "0"
     assert dialog.references.count() >= 2  # the new supplier and its range
     assert dialog.references_label.text() == "Références qui seront créées :"
+    assert dialog.problems.isHidden() and dialog.problems_label.isHidden()  # nothing to correct
     assert dialog.import_button.isEnabled()
     assert window.model.rowCount() == total  # nothing written by the preview
     wait(qtbot, dialog.commit())
@@ -53,8 +54,19 @@ def test_import_with_one_bad_line_writes_nothing(window, qtbot, tmp_path):
     assert dialog.problems.rowCount() == 1
     assert dialog.problems.item(0, 0).text() == "ligne 5"
     assert "hors limites" in dialog.problems.item(0, 2).text()
+    assert not dialog.problems.isHidden() and not dialog.problems_label.isHidden()
     assert dialog.commit() is None
     assert catalogue.count_lenses(window.db, LensQuery()) == total
+    empty = tmp_path / "vide.csv"
+    empty.write_text("", encoding="utf-8")
+    wait(qtbot, dialog.set_file(empty))  # cannot be read: no preview, and no old problems shown
+    assert dialog.problems.rowCount() == 0 and dialog.problems.isHidden()
+    wait(qtbot, dialog.set_file(path))
+    assert not dialog.problems.isHidden()
+    fixed = tmp_path / "corrigé.csv"
+    fixed.write_text(GOOD, encoding="utf-8")
+    wait(qtbot, dialog.set_file(fixed))
+    assert dialog.problems.isHidden() and dialog.problems_label.isHidden()
 
 
 def test_dialog_refuses_to_close_while_a_job_runs(window, qtbot, tmp_path):
