@@ -266,9 +266,9 @@ def import_figures(rows: int, source: Path, work: Path, runs: int = 3) -> dict[s
     ours: list[dict[str, Any]] = []
     cli: list[float] = []
     for run_number in range(runs):
-        cli_s = cli_import_seconds(csv_path, work)
-        if cli_s is not None:
-            cli.append(cli_s)
+        anchor_s = cli_import_seconds(csv_path, work)
+        if anchor_s is not None:
+            cli.append(anchor_s)
         ours.append(_import_once(csv_path, work / f"import-{run_number}.db"))
     middle = sorted(ours, key=lambda run: run["seconds"])[(len(ours) - 1) // 2]
     cli_s = sorted(cli)[(len(cli) - 1) // 2] if cli else None

@@ -172,6 +172,11 @@ class Database:
         with translate_errors(), self.sessions() as session, session.begin():
             yield session
 
+    @property
+    def _writable_sqlite_file(self) -> bool:
+        """A SQLite file this app writes (WAL mode): not a server, not in memory, not read-only."""
+        return self.is_sqlite and self.sqlite_path is not None and not self.read_only
+
     @contextmanager
     def bulk_transaction(self) -> Iterator[Session]:
         """``transaction`` for one large write (an import of thousands of lenses).
@@ -183,7 +188,7 @@ class Database:
         (``checkpoint_in_background``), which blocks neither readers nor writers, while the
         window already shows the result. Elsewhere it is ``transaction``.
         """
-        if not self.is_sqlite or self.sqlite_path is None or self.read_only:
+        if not self._writable_sqlite_file:
             with self.transaction() as session:
                 yield session
             return
@@ -203,7 +208,7 @@ class Database:
         waiting for it (``PRAGMA wal_checkpoint(PASSIVE)``: it takes no lock that readers or
         writers wait for, and stops short of frames a reader still needs; a later automatic
         checkpoint finishes the rest). ``wait_for_checkpoint`` and ``dispose`` wait for it."""
-        if not self.is_sqlite or self.sqlite_path is None or self.read_only:
+        if not self._writable_sqlite_file:
             return
         thread = threading.Thread(target=self._checkpoint, name="sqlite-checkpoint", daemon=True)
         with self._checkpointer_lock:

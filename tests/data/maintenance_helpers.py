@@ -97,6 +97,12 @@ def plant(db: Database, *statements: str) -> None:
             conn.exec_driver_sql("SET check_constraint_checks = 1")
 
 
+def checkpoint_now(db: Database) -> None:
+    """Copy a SQLite catalogue's WAL into its file (a fresh schema would sit in the WAL)."""
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def rows_in_file_alone(db: Database, table: str, folder: Path) -> int:
     """Rows of ``table`` in the SQLite database file read without its ``-wal``: what
     checkpoints have copied into the file so far."""

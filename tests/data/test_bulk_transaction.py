@@ -19,7 +19,7 @@ from sqlalchemy import func, select, text
 from data.database import SQLITE_AUTOCHECKPOINT_PAGES, Database
 from data.errors import CatalogueError
 from data.models import Fournisseur
-from tests.data.maintenance_helpers import rows_in_file_alone
+from tests.data.maintenance_helpers import checkpoint_now, rows_in_file_alone
 
 # Enough rows of long names to fill more WAL pages than SQLite's automatic checkpoint waits for.
 MANY = 30_000
@@ -54,9 +54,8 @@ def suppliers_in_file_alone(db: Database, tmp_path: Path) -> int:
 
 @pytest.fixture
 def sqlite_db(sqlite_db: Database) -> Database:
-    """The migrated catalogue, its schema copied into the file (it would sit in the WAL)."""
-    with sqlite_db.engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    """The migrated catalogue, its schema copied into the file."""
+    checkpoint_now(sqlite_db)
     return sqlite_db
 
 

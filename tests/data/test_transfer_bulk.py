@@ -23,7 +23,7 @@ from data.models import Fournisseur, Gamme, Historique
 from data.query import LensQuery
 from data.sqlite_bulk import IndexPause
 from data.transfer import commit_import, import_lenses, importer, prepare_import
-from tests.data.maintenance_helpers import rows_in_file_alone
+from tests.data.maintenance_helpers import checkpoint_now, rows_in_file_alone
 from tests.factories import lens_values, make_refs, picture
 
 HEADER = "Fournisseur;Gamme;Série;Nom;Variante;Matériau;Indice;Hauteur min;Hauteur max;Gravure nasale;URL source\n"
@@ -386,8 +386,7 @@ def test_a_large_import_returns_before_the_wal_is_copied_into_the_file(
     """The import is committed (every connection reads it) when ``commit_import`` returns; the
     copy of its pages into the database file is left to the background checkpoint."""
     db = sqlite_db
-    with db.engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    checkpoint_now(db)
     asked: list[Database] = []
     monkeypatch.setattr(Database, "checkpoint_in_background", lambda self: asked.append(self))
     report = import_lenses(db, write_csv(tmp_path / "big.csv", big_rows(BIG)))
