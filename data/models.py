@@ -175,7 +175,7 @@ class Verre(Base):
         # Sorts: one (key, id) index each, read forwards or backwards; a key that may be empty
         # is read in two parts (filled, then empty) by data.query.sort_parts.
         Index("idx_verre_nom_recherche", "tri_nom", "id", "recherche"),
-        Index("idx_verre_indice", "indice"),
+        Index("idx_verre_indice", "indice", "id"),  # with id: PostgreSQL (revision 0006)
         Index("idx_verre_fournisseur", "fournisseur_id"),
         Index("idx_verre_variante", "tri_variante", "id"),
         Index("idx_verre_gravure", "tri_gravure", "id"),

@@ -18,8 +18,10 @@ Speed at a million lenses (measured in ``make bench``) rests on three choices:
   when that budget runs out are rare fragments looked up in the trigram index ``verres_fts`` (the
   ``LIKE`` stays, so results are exactly those of a scan); broad filters read the sort index in
   order and stop after one page (``+ 0`` keeps SQLite off a filter index whose rows it would
-  have to sort). PostgreSQL plans with its own statistics and a ``pg_trgm`` index; counts and
-  all ids find 2-character words in its index of pairs (``has_pair``, revision 0005).
+  have to sort). PostgreSQL plans with its own statistics and a ``pg_trgm`` index; counts, all
+  ids and pages of a rare one find 2-character words in its index of pairs (``has_pair``,
+  revision 0005); a search page in name order finds its ids first, in the index alone
+  (``data.catalogue._ids_first``).
 """
 
 from __future__ import annotations
@@ -257,6 +259,7 @@ class SortPart:
 
     statement: Select[Any]
     filled: bool  # the part holding rows whose sort column has a value
+    order: tuple[Any, ...] = ()  # its ORDER BY terms (to put rows read by id back in order)
 
 
 def sort_parts(
@@ -272,11 +275,12 @@ def sort_parts(
     if clauses:
         stmt = stmt.where(and_(*clauses))
     column, empty_possible = _sort_column(query.sort)
+    plain = tuple(_plain_order(query, reverse))
     if not empty_possible:
-        return [SortPart(stmt.order_by(*_plain_order(query, reverse)), True)]
-    filled = SortPart(stmt.where(column.is_not(None)).order_by(*_plain_order(query, reverse)), True)
-    empty_order = Verre.id.desc() if query.descending != reverse else Verre.id.asc()
-    empty = SortPart(stmt.where(column.is_(None)).order_by(empty_order), False)
+        return [SortPart(stmt.order_by(*plain), True, plain)]
+    filled = SortPart(stmt.where(column.is_not(None)).order_by(*plain), True, plain)
+    empty_order = (Verre.id.desc() if query.descending != reverse else Verre.id.asc(),)
+    empty = SortPart(stmt.where(column.is_(None)).order_by(*empty_order), False, empty_order)
     return [empty, filled] if reverse else [filled, empty]
 
 
@@ -307,11 +311,19 @@ ROW_COLUMNS = (
 )
 
 
-def rows_statement() -> Select[Any]:
-    """The cells the table shows, with reference names joined in."""
+def rows_statement(ids: Any = None) -> Select[Any]:
+    """The cells the table shows, with reference names joined in.
+
+    ``ids``: a subquery of lens ids (a page found by ids first): only those lenses, the
+    subquery read first (PostgreSQL joins in the order written, ``data.database``).
+    """
+    stmt = select(*ROW_COLUMNS)
+    if ids is None:
+        stmt = stmt.select_from(Verre)
+    else:
+        stmt = stmt.select_from(ids).join(Verre, Verre.id == ids.c.id)
     return (
-        select(*ROW_COLUMNS)
-        .select_from(Verre)
+        stmt
         .join(Fournisseur, Fournisseur.id == Verre.fournisseur_id)
         .outerjoin(Gamme, Gamme.id == Verre.gamme_id)
         .outerjoin(Serie, Serie.id == Verre.serie_id)

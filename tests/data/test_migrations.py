@@ -116,3 +116,37 @@ def test_revision_0005_gives_postgresql_its_pairs_index_and_reference_statistics
     assert objects() == (0, 0, 0)
     upgrade(db)
     assert objects() == (1, 1, 1)
+
+
+def test_revision_0006_gives_the_index_sort_its_id_on_every_database(db):
+    def columns() -> list[str | None]:
+        with db.engine.connect() as conn:
+            found = {i["name"]: i["column_names"] for i in inspect(conn).get_indexes("verres")}
+        return found["idx_verre_indice"]
+
+    assert columns() == ["indice", "id"]
+    downgrade(db, "0005")
+    assert columns() == ["indice"]
+    upgrade(db)
+    assert columns() == ["indice", "id"]
+
+
+def test_revision_0006_keeps_the_statistics_of_an_analysed_sqlite_file(sqlite_db):
+    def statistics() -> dict[str, str]:
+        with sqlite_db.engine.connect() as conn:
+            return dict(conn.exec_driver_sql("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'verres'").all())
+
+    downgrade(sqlite_db, "0005")
+    with sqlite_db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO fournisseurs (id, nom, nom_normalise) VALUES (1, 'Essilor', 'essilor')")
+        for number in range(30):
+            conn.exec_driver_sql(
+                "INSERT INTO verres (nom, fournisseur_id, indice, recherche, tri_nom, exemple, version, "
+                "cree_le, modifie_le) VALUES (?, 1, ?, ?, ?, 0, 1, '2026-12-03', '2026-12-03')",
+                (f"V{number}", (1.5, 1.6, 1.67)[number % 3], f"v{number}", f"v{number}"))
+        conn.exec_driver_sql("ANALYZE")
+    assert statistics()["idx_verre_indice"].startswith("30 ")
+    upgrade(sqlite_db)
+    assert statistics()["idx_verre_indice"].startswith("30 10 1")  # 3 values, then unique with id
+    assert "idx_verre_indice_recherche" in statistics()

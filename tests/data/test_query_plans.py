@@ -174,7 +174,7 @@ def test_a_common_fragment_fills_its_page_in_sort_order_without_the_trigram_inde
     assert catalogue.count_lenses(db, LensQuery()) == 40
 
 
-def test_sqlite_and_postgresql_whole_results_are_given_their_plans(catalogue_db):
+def test_sqlite_and_postgresql_whole_results_are_given_their_plans(catalogue_db, monkeypatch):
     with catalogue_db.transaction() as s:
         plan = catalogue.plan_query(s, LensQuery(text="zq"), whole=True)
         page_plan = catalogue.plan_query(s, LensQuery(text="zq"))
@@ -182,9 +182,99 @@ def test_sqlite_and_postgresql_whole_results_are_given_their_plans(catalogue_db)
         assert plan.fts_match and not plan.fts_in_sort_order
     elif catalogue_db.backend == "postgresql":
         assert plan == QueryPlan(pair_index=True)
-        assert page_plan == QueryPlan()  # a page's LIKE is cheaper to test row by row
+        assert page_plan == QueryPlan(pair_index=True)  # a rare pair: found through its index
+        monkeypatch.setattr(catalogue, "PAIR_PAGE_ROWS", 0)  # as if every pair were common
+        with catalogue_db.transaction() as s:
+            assert catalogue.plan_query(s, LensQuery(text="zq")) == QueryPlan()  # LIKE in name order
     else:
         assert plan == page_plan == QueryPlan()
+
+
+def explained(db, stmt: str, params, settings: tuple[str, ...] = ()) -> str:
+    """PostgreSQL's plan of a statement the app ran (``captured``), with planner settings."""
+    with db.transaction() as s:
+        for setting in settings:
+            s.execute(text(f"SET LOCAL {setting}"))
+        rows = s.connection().exec_driver_sql("EXPLAIN " + stmt, params)
+        return "\n".join(r[0] for r in rows)
+
+
+def captured(db, call) -> list[tuple[str, object]]:
+    """The SELECT statements (with their parameters) that ``call()`` sends to the database."""
+    from sqlalchemy import event
+
+    seen: list[tuple[str, object]] = []
+
+    def remember(_conn, _cursor, statement, parameters, _context, _many):
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        call()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    return seen
+
+
+def vacuum_analyze(db) -> None:
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE verres")
+
+
+def test_postgresql_estimates_a_pair_from_its_statistics(catalogue_db):
+    if catalogue_db.backend != "postgresql":
+        pytest.skip("PostgreSQL only")
+    vacuum_analyze(catalogue_db)
+    with catalogue_db.transaction() as s:
+        common, absent = catalogue._pair_rows(s, "ai"), catalogue._pair_rows(s, "qj")
+    assert len(expected_ids(catalogue_db, "ai")) >= 10 and not expected_ids(catalogue_db, "qj")
+    assert common >= 5 * absent
+
+
+@pytest.mark.parametrize("fragment", ["x", "comfort", "zq comfort", ""])
+def test_postgresql_pages_ask_no_pair_estimate_without_a_two_character_word_alone(catalogue_db, monkeypatch, fragment):
+    if catalogue_db.backend != "postgresql":
+        pytest.skip("PostgreSQL only")
+    asked = []
+    monkeypatch.setattr(catalogue, "_pair_rows", lambda s, pair: asked.append(pair) or 0.0)
+    with catalogue_db.transaction() as s:
+        assert catalogue.plan_query(s, LensQuery(text=fragment)) == QueryPlan()
+    assert asked == []  # pg_trgm serves longer words; one character has no pair
+
+
+def test_postgresql_search_pages_in_name_order_test_the_search_in_the_index(catalogue_db):
+    """Ids first, through an index-only scan of the name index (which carries the search
+    text), then the page's lenses by id; where the lens row is needed anyway, one statement."""
+    db = catalogue_db
+    if db.backend != "postgresql":
+        pytest.skip("PostgreSQL only")
+    vacuum_analyze(db)  # index-only scans need the visibility map
+    ids = list(catalogue.lens_ids(db, LensQuery(text="ai")))
+    pages = []
+    statements = captured(db, lambda: pages.append(catalogue.lens_page(db, LensQuery(text="ai"), 0, 5)))
+    assert [r.id for r in pages[0]] == ids[:5]
+    (page_sql, params), = statements
+    assert "FROM (SELECT verres.id" in page_sql
+    plan = explained(db, page_sql, params, ("enable_seqscan = off", "enable_bitmapscan = off"))
+    assert "Index Only Scan using idx_verre_nom_recherche" in plan
+    for query in (LensQuery(text="ai", sort="indice"), LensQuery(text="ai", fitting_height=15), LensQuery()):
+        statements = captured(db, lambda query=query: catalogue.lens_page(db, query, 0, 5))
+        assert all("FROM (SELECT verres.id" not in sql for sql, _ in statements), query
+
+
+def test_a_page_sorted_by_index_reads_the_index_in_order(catalogue_db):
+    """(indice, id): no sort of a whole index value on PostgreSQL (revision 0006)."""
+    db = catalogue_db
+    if db.backend != "postgresql":
+        pytest.skip("PostgreSQL only")
+    query = LensQuery(sort="indice")
+    ids = list(catalogue.lens_ids(db, query))
+    pages = []
+    (page_sql, params), = captured(db, lambda: pages.append(catalogue.lens_page(db, query, 0, 5)))
+    assert [r.id for r in pages[0]] == ids[:5]
+    plan = explained(db, page_sql, params, ("enable_seqscan = off", "enable_bitmapscan = off"))
+    assert "idx_verre_indice " in plan and "Sort" not in plan
 
 
 def test_postgresql_reads_two_character_words_in_its_index_of_pairs(catalogue_db):
