@@ -153,8 +153,10 @@ class ReferenceItem:
     lens_count: int = 0
 
 
-def _row(mapping: Any) -> LensRow:
-    return LensRow(**{key: mapping[key] for key in LensRow.__dataclass_fields__})
+def _row(cells: Sequence[Any]) -> LensRow:
+    """A row of ``rows_statement`` (its columns are ``LensRow``'s fields, in order: a test holds
+    it), read as plain tuples: a page is 100 rows, the window asks for many."""
+    return LensRow(*cells)
 
 
 # ---------------------------------------------------------------- queries
@@ -261,7 +263,7 @@ def _page_rows(
         stmt = part.statement.offset(skip).limit(limit - len(rows))
         if by_id:
             stmt = rows_statement(stmt.subquery("page")).order_by(*part.order)
-        found = session.execute(stmt).mappings().all()
+        found = session.connection().execute(stmt).all()
         rows.extend(found)
         if len(rows) >= limit or number == len(parts) - 1:
             break
@@ -462,8 +464,8 @@ def lens_rows(db: Database, ids: Sequence[int]) -> list[LensRow]:
         for start in range(0, len(ids), 500):
             chunk = list(ids[start : start + 500])
             stmt = rows_statement().where(Verre.id.in_(chunk))
-            for mapping in session.execute(stmt).mappings():
-                found[mapping["id"]] = _row(mapping)
+            for cells in session.connection().execute(stmt):
+                found[cells[0]] = _row(cells)
     return [found[i] for i in ids if i in found]
 
 

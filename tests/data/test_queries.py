@@ -120,3 +120,24 @@ def test_facets(filled):
     assert {r.id: r.lens_count for r in narrowed} == every_range and sum(every_range.values()) > 0
     series = catalogue.list_series(db, list(every_range))
     assert {s.id: s.lens_count for s in series} == every_series and sum(every_series.values()) > 0
+
+
+def test_table_rows_are_read_column_for_field():
+    """``lens_page`` and ``lens_rows`` build each row from the cells in order."""
+    from dataclasses import fields
+
+    from data.query import rows_statement
+
+    assert [c.name for c in rows_statement().selected_columns] == [f.name for f in fields(catalogue.LensRow)]
+
+
+def test_a_page_row_holds_every_cell_of_its_lens(filled):
+    db, ids, essilor, hoya = filled
+    detail = catalogue.get_lens(db, ids[3])
+    (row,) = [r for r in catalogue.lens_page(db, LensQuery(text="serenite"), 0, 10)]
+    assert row == catalogue.lens_rows(db, [ids[3]])[0]
+    assert (row.id, row.nom, row.variante, row.fournisseur, row.gamme, row.serie, row.materiau) == (
+        detail.id, detail.nom, detail.variante, "Hoya", "Hoyalux", "iD MyStyle", None)
+    assert (row.indice, row.hauteur_min, row.hauteur_max, row.gravure_nasale, row.image_id,
+            row.url_gravure, row.version) == (1.67, 18, detail.hauteur_max, "HL 60", None,
+                                              detail.url_gravure, 1)
