@@ -15,14 +15,14 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -178,7 +178,7 @@ class Database:
         return self.is_sqlite and self.sqlite_path is not None and not self.read_only
 
     @contextmanager
-    def bulk_transaction(self) -> Iterator[Session]:
+    def bulk_transaction(self, attach: Mapping[str, Path] | None = None) -> Iterator[Session]:
         """``transaction`` for one large write (an import of thousands of lenses).
 
         On a SQLite file, its commit does not copy the WAL back into the database file before
@@ -187,6 +187,11 @@ class Database:
         every reader already reads. The copy runs right after on a background connection
         (``checkpoint_in_background``), which blocks neither readers nor writers, while the
         window already shows the result. Elsewhere it is ``transaction``.
+
+        ``attach`` (schema name -> file), on a SQLite file only: other SQLite files the
+        transaction reads from (an import's prepared lenses), attached to its connection before
+        it begins and detached once it is over, so that no pooled connection keeps them. The
+        caller tells whether they are there with ``attached(session, name)``.
         """
         if not self._writable_sqlite_file:
             with self.transaction() as session:
@@ -194,13 +199,16 @@ class Database:
             return
         with translate_errors(), self.engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
-            connection.commit()  # the PRAGMA alone: the session below owns its own transaction
+            for name, path in (attach or {}).items():
+                connection.exec_driver_sql(f"ATTACH DATABASE ? AS {_quoted(name)}", (str(path),))
+            connection.commit()  # the above alone: the session below owns its own transaction
             try:
                 with Session(bind=connection, expire_on_commit=False) as session, session.begin():
                     yield session
             finally:
-                connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {SQLITE_AUTOCHECKPOINT_PAGES}")
-                connection.commit()
+                if _detached(connection, attach or {}):
+                    connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {SQLITE_AUTOCHECKPOINT_PAGES}")
+                    connection.commit()
         self.checkpoint_in_background()
 
     def checkpoint_in_background(self) -> None:
@@ -241,6 +249,30 @@ class Database:
     def dispose(self) -> None:
         self.wait_for_checkpoint()
         self.engine.dispose()
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _detached(connection: Connection, attached: Mapping[str, Path]) -> bool:
+    """Detach ``attached`` from a connection going back to the pool. A file still in use (a
+    statement left open) cannot be: the connection is then thrown away, never pooled with a
+    file attached to it. True when the connection is still usable."""
+    for name in attached:
+        try:
+            connection.exec_driver_sql(f"DETACH DATABASE {_quoted(name)}")
+        except SQLAlchemyError as exc:
+            log.warning("Base attachée « %s » non détachée (%s) : connexion abandonnée", name, exc)
+            connection.invalidate()
+            return False
+    return True
+
+
+def attached(session: Session, name: str) -> bool:
+    """SQLite: whether a database is attached under ``name`` to the session's connection."""
+    rows = session.connection().exec_driver_sql("PRAGMA database_list")
+    return any(row[1] == name for row in rows)
 
 
 def _sqlite_connect_listener(read_only: bool):  # type: ignore[no-untyped-def]

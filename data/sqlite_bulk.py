@@ -168,20 +168,26 @@ class _StoppedError(Exception):
 
 
 class Rebuild:
-    """``pause.resume(first_rowid)``, then ``then()`` if given, on a second thread, started at once.
+    """``before()`` if given, ``pause.resume(first_rowid)``, then ``then()`` if given, on a
+    second thread, started at once.
 
     Until ``wait`` or ``stop`` returned, the caller must not use the connection. ``done`` counts
-    the steps over so far (each index and trigger re-created, then ``then``: for a progress bar).
+    the steps over so far (``before``, each index and trigger re-created, then ``then``: for a
+    progress bar).
     ``stop`` interrupts the statement running (``sqlite3_interrupt`` is meant to be called from
     another thread) and waits for the thread; the caller then rolls back, which restores
     everything.
     """
 
-    def __init__(self, pause: IndexPause, first_rowid: int, then: Callable[[], object] | None = None) -> None:
+    def __init__(
+        self, pause: IndexPause, first_rowid: int, then: Callable[[], object] | None = None,
+        before: Callable[[], object] | None = None,
+    ) -> None:
         self.pause = pause
         self.first_rowid = first_rowid
+        self.before = before
         self.then = then
-        self.steps = pause.steps + (then is not None)
+        self.steps = (before is not None) + pause.steps + (then is not None)
         self.done = 0
         self.error: BaseException | None = None
         self._stopping = False
@@ -190,6 +196,9 @@ class Rebuild:
 
     def _run(self) -> None:
         try:
+            if self.before is not None:
+                self.before()
+                self._step()
             self.pause.resume(self.first_rowid, self._step)
             if self.then is not None:
                 self.then()

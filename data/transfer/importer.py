@@ -23,15 +23,17 @@ one entry per lens linked to it, its image's id in it like any other field). It 
 catalogue as it is then: a lens another PC added or changed meanwhile aborts the whole import
 (``ConflictError``), as does cancelling.
 
-On SQLite the lenses go straight to the driver as tuples, with the ids SQLite would give them,
-and their creation entries are written by SQLite itself from the new rows, in one statement
-(``history.record_lens_creations``: the very JSON the row-by-row path encodes); a large import
-(see ``PAUSE_MIN_ROWS``) also sets the lens table's indexes and search trigger aside while its
-rows go in and rebuilds them before committing, in the same transaction (``data.sqlite_bulk``):
-whatever stops the import leaves them as they were. The rebuild and the entries run on a second
-thread, so that a cancel stops them at once. The commit does not wait for SQLite to copy the WAL
-into the database file: that runs right after on a background connection
-(``Database.bulk_transaction``), while the window already shows the result.
+On SQLite the lenses get the ids SQLite would give them, and their creation entries are
+written by SQLite itself from the new rows, in one statement (``history.record_lens_creations``:
+the very JSON the row-by-row path encodes). A small import sends its lenses straight to the
+driver as tuples. A large one (see ``PAUSE_MIN_ROWS``) sets the lens table's indexes and search
+trigger aside (``data.sqlite_bulk``); SQLite then copies the new lenses from the spill file,
+attached to the transaction's connection, with one ``INSERT ... SELECT`` (no Python per lens),
+and rebuilds the indexes before committing, in the same transaction: whatever stops the import
+leaves them as they were. The copy, the rebuild and the entries run on a second thread, so that
+a cancel stops them at once. The commit does not wait for SQLite to copy the WAL into the
+database file: that runs right after on a background connection (``Database.bulk_transaction``),
+while the window already shows the result.
 
 ``import_lenses`` chains both (``dry_run=True`` stops after pass 1: the preview). A dialog may
 call ``prepare_import`` for the preview and ``commit_import`` once confirmed, so the file is
@@ -53,8 +55,8 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from data import history
-from data.catalogue import LensDetail, ensure_writable
-from data.database import Database
+from data.catalogue import REFERENCE_MODELS, LensDetail, ensure_writable
+from data.database import Database, attached
 from data.errors import ConflictError
 from data.maintenance.upkeep import refresh_after_load
 from data.models import Verre, utcnow
@@ -94,9 +96,9 @@ _BEFORE_FIELDS = (*LENS_FIELDS, IMAGE_COLUMN)
 # row by row costs about 400 µs (measured): below 1/8 of the catalogue, row by row wins.
 PAUSE_MIN_ROWS = 5_000
 PAUSE_RATIO = 8
-# Pass 2's progress when indexes are set aside: the lens rows up to ROWS_SHARE, then the rebuild
-# and the creation entries.
-ROWS_SHARE = 0.3
+# Pass 2's progress when indexes are set aside: the updates up to UPDATES_SHARE (all of it when
+# the file only updates), then the copy of the new lenses, the rebuild and the creation entries.
+UPDATES_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -204,7 +206,7 @@ def _commit(
         raise TransferError("Cet aperçu d'import a déjà été utilisé ou abandonné : relancez l'import.")
     try:
         ensure_writable(db)
-        with db.bulk_transaction() as session:
+        with db.bulk_transaction(attach={spill_file.SPILL_SCHEMA: spill_path}) as session:
             batch = _Batch(session, prepared, author or history.who(session), progress, cancel)
             batch.run(spill_path)
         if not db.is_sqlite and _changed_much(report.to_write, _catalogue_size(db)):
@@ -250,8 +252,6 @@ class _Batch:
         self.raw: RawInsert | None = None  # SQLite: lenses straight to the driver
         self.next_id = 0
         self.constants: tuple[Any, ...] = ()
-        self._reference_positions: list[int] = []
-        self._sort_key_positions: list[tuple[int, str]] = []
         # Columns holding ids that may be placeholders (the image's when the file names images).
         self._placeholder_columns = (
             *(column for column, _kind in _REFERENCE_COLUMNS),
@@ -272,68 +272,71 @@ class _Batch:
         pause = None
         if is_sqlite(self.connection):
             self._prepare_sqlite()
-            if self._worth_pausing(report.new):
+            if self._worth_pausing(report.new) and attached(self.session, spill_file.SPILL_SCHEMA):
                 if self.with_lenses:
                     self._check_all_still_new(spill_path)  # while the indexes serve the lookups
                 pause = IndexPause(self.connection, _LENSES.name)
                 pause.pause()
         if pause is None:
-            self._write_all(spill_path, 1.0, paused=False)
+            self._write_all(spill_path, 1.0)
         else:
             self._write_paused(spill_path, pause)
         self.progress(1.0)
 
-    def _write_all(self, spill_path: Path, share: float, paused: bool) -> None:
-        """Every lens of the spill file; with the indexes set aside (``paused``), the lenses
-        were checked beforehand and their creation entries are written afterwards."""
+    def _write_all(
+        self, spill_path: Path, share: float,
+        operations: tuple[int, ...] = (spill_file.INSERT, spill_file.UPDATE),
+    ) -> None:
+        """Every lens of the spill file (of ``operations``), a chunk at a time."""
         total = max(1, self.prepared.report.to_write)
         done = 0
-        for chunk in spill_file.read_chunks(spill_path):
+        for chunk in spill_file.read_chunks(spill_path, self.prepared.keys, operations):
             self._cancelled()
-            if paused:
-                self._write_paused_chunk(chunk)
-            else:
-                self._write(chunk)
+            self._write(chunk)
             done += len(chunk)
             self.progress(share * done / total)
 
-    def _write_paused_chunk(self, chunk: list[tuple[Any, ...]]) -> None:
-        """``_write`` with the indexes set aside: the new lenses' rows are built straight from
-        the spill records (a row per lens of the file); their entries are written afterwards."""
-        assert self.raw is not None
-        inserts = [record for record in chunk if record[0] == spill_file.INSERT]
-        if len(inserts) < len(chunk):
-            self._write([record for record in chunk if record[0] != spill_file.INSERT])
-        real, folded, constants = self.real, self._folded, self.constants
-        references = self._reference_positions
-        sort_keys = self._sort_key_positions
-        rows = []
-        for lens_id, record in enumerate(inserts, self.next_id):
-            values = list(record[4:])
-            for position in references:
-                ref_id = values[position]
-                if ref_id is not None and ref_id >= PLACEHOLDER:
-                    values[position] = real[ref_id]
-            keys = [None if values[p] is None else folded(kind, values[p]) for p, kind in sort_keys]
-            rows.append((lens_id, *values, *keys, *constants))
-        self.next_id += len(rows)
-        self.raw.run(rows)
-
     def _write_paused(self, spill_path: Path, pause: IndexPause) -> None:
-        """The lens rows first; then, on another thread, the indexes and search index rebuilt
-        and the new lenses' creation entries written, while this one shows progress and watches
-        for a cancel. A stop at any point rolls the whole transaction back."""
+        """With the indexes set aside: the updates first, row by row; then, on another thread,
+        the new lenses copied from the attached spill file by SQLite itself
+        (``_copy_new_lenses``), the indexes and search index rebuilt and the new lenses'
+        creation entries written, while this thread shows progress and watches for a cancel.
+        A stop at any point rolls the whole transaction back."""
         first_id = self.next_id
-        self._write_all(spill_path, ROWS_SHARE, paused=True)
-        rebuild = Rebuild(pause, first_id, then=lambda: self._record_creations(first_id))
+        report = self.prepared.report
+        share = UPDATES_SHARE * report.updated / max(1, report.to_write)
+        self._write_all(spill_path, share, operations=(spill_file.UPDATE,))
+        rebuild = Rebuild(
+            pause, first_id, before=self._copy_new_lenses, then=lambda: self._record_creations(first_id)
+        )
         try:
-            rebuild.wait(lambda: self._rebuild_progress(rebuild))
+            rebuild.wait(lambda: self._rebuild_progress(rebuild, share))
         finally:
             rebuild.stop()  # after a failure or a cancel: the connection is ours again
 
-    def _rebuild_progress(self, rebuild: Rebuild) -> None:
-        self.progress(ROWS_SHARE + (1.0 - ROWS_SHARE) * rebuild.done / max(1, rebuild.steps))
+    def _rebuild_progress(self, rebuild: Rebuild, start: float) -> None:
+        self.progress(start + (1.0 - start) * rebuild.done / max(1, rebuild.steps))
         self._cancelled()
+
+    def _copy_new_lenses(self) -> None:
+        """SQLite, the spill file attached: every new lens copied from it by one statement,
+        with the ids SQLite would give them (from ``next_id`` on), its placeholders turned into the ids of the
+        references and images just created, and its sort keys read from its references (as
+        ``data.catalogue.add_sort_keys`` does)."""
+        planned = {p.placeholder for p in self.prepared.planned} | {i.placeholder for i in self.prepared.images}
+        if not planned <= self.real.keys():
+            raise RuntimeError("import : des références prévues n'ont pas été créées")
+        connection = self.connection
+        connection.exec_driver_sql(
+            f"CREATE TEMP TABLE {_IDS_TABLE} (placeholder INTEGER PRIMARY KEY, real INTEGER NOT NULL)"
+        )
+        if self.real:
+            connection.exec_driver_sql(f"INSERT INTO temp.{_IDS_TABLE} VALUES (?, ?)", list(self.real.items()))
+        copied = connection.exec_driver_sql(
+            _copy_statement(self.prepared.keys, self._placeholder_columns), (self.next_id, *self.constants)
+        ).rowcount
+        connection.exec_driver_sql(f"DROP TABLE temp.{_IDS_TABLE}")
+        self.next_id += copied
 
     def _record_creations(self, first_id: int) -> None:
         """SQLite: the creation entries of the lenses inserted from ``first_id`` on."""
@@ -357,9 +360,6 @@ class _Batch:
         now = raw.convert("cree_le", self.now)
         self.constants = (raw.convert("exemple", False), 1, now, now)
         self.raw = raw
-        # Positions in a spill record's values (``keys`` order), for ``_write_paused_chunk``.
-        self._reference_positions = [keys.index(column) for column in self._placeholder_columns]
-        self._sort_key_positions = [(keys.index(column), kind) for column, kind, _key in _SORT_KEYS]
         # The ids SQLite would give (one above the highest), given explicitly: each new lens's
         # id is known without reading it back. Nobody else writes: this transaction holds the
         # database's write lock since ``record_import``.
@@ -375,7 +375,7 @@ class _Batch:
     def _check_all_still_new(self, spill_path: Path) -> None:
         """``_check_still_new`` for every lens to insert, before the indexes are set aside."""
         supplier = 4 + self.prepared.keys.index("fournisseur_id")
-        for chunk in spill_file.read_chunks(spill_path):
+        for chunk in spill_file.read_chunks(spill_path, self.prepared.keys, (spill_file.INSERT,)):
             self._cancelled()
             self._check_still_new(
                 [self._row(r) for r in chunk if r[0] == spill_file.INSERT and r[supplier] in self.with_lenses]
@@ -532,6 +532,43 @@ class _Batch:
             state[kind] = self.names.get((kind, ref_id)) if ref_id is not None else None
         state.update(id=lens_id, exemple=False)
         return state
+
+
+_IDS_TABLE = "import_ids"  # placeholder -> real id, while new lenses are copied (SQLite)
+
+
+def _copy_statement(keys: tuple[str, ...], placeholder_columns: tuple[str, ...]) -> str:
+    """``INSERT INTO verres ... SELECT`` every lens of the attached spill's ``nouveaux`` (see
+    ``_Batch._copy_new_lenses``). Parameters: the first id, then ``exemple``, ``version``,
+    ``cree_le`` and ``modifie_le`` of every new lens."""
+
+    def quoted(name: str) -> str:
+        return '"' + name + '"'
+
+    def value(key: str) -> str:
+        column = quoted(key)
+        if key not in placeholder_columns:
+            return column
+        return (
+            f"CASE WHEN {column} >= {PLACEHOLDER} "
+            f"THEN (SELECT real FROM temp.{_IDS_TABLE} WHERE placeholder = {column}) ELSE {column} END"
+        )
+
+    joins = []
+    sort_keys = []
+    for position, (id_column, kind, _key) in enumerate(_SORT_KEYS):
+        alias = f"k{position}"
+        table = REFERENCE_MODELS[kind].__tablename__
+        joins.append(f"LEFT JOIN {table} AS {alias} ON {alias}.id = l.{quoted(id_column)}")
+        sort_keys.append(f"{alias}.nom_normalise")
+    columns = ("id", *keys, *(key for _c, _k, key in _SORT_KEYS), "exemple", "version", "cree_le", "modifie_le")
+    return (
+        f"INSERT INTO {_LENSES.name} ({', '.join(quoted(c) for c in columns)}) "
+        f"SELECT ? - 1 + l.n, {', '.join('l.' + quoted(k) for k in keys)}, {', '.join(sort_keys)}, ?, ?, ?, ? "
+        f"FROM (SELECT rowid AS n, {', '.join(value(k) + ' AS ' + quoted(k) for k in keys)} "
+        f"FROM {spill_file.SPILL_SCHEMA}.{spill_file.NEW_TABLE}) AS l "
+        f"{' '.join(joins)} ORDER BY l.n"
+    )
 
 
 # ---------------------------------------------------------------- both passes

@@ -1,12 +1,23 @@
 """Pass 1's decisions kept on disk for pass 2: what to insert and what to update.
 
 Pass 2 then writes without reading and validating the file again (half the work), while memory
-stays flat: rows go to a private temporary file in ``marshal`` chunks and come back one chunk
-at a time. The file holds catalogue data, so it is created owner-only and deleted after use.
+stays flat: the lenses go to a private temporary SQLite file, a chunk at a time, and come back
+the same way. The file holds catalogue data, so it is created owner-only and deleted after use.
 
-Each chunk is stored as its length then its ``marshal.dumps`` bytes, and read back with one
-``read`` and ``marshal.loads``: ``marshal.load`` on a file reads object by object (100,000
-lenses took 0.7 s to load that way, 0.08 s this way).
+Two tables, their columns named after the lens columns (``keys``, the same for every lens):
+
+- ``nouveaux``: the lenses to insert, in the order of the file; the n-th new lens is row n
+  (``rowid``), so that an import into SQLite gives it the id ``first + n - 1``;
+- ``mises_a_jour``: the lenses to update, with their id, their version as read and their values
+  before (``avant``, ``marshal`` bytes), for their audit entries.
+
+Why SQLite rather than a flat file: an import into a SQLite catalogue attaches this file and
+copies its new lenses with one ``INSERT ... SELECT`` (``SPILL_SCHEMA``), with no Python work per
+lens in pass 2 (100,000 lenses: 1.3 s of tuples built and sent one by one, against about 0.1 s).
+Other databases, and small imports, read it back in chunks (``read_chunks``).
+
+The file needs no journal and no sync: it is written once, by one connection, and thrown away;
+a crash loses a preview, never the catalogue.
 """
 
 from __future__ import annotations
@@ -14,9 +25,9 @@ from __future__ import annotations
 import marshal
 import operator
 import os
-import struct
+import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,92 +36,148 @@ from data.transfer.readers import TransferError
 INSERT = 0
 UPDATE = 1
 CHUNK = 1000
-_LENGTH = struct.Struct("<Q")  # bytes of the chunk that follows
+SPILL_SCHEMA = "import_spill"  # the name pass 2 attaches the file under (SQLite)
+NEW_TABLE = "nouveaux"
+UPDATE_TABLE = "mises_a_jour"
 
-# One record: (operation, lens id, version, values before (update) or None, *lens columns)
+# One record as read back: (operation, lens id, version, values before (update) or None, *columns)
 Record = tuple[Any, ...]
 
 
-class ChunkFile:
-    """Lists of plain values (what ``marshal`` writes) in a private temporary file, written one
-    list at a time and read back the same way by ``read_chunks``."""
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
-    def __init__(self) -> None:
-        try:
-            fd, name = tempfile.mkstemp(prefix="engravedetect-import-", suffix=".tmp")
-        except OSError as exc:
-            raise TransferError(f"Impossible de créer le fichier temporaire de l'import : {exc.strerror or exc}.") from exc
-        self.path = Path(name)
-        self._stream = os.fdopen(fd, "wb")
 
-    def write(self, chunk: list[Any]) -> None:
-        try:
-            data = marshal.dumps(chunk)
-            self._stream.write(_LENGTH.pack(len(data)))
-            self._stream.write(data)
-        except OSError as exc:
-            raise TransferError(
-                "Impossible d'écrire le fichier temporaire de l'import (disque plein ?) : "
-                f"{exc.strerror or exc}."
-            ) from exc
-
-    def finish(self) -> Path:
-        self._stream.close()
-        return self.path
-
-    def discard(self) -> None:
-        self._stream.close()
-        discard(self.path)
+def _storage_error(exc: sqlite3.Error) -> TransferError:
+    return TransferError(
+        f"Impossible d'écrire le fichier temporaire de l'import (disque plein ?) : {exc}."
+    )
 
 
 class SpillWriter:
+    """The lenses pass 1 decided to write, in a new temporary SQLite file."""
+
     def __init__(self) -> None:
-        self._file = ChunkFile()
-        self.path = self._file.path
-        self._buffer: list[Record] = []
+        try:
+            fd, name = tempfile.mkstemp(prefix="engravedetect-import-", suffix=".sqlite")
+            os.close(fd)
+        except OSError as exc:
+            raise TransferError(f"Impossible de créer le fichier temporaire de l'import : {exc.strerror or exc}.") from exc
+        self.path = Path(name)
         self.keys: tuple[str, ...] = ()
-        self._values: Any = None  # the columns' values in ``keys`` order
         self.count = 0
+        self._new: list[tuple[Any, ...]] = []
+        self._updates: list[tuple[Any, ...]] = []
+        self._insert_new = self._insert_update = ""
+        self._values: Any = None  # a lens's column values, in ``keys`` order
+        self._connection: sqlite3.Connection | None = None
+        try:
+            self._connection = sqlite3.connect(name, isolation_level=None)
+            self._connection.execute("PRAGMA journal_mode = OFF")
+            self._connection.execute("PRAGMA synchronous = OFF")
+        except sqlite3.Error as exc:
+            self.discard()
+            raise _storage_error(exc) from exc
 
     def add(
         self, operation: int, lens_id: int, version: int, before: tuple[Any, ...] | None,
         columns: dict[str, Any],
     ) -> None:
         if not self.keys:
-            self.keys = tuple(columns)
-            self._values = operator.itemgetter(*self.keys)
-        self._buffer.append((operation, lens_id, version, before, *self._values(columns)))
+            self._create(tuple(columns))
+        if operation == INSERT:
+            self._new.append(self._values(columns))
+        else:
+            self._updates.append((lens_id, version, marshal.dumps(before), *self._values(columns)))
         self.count += 1
-        if len(self._buffer) >= CHUNK:
+        if len(self._new) >= CHUNK or len(self._updates) >= CHUNK:
             self._flush()
 
+    def _create(self, keys: tuple[str, ...]) -> None:
+        self.keys = keys
+        self._values = operator.itemgetter(*keys)
+        names = ", ".join(_quoted(key) for key in keys)
+        marks = ", ".join("?" for _ in keys)
+        self._insert_new = f"INSERT INTO {NEW_TABLE} ({names}) VALUES ({marks})"
+        self._insert_update = f"INSERT INTO {UPDATE_TABLE} (lens_id, version, avant, {names}) VALUES (?, ?, ?, {marks})"
+        # No declared types: every value is kept exactly as given (text, integer, real, NULL).
+        self._run(f"CREATE TABLE {NEW_TABLE} ({names})")
+        self._run(f"CREATE TABLE {UPDATE_TABLE} (lens_id, version, avant, {names})")
+        self._run("BEGIN")
+
+    def _run(self, sql: str, rows: Sequence[tuple[Any, ...]] | None = None) -> None:
+        assert self._connection is not None
+        try:
+            if rows is None:
+                self._connection.execute(sql)
+            else:
+                self._connection.executemany(sql, rows)
+        except sqlite3.Error as exc:
+            raise _storage_error(exc) from exc
+
     def _flush(self) -> None:
-        if self._buffer:
-            self._file.write(self._buffer)
-            self._buffer = []
+        if self._new:
+            self._run(self._insert_new, self._new)
+            self._new = []
+        if self._updates:
+            self._run(self._insert_update, self._updates)
+            self._updates = []
 
     def finish(self) -> Path:
-        self._flush()
-        return self._file.finish()
+        if self.keys:
+            self._flush()
+            self._run("COMMIT")
+        self._close()
+        return self.path
+
+    def _close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
     def discard(self) -> None:
-        self._file.discard()
+        self._close()
+        discard(self.path)
 
 
-def read_chunks(path: Path) -> Iterator[list[Any]]:
-    with path.open("rb") as stream:
-        while header := stream.read(_LENGTH.size):
-            (size,) = _LENGTH.unpack(header)
-            data = stream.read(size)
-            if len(header) < _LENGTH.size or len(data) < size:
-                raise TransferError("Le fichier temporaire de l'import est incomplet : relancez l'import.")
-            yield marshal.loads(data)
+def _open(path: Path) -> sqlite3.Connection:
+    try:
+        return sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise TransferError(f"Le fichier temporaire de l'import est illisible ({exc}) : relancez l'import.") from exc
+
+
+def read_chunks(path: Path, keys: Sequence[str], operations: Sequence[int] = (INSERT, UPDATE)) -> Iterator[list[Record]]:
+    """The records of ``operations``, up to ``CHUNK`` at a time: the new lenses first, in
+    the file's order, then the updates."""
+    names = ", ".join(_quoted(key) for key in keys)
+    queries = []
+    if INSERT in operations:
+        queries.append((INSERT, f"SELECT {INSERT}, 0, 0, NULL, {names} FROM {NEW_TABLE} ORDER BY rowid"))
+    if UPDATE in operations:
+        queries.append((UPDATE, f"SELECT {UPDATE}, lens_id, version, avant, {names} FROM {UPDATE_TABLE} ORDER BY rowid"))
+    connection = _open(path)
+    try:
+        for operation, sql in queries:
+            try:
+                cursor = connection.execute(sql)
+                while rows := cursor.fetchmany(CHUNK):
+                    if operation == UPDATE:
+                        rows = [(r[0], r[1], r[2], tuple(marshal.loads(r[3])), *r[4:]) for r in rows]
+                    yield rows
+            except sqlite3.Error as exc:
+                raise TransferError(
+                    f"Le fichier temporaire de l'import est illisible ({exc}) : relancez l'import."
+                ) from exc
+    finally:
+        connection.close()
 
 
 def discard(path: Path | str | None) -> None:
     if path is None:
         return
-    try:
-        Path(path).unlink()
-    except FileNotFoundError:
-        pass
+    for suffix in ("", "-journal"):
+        try:
+            Path(f"{path}{suffix}").unlink()
+        except FileNotFoundError:
+            pass

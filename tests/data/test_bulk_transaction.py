@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from data.database import SQLITE_AUTOCHECKPOINT_PAGES, Database
+from data.database import SQLITE_AUTOCHECKPOINT_PAGES, Database, attached
 from data.errors import CatalogueError
 from data.models import Fournisseur
 from tests.data.maintenance_helpers import checkpoint_now, rows_in_file_alone
@@ -187,3 +187,68 @@ def test_on_a_server_it_is_an_ordinary_transaction(db: Database, held_checkpoint
         session.flush()
         raise RuntimeError("arrêt")
     assert suppliers(db) == 20
+
+
+def other_file(tmp_path: Path, rows: int) -> Path:
+    path = tmp_path / "autre.sqlite"
+    with sqlite3.connect(path) as other:
+        other.execute("CREATE TABLE noms (nom)")
+        other.executemany("INSERT INTO noms VALUES (?)", [(f"Joint {i}",) for i in range(rows)])
+    other.close()
+    return path
+
+
+def test_a_file_attached_for_the_transaction_is_detached_after_it(sqlite_db: Database, tmp_path: Path) -> None:
+    """The transaction reads another SQLite file (an import's prepared lenses); the pooled
+    connection goes back without it, after a commit as after a failure."""
+    db = sqlite_db
+    path = other_file(tmp_path, 3)
+    with db.bulk_transaction(attach={"autre": path}) as session:
+        assert attached(session, "autre")
+        session.execute(text(
+            "INSERT INTO fournisseurs (nom, nom_normalise) SELECT nom, lower(nom) FROM autre.noms"
+        ))
+        raw = session.connection().connection.dbapi_connection
+    assert suppliers(db) == 3
+    assert raw is not None
+    assert "autre" not in [row[1] for row in raw.execute("PRAGMA database_list")]
+    with pytest.raises(RuntimeError), db.bulk_transaction(attach={"autre": path}) as session:
+        session.execute(text("INSERT INTO fournisseurs (nom, nom_normalise) SELECT nom || ' bis', 'x' || nom FROM autre.noms"))
+        raw = session.connection().connection.dbapi_connection
+        raise RuntimeError("arrêt")
+    assert suppliers(db) == 3
+    assert raw is not None
+    assert "autre" not in [row[1] for row in raw.execute("PRAGMA database_list")]
+    path.unlink()  # nothing holds it any more
+    with db.transaction() as session:
+        assert not attached(session, "autre")
+
+
+def test_a_file_still_in_use_is_never_pooled_attached(
+    sqlite_db: Database, tmp_path: Path, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A statement left open on the attached file keeps SQLite from detaching it: that
+    connection is thrown away rather than pooled with the file attached."""
+    db = sqlite_db
+    path = other_file(tmp_path, 10)
+    with caplog.at_level(logging.WARNING, logger="engravedetect.database"), \
+            db.bulk_transaction(attach={"autre": path}) as session:
+        raw = session.connection().connection.dbapi_connection
+        assert raw is not None
+        left_open = raw.cursor()
+        left_open.execute("SELECT nom FROM autre.noms")
+        left_open.fetchone()
+    assert "« autre » non détachée" in caplog.text
+    with db.transaction() as session:
+        assert not attached(session, "autre")
+        assert session.connection().connection.dbapi_connection is not raw
+    assert suppliers(db) == 0
+
+
+def test_attach_is_for_sqlite_files_only(db: Database, tmp_path: Path) -> None:
+    """A server has no files to attach: the transaction is an ordinary one."""
+    if db.is_sqlite:
+        pytest.skip("servers only")
+    with db.bulk_transaction(attach={"autre": tmp_path / "absent.sqlite"}) as session:
+        add_suppliers(session, 2)
+    assert suppliers(db) == 2

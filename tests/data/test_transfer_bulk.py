@@ -296,11 +296,20 @@ def test_a_large_import_stopped_leaves_everything_as_it_was(
     def progress(done: int, _total: int) -> None:
         seen.append(done)
 
-    rows_written = 500 + int(500 * importer.ROWS_SHARE)
-    cancel = {
-        "cancel while writing": cancel_when(520, seen),
-        "cancel while rebuilding": cancel_when(rows_written + 1, seen),
-    }.get(how)
+    # Pass 2 is the second half of the progress; with nothing to update, its first step is the
+    # copy of the new lenses: past 500, that copy is over and the rebuild has begun.
+    cancel = {"cancel while rebuilding": cancel_when(501, seen)}.get(how)
+    if how == "cancel while writing":
+        # The user cancels as SQLite starts copying the new lenses from the spill file.
+        copy_started: list[bool] = []
+        real_copy = importer._Batch._copy_new_lenses
+
+        def copy(self: Any) -> None:
+            copy_started.append(True)
+            real_copy(self)
+
+        monkeypatch.setattr(importer._Batch, "_copy_new_lenses", copy)
+        cancel = lambda: bool(copy_started)  # noqa: E731
     if how in ("cancel while writing entries", "cancel as the entries end"):
         # The entries are the rebuild's last step: the user cancels as SQLite starts them, or
         # just as they are written (after the last look at the cancel flag during the rebuild).
@@ -350,6 +359,8 @@ def test_a_large_import_stopped_leaves_everything_as_it_was(
         assert len(paused) == 1  # the indexes had been set aside
     if how in ("cancel while writing entries", "cancel as the entries end"):
         assert entries_started == [True]
+    if how == "cancel while writing":
+        assert copy_started == [True]
     assert state(db) == before
     assert searches(db) == expected_searches(db)
     # The same pooled connection then imports normally.
