@@ -82,6 +82,7 @@ class LensTableModel(QAbstractTableModel):
     PAGE_SIZE = 100
     MAX_PAGES = 60
     SYNC_COUNT_LIMIT = 50_000  # below this catalogue size, counting on the UI thread is instant
+    COUNT_UNPAINTED_MS = 100  # a count waiting for a paint that does not come starts after this
 
     def __init__(self, db: Database, parent: QObject | None = None, runner: JobRunner | None = None) -> None:
         super().__init__(parent)
@@ -99,6 +100,7 @@ class LensTableModel(QAbstractTableModel):
         self._ids_job: Job | None = None
         self._ids_generation = -1
         self.fetched_rows = 0  # cells of this many rows read from the database (for tests, bench)
+        self._count_waiting: tuple[int, LensQuery] | None = None  # a count waiting for the paint
 
     # ----------------------------------------------------------- queries
     @property
@@ -178,8 +180,13 @@ class LensTableModel(QAbstractTableModel):
                 self.queryFailed.emit(exc.message)
         else:
             # Once the view has painted the first page: a count starting at once would compete
-            # with the paint for the interpreter (its SQL is built in Python).
-            QTimer.singleShot(0, self, lambda: self._count_in_background(generation, query))
+            # with the paint for the interpreter (its SQL is built and its result read in
+            # Python, and each cell the view paints asks the model in Python): the view's first
+            # screen took 5 to 10 ms longer. The first cell asked for (``data``) means the view
+            # is painting; the count starts when that paint is over. Without a view painting
+            # (hidden window, tests), it starts after COUNT_UNPAINTED_MS all the same.
+            self._count_waiting = (generation, query)
+            QTimer.singleShot(self.COUNT_UNPAINTED_MS, self, lambda: self._start_waiting_count(generation))
 
     def refresh(self) -> None:
         """Re-read the current query (after an edit, an import, a restore)."""
@@ -193,6 +200,20 @@ class LensTableModel(QAbstractTableModel):
             except CatalogueError:
                 self._catalogue_size = self.SYNC_COUNT_LIMIT + 1
         return self._catalogue_size <= self.SYNC_COUNT_LIMIT
+
+    def _start_waiting_count(self, generation: int) -> None:
+        """The count of ``generation`` no paint started (a newer query's is left waiting)."""
+        waiting = self._count_waiting
+        if waiting is not None and waiting[0] == generation:
+            self._count_waiting = None
+            self._count_in_background(*waiting)
+
+    def _count_after_paint(self) -> None:
+        """Called from ``data`` while a count waits: the view is painting the first page, and
+        a timer started now fires once that paint is over."""
+        waiting, self._count_waiting = self._count_waiting, None
+        if waiting is not None:
+            QTimer.singleShot(0, self, lambda: self._count_in_background(*waiting))
 
     def _count_in_background(self, generation: int, query: LensQuery) -> None:
         if generation != self._generation:
@@ -365,6 +386,8 @@ class LensTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if self._count_waiting is not None:
+            self._count_after_paint()
         if not index.isValid() or not (0 <= index.row() < self._shown_rows):
             return None
         if role not in _ROLES:

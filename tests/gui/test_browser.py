@@ -305,6 +305,72 @@ def test_large_catalogue_counts_after_the_first_page_and_never_for_a_replaced_qu
     model.shutdown()
 
 
+def _many_lenses(db, count: int = 300) -> None:
+    from tests.factories import lens_values, make_refs
+
+    refs = make_refs(db)
+    with db.transaction() as s:
+        for i in range(count):
+            catalogue.insert_lens(s, lens_values(refs, nom=f"Verre {i:03d}", indice=1.5 + (i % 3) / 10), None, False)
+
+
+def test_large_catalogue_counts_once_the_view_has_painted_the_first_page(sqlite_db, qtbot, monkeypatch):
+    """A count running beside the paint of the first page would slow that paint down (both
+    need the interpreter): the count starts when the view has painted the new rows."""
+    _many_lenses(sqlite_db)
+    monkeypatch.setattr(LensTableModel, "SYNC_COUNT_LIMIT", 10)
+    monkeypatch.setattr(LensTableModel, "COUNT_UNPAINTED_MS", 60_000)  # only a paint starts it
+    paints: list[int] = []
+
+    class View(QTableView):
+        def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+            super().paintEvent(event)
+            paints.append(model.rowCount())
+
+    wanted = LensQuery(indices=(1.6,))
+    started: list[int] = []  # paints done when the count of ``wanted`` started
+    real_count = catalogue.count_lenses
+    monkeypatch.setattr(
+        catalogue, "count_lenses", lambda db, q: (q == wanted and started.append(len(paints))) or real_count(db, q)
+    )
+    model = LensTableModel(sqlite_db)
+    view = View()
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.setModel(model)
+    view.show()
+    qtbot.waitExposed(view)
+    shown_at: list[int] = []
+    model.firstPageReady.connect(lambda: shown_at.append(len(paints)))
+    counts: list[int] = []
+    model.countReady.connect(counts.append)
+    model.set_query(wanted)
+    qtbot.waitUntil(lambda: bool(counts), timeout=10_000)
+    assert counts == [real_count(sqlite_db, wanted)]
+    assert len(started) == 1 and started[0] > shown_at[0]  # a paint came in between
+    assert paints[started[0] - 1] == LensTableModel.PAGE_SIZE  # ... and it painted the first page
+    model.shutdown()
+
+
+def test_large_catalogue_counts_without_a_view_and_for_the_latest_query(sqlite_db, qtbot, monkeypatch):
+    """With no view painting, the count starts all the same after a moment; the moment of an
+    earlier query never takes the count of a later one away."""
+    _many_lenses(sqlite_db)
+    monkeypatch.setattr(LensTableModel, "SYNC_COUNT_LIMIT", 10)
+    monkeypatch.setattr(LensTableModel, "COUNT_UNPAINTED_MS", 300)
+    model = LensTableModel(sqlite_db)
+    counts: list[int] = []
+    model.countReady.connect(counts.append)
+    first, second = LensQuery(indices=(1.5,)), LensQuery(indices=(1.6,))
+    with qtbot.waitSignal(model.firstPageReady, timeout=10_000):
+        model.set_query(first)
+    with qtbot.waitSignal(model.firstPageReady, timeout=10_000):
+        model.set_query(second)  # shown before the first query's moment is over
+    qtbot.waitUntil(lambda: bool(counts), timeout=10_000)
+    assert counts == [catalogue.count_lenses(sqlite_db, second)] and model.shown_query == second
+    model.shutdown()
+
+
 def _list_items(widget: QListWidget) -> dict[object, str]:
     return {widget.item(i).data(Qt.ItemDataRole.UserRole): widget.item(i).text() for i in range(widget.count())}
 
