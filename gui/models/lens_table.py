@@ -371,49 +371,50 @@ class LensTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return COLUMNS[section][1]
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return HEADER_TIPS.get(COLUMN_KEYS[section], f"Trier par {COLUMNS[section][1].lower()}")
-        elif orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
-            return section + 1
+        if role == _DISPLAY:
+            if orientation == _VERTICAL:
+                return section + 1
+            return COLUMNS[section][1] if 0 <= section < len(COLUMNS) else None
+        if role == _TOOLTIP and orientation == _HORIZONTAL and 0 <= section < len(COLUMNS):
+            return HEADER_TIPS.get(COLUMN_KEYS[section], f"Trier par {COLUMNS[section][1].lower()}")
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _ROW_FLAGS if index.isValid() else _NO_FLAGS
 
+    # The view asks for every cell it paints, about 2,000 times a screen, for seven roles each
+    # (text, font, colours, alignment, icon, check box): the roles this model never answers are
+    # turned away first, and nothing here builds a Qt enum value per call.
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if self._count_waiting is not None:
             self._count_after_paint()
-        if not index.isValid() or not (0 <= index.row() < self._shown_rows):
-            return None
         if role not in _ROLES:
             return None
-        lens = self.row_at(index.row())
+        row = index.row()  # -1 for an invalid index
+        if not 0 <= row < self._shown_rows:
+            return None
+        lens = self.row_at(row)
         if lens is None:
             return None
         column = index.column()
+        if role == _DISPLAY:
+            return _display(lens, column)
+        if role == _ALIGNMENT:
+            return _RIGHT if column in _NUMBER_COLUMNS else None
         if role == ID_ROLE:
             return lens.id
         if role == ROW_ROLE:
             return lens
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _display(lens, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_INDEX, COL_HMIN, COL_HMAX):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if column == COL_HMIN and lens.hauteur_min is None:
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(QColor("#8a8a8a"))
-            if role == Qt.ItemDataRole.FontRole:
+            if role == _FOREGROUND:
+                return QBrush(_UNKNOWN_COLOR)
+            if role == _FONT:
                 font = QFont()
                 font.setItalic(True)
                 return font
-            if role == Qt.ItemDataRole.ToolTipRole:
+            if role == _TOOLTIP:
                 return "Hauteur minimale inconnue : ce verre reste affiché quel que soit le filtre de hauteur."
-        if role == Qt.ItemDataRole.ToolTipRole and column == COL_NAME:
+        if role == _TOOLTIP and column == COL_NAME:
             return f"{lens.nom} — {lens.fournisseur}"
         return None
 
@@ -427,15 +428,19 @@ class LensTableModel(QAbstractTableModel):
         self.set_query(replace(self._requested, sort=key, descending=descending))
 
 
-_ROLES = {
-    Qt.ItemDataRole.DisplayRole,
-    Qt.ItemDataRole.TextAlignmentRole,
-    Qt.ItemDataRole.ForegroundRole,
-    Qt.ItemDataRole.FontRole,
-    Qt.ItemDataRole.ToolTipRole,
-    ID_ROLE,
-    ROW_ROLE,
-}
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_FONT = Qt.ItemDataRole.FontRole.value
+_ROLES = frozenset({_DISPLAY, _ALIGNMENT, _FOREGROUND, _FONT, _TOOLTIP, ID_ROLE, ROW_ROLE})
+_HORIZONTAL = Qt.Orientation.Horizontal
+_VERTICAL = Qt.Orientation.Vertical
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+_NUMBER_COLUMNS = frozenset({COL_INDEX, COL_HMIN, COL_HMAX})
+_UNKNOWN_COLOR = QColor("#8a8a8a")
 
 
 def _display(lens: LensRow, column: int) -> str:

@@ -371,6 +371,61 @@ def test_large_catalogue_counts_without_a_view_and_for_the_latest_query(sqlite_d
     model.shutdown()
 
 
+def test_each_cell_says_what_the_table_shows(sqlite_db):
+    """Text, alignment, the greyed italic of an unknown height and the tooltips; the roles the
+    table does not use are left to the view's defaults."""
+    from PySide6.QtGui import QBrush, QFont
+
+    from gui.models.lens_table import COL_HMAX, COL_HMIN, COL_INDEX, COL_NAME, COLUMNS, ROW_ROLE
+    from tests.factories import lens_values, make_refs
+
+    refs = make_refs(sqlite_db)
+    known = catalogue.create_lens(sqlite_db, lens_values(refs, nom="A connu", indice=1.67, variante="Court"))
+    unknown = catalogue.create_lens(
+        sqlite_db, lens_values(refs, nom="B inconnu", hauteur_min=None, hauteur_max=None, gravure_nasale=None)
+    )
+    model = LensTableModel(sqlite_db)
+    model.set_query(LensQuery())
+    assert model.rowCount() == 2 and model.columnCount() == len(COLUMNS)
+    display = Qt.ItemDataRole.DisplayRole
+
+    def cell(row: int, column: int, role=display):
+        return model.data(model.index(row, column), role)
+
+    assert [cell(0, c) for c in range(len(COLUMNS))] == [
+        "A connu", "Court", "Essilor", "Varilux", "Comfort Max", "Orma", "1,67", "14", "20", "AIPZ"
+    ]
+    assert [cell(1, c) for c in (COL_NAME, 1, COL_INDEX, COL_HMIN, COL_HMAX, len(COLUMNS) - 1)] == [
+        "B inconnu", "", "1,60", "inconnue", "", ""
+    ]
+    assert cell(0, 0, ID_ROLE) == known and cell(1, 0, ID_ROLE) == unknown
+    assert cell(1, 0, ROW_ROLE).id == unknown
+    right = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+    assert [cell(0, c, Qt.ItemDataRole.TextAlignmentRole) for c in (COL_NAME, COL_INDEX, COL_HMIN, COL_HMAX)] == [
+        None, right, right, right
+    ]
+    font, brush = cell(1, COL_HMIN, Qt.ItemDataRole.FontRole), cell(1, COL_HMIN, Qt.ItemDataRole.ForegroundRole)
+    assert isinstance(font, QFont) and font.italic()
+    assert isinstance(brush, QBrush) and brush.color().name() == "#8a8a8a"
+    assert "inconnue" in cell(1, COL_HMIN, Qt.ItemDataRole.ToolTipRole)
+    assert cell(0, COL_HMIN, Qt.ItemDataRole.FontRole) is None  # a known height looks like any cell
+    assert cell(0, COL_NAME, Qt.ItemDataRole.ToolTipRole) == "A connu — Essilor"
+    for role in (Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.CheckStateRole):
+        assert cell(0, COL_NAME, role) is None and cell(1, COL_HMIN, role) is None
+    assert model.data(model.index(5, 0)) is None and model.data(model.index(-1, 0)) is None
+    flags = model.flags(model.index(0, 0))
+    assert flags & Qt.ItemFlag.ItemIsEnabled and flags & Qt.ItemFlag.ItemIsSelectable
+    assert model.flags(model.index(9, 0)) == Qt.ItemFlag.NoItemFlags
+    horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+    assert [model.headerData(c, horizontal) for c in range(len(COLUMNS))] == [label for _key, label in COLUMNS]
+    assert model.headerData(len(COLUMNS), horizontal) is None
+    assert model.headerData(COL_HMIN, horizontal, Qt.ItemDataRole.ToolTipRole).startswith("Hauteur de montage")
+    assert model.headerData(COL_NAME, horizontal, Qt.ItemDataRole.ToolTipRole) == "Trier par nom"
+    assert model.headerData(0, vertical) == 1 and model.headerData(1, vertical) == 2
+    assert model.headerData(0, vertical, Qt.ItemDataRole.ToolTipRole) is None
+    model.shutdown()
+
+
 def _list_items(widget: QListWidget) -> dict[object, str]:
     return {widget.item(i).data(Qt.ItemDataRole.UserRole): widget.item(i).text() for i in range(widget.count())}
 
