@@ -47,6 +47,7 @@ from data.models import (
 )
 from data.query import (
     DEFAULT_PLAN,
+    FTS_TABLE,
     FTS_VOCAB,
     POSTGRESQL_WHOLE_PLAN,
     LensQuery,
@@ -172,6 +173,10 @@ MAX_TRIGRAMS = 40  # trigrams of one search word looked up (the LIKE checks the 
 SCAN_FIRST_STEPS = 400_000
 SCAN_FIRST_BUDGET_S = 0.030
 SCAN_CHECK_STEPS = 2_000  # steps between two looks at that budget
+# SQLite: before that scan, each word is looked up in the trigram index, up to this many lenses
+# (under 2 ms for a common word at 1,000,000 lenses): a word found in fewer is rare, and the page
+# is read from its lenses at once, without spending the scan's budget in vain (``_rare_match``).
+RARE_WORD_ROWS = 1_000
 # PostgreSQL: a page searching a 2-character word found in at most this many lenses (estimated)
 # reads them through the index of pairs, then sorts them (``_rare_pair``).
 PAIR_PAGE_ROWS = 2_000
@@ -233,16 +238,20 @@ def lens_page(
 ) -> list[LensRow]:
     """Rows ``offset``..``offset+limit`` of the result (counted from the end when ``reverse``).
 
-    A search on SQLite first reads the sort order within a budget (``SCAN_FIRST_STEPS`` of
-    SQLite's steps, ``SCAN_FIRST_BUDGET_S`` at most): a common fragment fills a page within a few
-    thousand lenses (the name index carries the folded search text, so no lens row is read to
-    test it). Only when that budget runs out are the trigram index's estimates and candidates
-    asked for: a rare fragment, or matches far down the order.
+    A search on SQLite with a rare word (``_rare_match``) reads that word's lenses from the
+    trigram index and sorts them. Otherwise it first reads the sort order within a budget
+    (``SCAN_FIRST_STEPS`` of SQLite's steps, ``SCAN_FIRST_BUDGET_S`` at most): a common fragment
+    fills a page within a few thousand lenses (the name index carries the folded search text, so
+    no lens row is read to test it). Only when that budget runs out are the trigram index's
+    estimates and candidates asked for: matches far down the order.
     """
     with db.transaction() as session:
         rows: list[Any] | None = None
         scan = None
         if _scan_first(session, query):
+            rare = _rare_match(session, query.terms)
+            if rare is not None:
+                return [_row(r) for r in _page_rows(session, query, QueryPlan(fts_match=rare), offset, limit, reverse)]
             scan = scan_plan(session, query)
             rows = _page_within_budget(session, query, scan, offset, limit, reverse)
         if rows is None:
@@ -293,6 +302,52 @@ def _ids_first(session: Session, query: LensQuery) -> bool:
 def _scan_first(session: Session, query: LensQuery) -> bool:
     """Is this a SQLite search the trigram index could serve (a word of 2+ characters)?"""
     return session.get_bind().dialect.name == "sqlite" and any(len(t) >= 2 for t in query.terms)
+
+
+def _rare_match(session: Session, terms: Sequence[str]) -> str | None:
+    """SQLite: the FTS5 expression of a word of the search found in fewer than
+    ``RARE_WORD_ROWS`` lenses, if one is (None otherwise), each word's lookup cut short as soon
+    as it reaches that many.
+
+    A word of 3+ characters: its lenses in the trigram index (all its trigrams), read up to that
+    many. A 2-character word: the trigrams starting with it, their lenses summed (an upper
+    bound) until the sum reaches that many; a common pair stops after its first few trigrams.
+    """
+    connection = session.connection()
+    for term in terms:
+        if len(term) >= 3:
+            match = " AND ".join(fts_string(gram) for gram in trigrams(term)[:MAX_TRIGRAMS])
+            found = connection.exec_driver_sql(
+                f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT ?)",
+                (match, RARE_WORD_ROWS),
+            ).scalar_one()
+            if found < RARE_WORD_ROWS:
+                return match if found else ""
+        elif len(term) == 2:
+            pairs = _rare_pair_match(connection, term)
+            if pairs is not None:
+                return pairs
+    return None
+
+
+def _rare_pair_match(connection: Any, term: str) -> str | None:
+    """The trigrams starting with ``term`` (OR), if their lenses sum to fewer than
+    ``RARE_WORD_ROWS``; None as soon as they reach it."""
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(
+            f"SELECT term, doc FROM {FTS_VOCAB} WHERE term >= ? AND term <= ?", (term, term + "\U0010ffff")
+        )
+        grams: list[str] = []
+        total = 0
+        for gram, documents in cursor:  # each row is counted as it is read: stop early
+            total += int(documents)
+            if total >= RARE_WORD_ROWS:
+                return None
+            grams.append(str(gram))
+    finally:
+        cursor.close()
+    return "(" + " OR ".join(fts_string(gram) for gram in grams) + ")" if grams else ""
 
 
 def _page_within_budget(

@@ -13,10 +13,12 @@ Speed at a million lenses (measured in ``make bench``) rests on three choices:
   ``(indice, tri_nom, id, recherche)``... and indices compared with ``=`` (values are stored
   rounded to 3 decimals).
 - **A plan per query** (``QueryPlan``, SQLite only, computed by ``data.catalogue`` from cheap
-  estimates): a search page is first read in sort order for a few milliseconds — the name-order
-  indexes carry ``recherche``, so a common fragment fills a page without reading lens rows; only
-  when that budget runs out are rare fragments looked up in the trigram index ``verres_fts`` (the
-  ``LIKE`` stays, so results are exactly those of a scan); broad filters read the sort index in
+  estimates): a search page first asks the trigram index ``verres_fts`` whether a word is rare
+  (its lenses read up to ``RARE_WORD_ROWS``): then the page comes from that word's lenses at
+  once. Otherwise it is read in sort order for a few milliseconds — the name-order indexes carry
+  ``recherche``, so a common fragment fills a page without reading lens rows; only when that
+  budget runs out are the trigram index's estimates and candidates used (the ``LIKE`` stays, so
+  results are exactly those of a scan); broad filters read the sort index in
   order and stop after one page (``+ 0`` keeps SQLite off a filter index whose rows it would
   have to sort). PostgreSQL plans with its own statistics and a ``pg_trgm`` index; counts, all
   ids and pages of a rare one find 2-character words in its index of pairs (``has_pair``,

@@ -60,16 +60,22 @@ def expected_ids(db, fragment: str) -> set[int]:
     return {r.id for r in rows if all(w in search_key(r.nom, r.variante, r.gravure_nasale) for w in words)}
 
 
-@pytest.fixture(params=["sort_by_id", "sort_order", "scan", "scan_first", "scan_cut_short", "scan_out_of_steps"])
+@pytest.fixture(
+    params=["rare_word", "sort_by_id", "sort_order", "scan", "scan_first", "scan_cut_short", "scan_out_of_steps"]
+)
 def search_path(request, monkeypatch):
     """Force each SQLite path (the other databases plan by themselves and ignore it).
 
-    The three plans are forced with a scan-first budget already spent (the statement is stopped
-    at its first look); ``scan_first``: the sort order read without limit; ``scan_cut_short``: a
-    time budget that runs out in the middle of the statement, so the page is read again the
-    planned way; ``scan_out_of_steps``: the same with the budget of steps.
+    ``rare_word``: every word counts as rare, so pages come from the trigram index before any
+    scan (the budget is spent, should one run). The others count no word as rare (on this small
+    catalogue every word would be). The three plans are forced with a scan-first budget already
+    spent (the statement is stopped at its first look); ``scan_first``: the sort order read
+    without limit; ``scan_cut_short``: a time budget that runs out in the middle of the
+    statement, so the page is read again the planned way; ``scan_out_of_steps``: the same with
+    the budget of steps.
     """
     limits = {
+        "rare_word": (0, 0, -1.0, 10**12),
         "sort_by_id": (10**9, 10**9, -1.0, 10**12),
         "sort_order": (0, 10**9, -1.0, 10**12),
         "scan": (0, 0, -1.0, 10**12),
@@ -77,6 +83,7 @@ def search_path(request, monkeypatch):
         "scan_cut_short": (0, 10**9, 1.5, 10**12),
         "scan_out_of_steps": (0, 10**9, 60.0, 1),
     }[request.param]
+    monkeypatch.setattr(catalogue, "RARE_WORD_ROWS", 10**9 if request.param == "rare_word" else 0)
     monkeypatch.setattr(catalogue, "FTS_SORT_LIMIT", limits[0])
     monkeypatch.setattr(catalogue, "FTS_SCAN_LIMIT", limits[1])
     monkeypatch.setattr(catalogue, "SCAN_FIRST_BUDGET_S", limits[2])
@@ -153,6 +160,7 @@ def test_a_common_fragment_fills_its_page_in_sort_order_without_the_trigram_inde
     planned = []
     real_plan = catalogue.plan_query
     monkeypatch.setattr(catalogue, "plan_query", lambda *a, **k: planned.append(a[1]) or real_plan(*a, **k))
+    monkeypatch.setattr(catalogue, "RARE_WORD_ROWS", 2)  # in 40 lenses, every word would be rare
     query = LensQuery(text="ai")
     ids = list(catalogue.lens_ids(db, query))
     planned.clear()
@@ -172,6 +180,45 @@ def test_a_common_fragment_fills_its_page_in_sort_order_without_the_trigram_inde
     # (the spent budget would interrupt them at their first step).
     assert list(catalogue.lens_ids(db, query)) == ids
     assert catalogue.count_lenses(db, LensQuery()) == 40
+
+
+@pytest.mark.parametrize("fragment", ["zq", "aipz", "max zq", "qqq", "qq"])
+def test_a_rare_word_is_read_from_the_trigram_index_without_a_scan(catalogue_db, monkeypatch, fragment):
+    """A word found in few lenses: the page comes from its lenses at once, no budget spent in
+    vain reading the sort order (a scan that would find nothing for long)."""
+    db = catalogue_db
+    if db.backend != "sqlite":
+        pytest.skip("the trigram index is SQLite's")
+    query = LensQuery(text=fragment)
+    ids = list(catalogue.lens_ids(db, query))
+    assert set(ids) == expected_ids(db, fragment)
+    scanned = []
+    real_scan = catalogue._page_within_budget
+    monkeypatch.setattr(catalogue, "_page_within_budget", lambda *a, **k: scanned.append(a[1]) or real_scan(*a, **k))
+    assert [r.id for r in catalogue.lens_page(db, query, 0, 5)] == ids[:5]
+    assert [r.id for r in catalogue.lens_page(db, query, 0, 5, reverse=True)] == ids[::-1][:5]
+    assert scanned == []
+    monkeypatch.setattr(catalogue, "RARE_WORD_ROWS", 1)  # now only a word no lens holds is rare
+    assert [r.id for r in catalogue.lens_page(db, query, 0, 5)] == ids[:5]
+    assert scanned == ([] if fragment in ("qqq", "qq") else [query])  # a word in no lens is "rare"
+
+
+def test_the_rare_word_lookup_stops_at_its_limit(catalogue_db, monkeypatch):
+    """A common word costs its lookup no more than ``RARE_WORD_ROWS`` lenses; a word is rare
+    below that many, whichever of the words it is."""
+    db = catalogue_db
+    if db.backend != "sqlite":
+        pytest.skip("the trigram index is SQLite's")
+    common, rare, pair = "comfort", "aipz", "ai"
+    limit = len(expected_ids(db, rare)) + 1
+    assert 0 < limit - 1 and len(expected_ids(db, common)) >= limit and len(expected_ids(db, pair)) >= limit
+    monkeypatch.setattr(catalogue, "RARE_WORD_ROWS", limit)
+    with db.transaction() as s:
+        assert catalogue._rare_match(s, (common,)) is None
+        assert catalogue._rare_match(s, (pair,)) is None  # a common pair
+        assert catalogue._rare_match(s, (common, rare)) == catalogue._rare_match(s, (rare,)) != ""
+        assert catalogue._rare_match(s, ("x",)) is None  # one character: the index cannot say
+        assert catalogue._rare_match(s, ("qqqq",)) == ""  # in no lens at all
 
 
 def test_sqlite_and_postgresql_whole_results_are_given_their_plans(catalogue_db, monkeypatch):
