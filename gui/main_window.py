@@ -818,6 +818,8 @@ class MainWindow(QMainWindow):
             app.removeEventFilter(self)
         self._idle_timer.stop()
         self.jobs.shutdown()
+        for dialog in self.findChildren(ImportDialog):
+            dialog.discard_preview()  # a preview left open: its temporary file goes too
         self.db.wait_for_checkpoint()  # an import's WAL copied into the file before leaving
 
 

@@ -249,6 +249,11 @@ class ImportDialog(QDialog):
         report = prepared.report
         return prepared.writable and report.ok and report.to_write > 0
 
+    def discard_preview(self) -> None:
+        """Drop a preview not confirmed (its temporary file); the window calls it as it closes."""
+        if not self.busy:
+            self._forget_preview()
+
     def _forget_preview(self) -> None:
         if self.prepared is not None:
             transfer.discard_import(self.prepared)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from data import catalogue
 from data.query import LensQuery
 from tests.gui.conftest import run_to_end
@@ -67,6 +69,11 @@ def test_import_with_one_bad_line_writes_nothing(window, qtbot, tmp_path):
     fixed.write_text(GOOD, encoding="utf-8")
     wait(qtbot, dialog.set_file(fixed))
     assert dialog.problems.isHidden() and dialog.problems_label.isHidden()
+    # The window closes with the preview still open: its temporary file does not stay behind.
+    spill = dialog.prepared.spill_path
+    assert spill is not None and Path(spill).exists()
+    window.shutdown()
+    assert not Path(spill).exists()
 
 
 def test_dialog_refuses_to_close_while_a_job_runs(window, qtbot, tmp_path):
