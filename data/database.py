@@ -200,7 +200,7 @@ class Database:
         with translate_errors(), self.engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
             for name, path in (attach or {}).items():
-                connection.exec_driver_sql(f"ATTACH DATABASE ? AS {_quoted(name)}", (str(path),))
+                connection.exec_driver_sql(f"ATTACH DATABASE ? AS {_quoted(connection, name)}", (str(path),))
             connection.commit()  # the above alone: the session below owns its own transaction
             try:
                 with Session(bind=connection, expire_on_commit=False) as session, session.begin():
@@ -251,8 +251,8 @@ class Database:
         self.engine.dispose()
 
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+def _quoted(connection: Connection, name: str) -> str:
+    return connection.dialect.identifier_preparer.quote(name)
 
 
 def _detached(connection: Connection, attached: Mapping[str, Path]) -> bool:
@@ -261,7 +261,7 @@ def _detached(connection: Connection, attached: Mapping[str, Path]) -> bool:
     file attached to it. True when the connection is still usable."""
     for name in attached:
         try:
-            connection.exec_driver_sql(f"DETACH DATABASE {_quoted(name)}")
+            connection.exec_driver_sql(f"DETACH DATABASE {_quoted(connection, name)}")
         except SQLAlchemyError as exc:
             log.warning("Base attachée « %s » non détachée (%s) : connexion abandonnée", name, exc)
             connection.invalidate()

@@ -333,7 +333,8 @@ class _Batch:
         if self.real:
             connection.exec_driver_sql(f"INSERT INTO temp.{_IDS_TABLE} VALUES (?, ?)", list(self.real.items()))
         copied = connection.exec_driver_sql(
-            _copy_statement(self.prepared.keys, self._placeholder_columns), (self.next_id, *self.constants)
+            _copy_statement(self.prepared.keys, self._placeholder_columns, connection.dialect.identifier_preparer.quote),
+            (self.next_id, *self.constants),
         ).rowcount
         connection.exec_driver_sql(f"DROP TABLE temp.{_IDS_TABLE}")
         self.next_id += copied
@@ -378,7 +379,7 @@ class _Batch:
         for chunk in spill_file.read_chunks(spill_path, self.prepared.keys, (spill_file.INSERT,)):
             self._cancelled()
             self._check_still_new(
-                [self._row(r) for r in chunk if r[0] == spill_file.INSERT and r[supplier] in self.with_lenses]
+                [self._row(r) for r in chunk if r[supplier] in self.with_lenses]
             )
 
     # -- both
@@ -537,13 +538,12 @@ class _Batch:
 _IDS_TABLE = "import_ids"  # placeholder -> real id, while new lenses are copied (SQLite)
 
 
-def _copy_statement(keys: tuple[str, ...], placeholder_columns: tuple[str, ...]) -> str:
+def _copy_statement(
+    keys: tuple[str, ...], placeholder_columns: tuple[str, ...], quoted: Callable[[str], str]
+) -> str:
     """``INSERT INTO verres ... SELECT`` every lens of the attached spill's ``nouveaux`` (see
-    ``_Batch._copy_new_lenses``). Parameters: the first id, then ``exemple``, ``version``,
-    ``cree_le`` and ``modifie_le`` of every new lens."""
-
-    def quoted(name: str) -> str:
-        return '"' + name + '"'
+    ``_Batch._copy_new_lenses``), names quoted by ``quoted`` (the dialect's). Parameters: the
+    first id, then ``exemple``, ``version``, ``cree_le`` and ``modifie_le`` of every new lens."""
 
     def value(key: str) -> str:
         column = quoted(key)

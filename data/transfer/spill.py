@@ -48,6 +48,10 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _unreadable(exc: sqlite3.Error) -> TransferError:
+    return TransferError(f"Le fichier temporaire de l'import est illisible ({exc}) : relancez l'import.")
+
+
 def _storage_error(exc: sqlite3.Error) -> TransferError:
     return TransferError(
         f"Impossible d'écrire le fichier temporaire de l'import (disque plein ?) : {exc}."
@@ -144,7 +148,7 @@ def _open(path: Path) -> sqlite3.Connection:
     try:
         return sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        raise TransferError(f"Le fichier temporaire de l'import est illisible ({exc}) : relancez l'import.") from exc
+        raise _unreadable(exc) from exc
 
 
 def read_chunks(path: Path, keys: Sequence[str], operations: Sequence[int] = (INSERT, UPDATE)) -> Iterator[list[Record]]:
@@ -166,9 +170,7 @@ def read_chunks(path: Path, keys: Sequence[str], operations: Sequence[int] = (IN
                         rows = [(r[0], r[1], r[2], tuple(marshal.loads(r[3])), *r[4:]) for r in rows]
                     yield rows
             except sqlite3.Error as exc:
-                raise TransferError(
-                    f"Le fichier temporaire de l'import est illisible ({exc}) : relancez l'import."
-                ) from exc
+                raise _unreadable(exc) from exc
     finally:
         connection.close()
 
