@@ -381,7 +381,10 @@ class _JsonObjects:
         self.name = name
         self.buffer = ""
         self.pos = 0
-        self.line = 1  # line of self.pos
+        # Line numbers are counted as the reading goes, never from the buffer's start again (an
+        # object's line from the buffer's start made reading quadratic in the buffer's size).
+        self.line = 1  # line of self.counted
+        self.counted = 0  # position in ``buffer`` up to which new lines are counted
         self.eof = False
         self.decoder = json.JSONDecoder()
 
@@ -392,10 +395,16 @@ class _JsonObjects:
         if not chunk:
             self.eof = True
             return False
-        self.line += self.buffer.count("\n", 0, self.pos)
+        self._line_at(self.pos)
         self.buffer = self.buffer[self.pos :] + chunk
-        self.pos = 0
+        self.pos = self.counted = 0
         return True
+
+    def _line_at(self, pos: int) -> int:
+        """The line of ``pos`` (at or after the last position counted)."""
+        self.line += self.buffer.count("\n", self.counted, pos)
+        self.counted = pos
+        return self.line
 
     def _skip_space(self) -> str:
         """The next non-blank character ("" at the end of the file)."""
@@ -408,7 +417,7 @@ class _JsonObjects:
                 return ""
 
     def _error(self, message: str) -> TransferError:
-        line = self.line + self.buffer.count("\n", 0, self.pos)
+        line = self.line + self.buffer.count("\n", self.counted, self.pos)
         return TransferError(f"JSON invalide dans « {self.name} », ligne {line} : {message}")
 
     def __iter__(self) -> Iterator[tuple[int, Any]]:
@@ -450,7 +459,7 @@ class _JsonObjects:
                 if not self._fill():
                     raise self._error("élément incomplet ou mal formé.") from exc
                 continue
-            line = self.line + self.buffer.count("\n", 0, self.pos)
+            line = self._line_at(self.pos)
             self.pos = end
             return line, value
 

@@ -327,6 +327,27 @@ def test_bad_json_is_refused_with_its_line(tmp_path: Path, text: str, message: s
         rows_of(path)
 
 
+@pytest.mark.parametrize("chunk", [7, 64, 1024 * 1024])
+def test_json_lines_are_right_across_read_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """Each object's line, and the line of a syntax error, whatever the reads' sizes."""
+    from data.transfer.readers import _JsonObjects
+
+    monkeypatch.setattr("data.transfer.readers.CHUNK_BYTES", chunk)
+    items = [{"nom": f"Verre\n{i}", "fournisseur": "Hoya", "indice": 1.5} for i in range(40)]
+    text = json.dumps(items, indent=2)  # an object over 5 lines, "\n" inside a name escaped
+    expected = [n + 1 for n, line in enumerate(text.split("\n")) if line == "  {"]
+    path = write(tmp_path / "a.json", text)
+    with path.open(encoding="utf-8", newline="") as stream:
+        assert [line for line, _ in _JsonObjects(stream, "a.json")] == expected
+    # The last object loses a value: the message names the line where that object starts.
+    broken = text.replace('"indice": 1.5\n  }\n]', '"indice": \n  }\n]')
+    path = write(tmp_path / "b.json", broken)
+    with pytest.raises(TransferError, match=f"ligne {expected[-1]} : élément incomplet"):
+        rows_of(path)
+
+
 def test_nested_json_values_are_problems(tmp_path: Path) -> None:
     path = write(tmp_path / "a.json", '[{"nom": ["A"], "fournisseur": "B", "indice": 1.5}]')
     with open_table(path, "json") as table:
