@@ -108,6 +108,12 @@ def print_other(output: dict[str, Any], extra: dict[str, Any]) -> None:
         if len(runs) > 1:
             print(f"  médiane de {len(runs)} imports : {', '.join(_fmt(r, 2) for r in runs)} s ; "
                   f"sqlite3 .import : {', '.join(_fmt(r, 2) for r in timed.get('cli_runs_s') or [])} s")
+        if timed.get("csv_export_s") is not None:
+            print(f"  export CSV du même catalogue : {_fmt(timed['csv_export_s'], 2)} s")
+        for fmt, figures in (timed.get("other_formats") or {}).items():
+            print(f"  {fmt.upper():5} (une fois, pour information) : {_fmt(figures['import_rows_per_s'], 0)} lignes/s "
+                  f"(vérification {_fmt(figures['check_s'], 2)} s, écriture {_fmt(figures['write_s'], 2)} s, "
+                  f"fichier {_fmt(figures['file_mb'])} Mo) ; export {_fmt(figures['export_s'], 2)} s")
     print("\n== Concurrence (filtres : 1re page ; comptes et enregistrements à part) ==")
     for backend in ("sqlite", "postgresql"):
         figures = extra["concurrency"].get(backend)

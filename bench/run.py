@@ -237,7 +237,10 @@ def backup_figures(source: Path, work: Path, env: dict[str, str]) -> dict[str, A
             path.unlink(missing_ok=True)
 
 
-def import_figures(rows: int, source: Path, work: Path, runs: int = 3) -> dict[str, Any]:
+OTHER_FORMATS = ("csv", "json", "xlsx")
+
+
+def import_figures(rows: int, source: Path, work: Path, runs: int = 3, others: bool = True) -> dict[str, Any]:
     """Export ``rows`` lenses to CSV with the app, then import them into an empty catalogue.
 
     Both passes as the window runs them (``prepare_import``: the check and preview;
@@ -247,7 +250,10 @@ def import_figures(rows: int, source: Path, work: Path, runs: int = 3) -> dict[s
     One import is a few seconds of work on a machine whose speed drifts by a quarter from one
     second to the next (the same loop of pure Python: 0.85 to 1.27 s within a minute). So
     ``runs`` rounds alternate the anchor and the app, each into a new database, and the figures
-    are each side's median: the same treatment for both, every run kept in the details."""
+    are each side's median: the same treatment for both, every run kept in the details.
+
+    With ``others``, the same catalogue is also exported to JSON and XLSX and each file imported
+    once, for information (no target; a slow reader of one format shows here)."""
     try:
         from data.transfer import export_lenses
     except ImportError:
@@ -258,9 +264,14 @@ def import_figures(rows: int, source: Path, work: Path, runs: int = 3) -> dict[s
     count = f"{rows:,}".replace(",", " ")
     say(f"Import CSV de {count} verres ({runs} fois, en alternance avec sqlite3 .import)…")
     csv_path = work / f"import-{rows}.csv"
+    exports: dict[str, tuple[Path, float]] = {}
     db = open_url("sqlite:///" + source.as_posix())
     try:
-        export_lenses(db, csv_path, "csv")
+        for fmt in OTHER_FORMATS if others else ("csv",):
+            path = csv_path.with_suffix(f".{fmt}")
+            started = time.perf_counter()
+            export_lenses(db, path, fmt)
+            exports[fmt] = (path, time.perf_counter() - started)
     finally:
         db.dispose()
     ours: list[dict[str, Any]] = []
@@ -272,6 +283,19 @@ def import_figures(rows: int, source: Path, work: Path, runs: int = 3) -> dict[s
         ours.append(_import_once(csv_path, work / f"import-{run_number}.db"))
     middle = sorted(ours, key=lambda run: run["seconds"])[(len(ours) - 1) // 2]
     cli_s = sorted(cli)[(len(cli) - 1) // 2] if cli else None
+    other: dict[str, Any] = {}
+    for fmt, (path, export_s) in exports.items():
+        if fmt == "csv":
+            continue
+        say(f"Import {fmt.upper()} du même catalogue (une fois, pour information)…")
+        once = _import_once(path, work / f"import-{fmt}.db", fmt)
+        other[fmt] = {
+            **once,
+            "import_rows_per_s": once["rows"] / once["seconds"],
+            "export_s": export_s,
+            "file_mb": path.stat().st_size / 1024 / 1024,
+        }
+        path.unlink(missing_ok=True)
     return {
         "rows": middle["rows"],
         "import_rows_per_s": middle["rows"] / middle["seconds"],
@@ -279,10 +303,12 @@ def import_figures(rows: int, source: Path, work: Path, runs: int = 3) -> dict[s
         "cli_import_rows_per_s": middle["rows"] / cli_s if cli_s else None,
         "runs_s": [run["seconds"] for run in ours],
         "cli_runs_s": cli,
+        "csv_export_s": exports["csv"][1],
+        "other_formats": other,
     }
 
 
-def _import_once(csv_path: Path, target_path: Path) -> dict[str, Any]:
+def _import_once(source_path: Path, target_path: Path, fmt: str = "csv") -> dict[str, Any]:
     from bench.writes import open_url
     from data.migrate import upgrade
     from data.transfer import commit_import, prepare_import
@@ -291,7 +317,7 @@ def _import_once(csv_path: Path, target_path: Path) -> dict[str, Any]:
     try:
         upgrade(target)
         started = time.perf_counter()
-        prepared = prepare_import(target, csv_path, "csv")
+        prepared = prepare_import(target, source_path, fmt)
         checked = time.perf_counter()
         report = commit_import(target, prepared, author="banc d'essai")
         seconds = time.perf_counter() - started

@@ -144,10 +144,13 @@ def test_the_import_figure_is_the_median_of_runs_alternated_with_the_anchor(
     real_once = run._import_once
     cli_seconds = iter([0.5, 0.1, 0.3])
 
-    def once(csv_path: Path, target: Path) -> dict[str, float]:
-        order.append("app")
-        figures = real_once(csv_path, target)
+    def once(path: Path, target: Path, fmt: str = "csv") -> dict[str, float]:
+        figures = real_once(path, target, fmt)
         assert figures["rows"] == ROWS and not target.exists()
+        if fmt != "csv":
+            order.append(fmt)
+            return figures
+        order.append("app")
         figures["seconds"] = (3.0, 1.0, 2.0)[order.count("app") - 1]
         return figures
 
@@ -158,7 +161,13 @@ def test_the_import_figure_is_the_median_of_runs_alternated_with_the_anchor(
     monkeypatch.setattr(run, "_import_once", once)
     monkeypatch.setattr(run, "cli_import_seconds", cli)
     figures = run.import_figures(ROWS, bench_catalogue, tmp_path, runs=3)
-    assert order == ["cli", "app"] * 3
+    # Then the same catalogue exported to JSON and XLSX, each imported once, for information.
+    assert order == ["cli", "app"] * 3 + ["json", "xlsx"]
+    assert set(figures["other_formats"]) == {"json", "xlsx"}
+    for other in figures["other_formats"].values():
+        assert other["rows"] == ROWS and other["import_rows_per_s"] == ROWS / other["seconds"]
+        assert other["export_s"] > 0 and other["file_mb"] > 0
+    assert figures["csv_export_s"] > 0
     assert figures["runs_s"] == [3.0, 1.0, 2.0] and figures["cli_runs_s"] == [0.5, 0.1, 0.3]
     assert figures["import_rows_per_s"] == ROWS / 2.0
     assert figures["cli_import_rows_per_s"] == ROWS / 0.3
