@@ -464,6 +464,9 @@ class _JsonObjects:
             return line, value
 
 
+_PLAIN_JSON = frozenset((str, int, float))
+
+
 def _json_scalar(value: object) -> tuple[object, str | None]:
     if isinstance(value, dict | list):
         return None, "valeur non prise en charge (liste ou objet imbriqué)."
@@ -510,6 +513,9 @@ def _json_rows(
                 fields[key] = field_of_header(key)
             name_ = fields[key]
             if name_ is None or name_ in values:
+                continue
+            if raw is None or type(raw) in _PLAIN_JSON:  # taken as they are (not a bool)
+                values[name_] = raw
                 continue
             value, problem = _json_scalar(raw)
             if problem:

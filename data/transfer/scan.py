@@ -121,6 +121,7 @@ class Scan:
         self.spill = spill
         self.refs = ReferenceResolver(session)
         self.present = frozenset(VALUE_FIELD.get(f, f) for f in table.header.labels)
+        self._present_sets: dict[tuple[str, ...], frozenset[str]] = {}
         # Image paths are relative to ``folder`` (the file's); any JSON object may name one.
         self.images: ImageFiles | None = None
         if IMAGE_FIELD in table.header.labels or table.format == "json":
@@ -236,7 +237,7 @@ class Scan:
         }
         present = self.present
         if self.table.format == "json":  # objects may omit keys: those fields are kept on update
-            present = frozenset(VALUE_FIELD.get(f, f) for f in values)
+            present = self._present_in(values)
         image = NO_IMAGE_GIVEN
         if self.images is not None and IMAGE_FIELD in values:
             image, message = self.images.resolve(values[IMAGE_FIELD])
@@ -245,6 +246,14 @@ class Scan:
         tokens = split_indices(values.get("indice"))
         for token in tokens:
             self._lens(row.line, raw, token, len(tokens) > 1, problems, present, image)
+
+    def _present_in(self, values: dict[str, object]) -> frozenset[str]:
+        """The fields a JSON object gives (a file's objects mostly share one set of keys)."""
+        keys = tuple(values)
+        present = self._present_sets.get(keys)
+        if present is None:
+            present = self._present_sets[keys] = frozenset(VALUE_FIELD.get(f, f) for f in keys)
+        return present
 
     def _lens(
         self,

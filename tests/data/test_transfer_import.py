@@ -341,6 +341,27 @@ def test_xlsx_and_json_import(db: Database, tmp_path: Path) -> None:
     assert [str(p) for p in bad.problems] == ["élément 1, indice : Indice 7 hors limites (1,00 à 2,00)."]
 
 
+def test_json_objects_update_only_the_fields_each_one_gives(db: Database, tmp_path: Path) -> None:
+    """Objects of one file with different keys: each keeps the fields it leaves out, gives
+    the others (``null`` clears), whichever object came before with which keys."""
+    base = {"fournisseur": "Essilor", "indice": 1.6, "hauteur_min": 14, "hauteur_max": 20,
+            "gravure_nasale": "G"}
+    first = [{**base, "nom": name} for name in ("A", "B", "C", "D")]
+    (tmp_path / "a.json").write_text(json.dumps(first), encoding="utf-8")
+    assert import_lenses(db, tmp_path / "a.json").new == 4
+    update = [
+        {"nom": "A", "fournisseur": "Essilor", "indice": 1.6, "hauteur_min": 16},  # max, code kept
+        {"nom": "B", "fournisseur": "Essilor", "indice": 1.6, "hauteur_max": None, "gravure_nasale": "H"},
+        {"nom": "C", "fournisseur": "Essilor", "indice": 1.6, "hauteur_min": 12},  # A's keys again
+        {"nom": "D", "fournisseur": "Essilor", "indice": 1.6, "gravure_nasale": "J", "hauteur_max": 30},
+    ]
+    (tmp_path / "b.json").write_text(json.dumps(update), encoding="utf-8")
+    report = import_lenses(db, tmp_path / "b.json", update=True)
+    assert (report.updated, report.refused) == (4, 0)
+    found = {row[3]: (row[7], row[8], row[9]) for row in lenses(db)}
+    assert found == {"A": (16, 20, "G"), "B": (14, None, "H"), "C": (12, 20, "G"), "D": (14, 30, "J")}
+
+
 def test_the_shipped_sample_json_imports(sqlite_db: Database) -> None:
     from data.sample import SAMPLE_DIR
 
