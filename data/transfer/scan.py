@@ -41,6 +41,7 @@ from data.validation import LENS_FIELDS, LensValues, validate_lens
 CancelFn = Callable[[], bool]
 LOOKUP_BATCH = 500
 CHECK_EVERY = 256  # rows between two looks at the cancel flag
+PRESENT_SETS = 64  # sets of JSON keys remembered at most
 
 # A file field -> the LensValues field it feeds, and back.
 VALUE_FIELD = {
@@ -252,6 +253,8 @@ class Scan:
         keys = tuple(values)
         present = self._present_sets.get(keys)
         if present is None:
+            if len(self._present_sets) >= PRESENT_SETS:
+                self._present_sets.clear()  # keys in ever new orders: memory stays flat
             present = self._present_sets[keys] = frozenset(VALUE_FIELD.get(f, f) for f in keys)
         return present
 

@@ -341,9 +341,14 @@ def test_xlsx_and_json_import(db: Database, tmp_path: Path) -> None:
     assert [str(p) for p in bad.problems] == ["élément 1, indice : Indice 7 hors limites (1,00 à 2,00)."]
 
 
-def test_json_objects_update_only_the_fields_each_one_gives(db: Database, tmp_path: Path) -> None:
+@pytest.mark.parametrize("remembered", [64, 1])
+def test_json_objects_update_only_the_fields_each_one_gives(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, remembered: int
+) -> None:
     """Objects of one file with different keys: each keeps the fields it leaves out, gives
-    the others (``null`` clears), whichever object came before with which keys."""
+    the others (``null`` clears), whichever object came before with which keys (and however
+    few sets of keys the check remembers)."""
+    monkeypatch.setattr("data.transfer.scan.PRESENT_SETS", remembered)
     base = {"fournisseur": "Essilor", "indice": 1.6, "hauteur_min": 14, "hauteur_max": 20,
             "gravure_nasale": "G"}
     first = [{**base, "nom": name} for name in ("A", "B", "C", "D")]
