@@ -189,7 +189,7 @@ class ImportDialog(QDialog):
     def analyse(self) -> Job | None:
         if self.path is None or self.busy:
             return None
-        self._forget_preview()
+        self.discard_preview()
         self.problems.setRowCount(0)  # an earlier file's problems are not this one's
         self._show_problems(False)
         db, path, update = self.db, self.path, self.update_box.isChecked()
@@ -250,11 +250,9 @@ class ImportDialog(QDialog):
         return prepared.writable and report.ok and report.to_write > 0
 
     def discard_preview(self) -> None:
-        """Drop a preview not confirmed (its temporary file); the window calls it as it closes."""
-        if not self.busy:
-            self._forget_preview()
-
-    def _forget_preview(self) -> None:
+        """Drop a preview not confirmed (its temporary file), also when the window closes. A
+        running job never holds ``prepared``: ``analyse`` drops the old one before starting and
+        ``commit`` takes it."""
         if self.prepared is not None:
             transfer.discard_import(self.prepared)
             self.prepared = None
@@ -289,7 +287,7 @@ class ImportDialog(QDialog):
         if self.busy:
             self.message.setText("Une opération est en cours : annulez-la ou attendez sa fin avant de fermer.")
             return
-        self._forget_preview()
+        self.discard_preview()
         super().reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -297,7 +295,7 @@ class ImportDialog(QDialog):
             event.ignore()
             self.reject()
             return
-        self._forget_preview()
+        self.discard_preview()
         super().closeEvent(event)
 
 
