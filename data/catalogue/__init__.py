@@ -28,6 +28,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from data import history
+from data.catalogue.values import EVERYTHING as EVERYTHING
+from data.catalogue.values import Changes as Changes
 from data.database import Database
 from data.errors import (
     ConflictError,
