@@ -151,3 +151,11 @@ def test_any_alternative_typed_whole_finds_its_lens_first(alternatives, which):
     typed = alternatives[which % len(alternatives)]
     result = ranked(typed, [lens(1, "QQQQQQQQ"), lens(2, engraving)])
     assert result and result[0].id == 2 and result[0].reason.startswith("code exact")
+
+
+def test_the_public_front_answers_the_counter_example():
+    import data.identify as identify
+
+    parsed = identify.parse("zeiss spu5o 1,5", identify.Vocabulary(suppliers=((1, "ZEISS"),)))
+    lenses = [identify.Candidate(1, "SPU50 14", "Verre", supplier_id=1, index=1.5)]
+    assert identify.rank(parsed, lenses) == [(1, "code proche : O lu 0")]
