@@ -1,0 +1,161 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from data.identify.ranking import Candidate, Ranked, rank
+from data.identify.words import Vocabulary, parse
+
+VOCABULARY = Vocabulary(
+    suppliers=((1, "ZEISS"), (2, "Hoya"), (3, "Essilor")),
+    ranges=((10, "Varilux"),),
+    series=((20, "Comfort Max"),),
+    materials=((30, "Stylis"),),
+)
+
+
+def lens(ident, engraving, name="Verre", **fields):
+    return Candidate(id=ident, engraving=engraving, name=name, **fields)
+
+
+def ranked(text, candidates):
+    return rank(parse(text, VOCABULARY), candidates)
+
+
+def test_zeiss_spu5o_at_1_5_puts_the_right_lens_first():
+    catalogue = [
+        lens(1, "SPU50 14", "Progressive Individual", supplier_id=1, supplier="ZEISS", index=1.5),
+        lens(2, "SPU50 14", "Progressive Individual", supplier_id=1, supplier="ZEISS", index=1.6),
+        lens(3, "SPU56", "Progressive Plus", supplier_id=1, supplier="ZEISS", index=1.56),
+        lens(4, "SPU5", "Hoyalux", supplier_id=2, supplier="Hoya", index=1.5),
+    ]
+    parsed = parse("zeiss spu5o 1,5", VOCABULARY)
+    assert [t.label for t in parsed.terms] == ["Fabricant ZEISS", "Gravure spu5o", "Indice 1,50"]
+    result = rank(parsed, catalogue)
+    assert result[0] == Ranked(1, "code proche : O lu 0")
+    assert [r.id for r in result] == [1, 2, 4]  # SPU56 is no reading of SPU5O
+    assert result[2].reason == "un caractère en trop"
+
+
+def test_the_counter_examples_of_the_issue():
+    assert ranked("hm50", [lens(1, "HM 50")]) == [Ranked(1, "code exact")]
+    assert ranked("sbr60", [lens(1, "SBR-60")]) == [Ranked(1, "code exact")]
+    assert ranked("a1cx", [lens(1, "AICX")]) == [Ranked(1, "code proche : 1 lu I")]
+    assert ranked("e3s", [lens(1, "E3 ou E3S ou E3XS")]) == [Ranked(1, "code exact, variante E3S")]
+    assert ranked("sigma", [lens(1, "ΣIQ")]) == [Ranked(1, "début du code")]
+    assert ranked("s", [lens(1, "ΣIQ")]) == [Ranked(1, "début du code")]
+    assert ranked("e", [lens(1, "ΣIQ")]) == [Ranked(1, "début du code")]
+    assert ranked("sp50", [lens(1, "SPU50")]) == [Ranked(1, "un caractère effacé")]
+    assert ranked("8x", [lens(1, "BX")]) == [Ranked(1, "code proche : 8 lu B")]
+
+
+def test_tiers_order_exact_start_tolerant_then_names():
+    catalogue = [
+        lens(1, "QQQ", "SPU50 Confort"),  # the word is in its name only
+        lens(2, "PSU50"),  # two swapped
+        lens(3, "SPU500"),  # starts with it
+        lens(4, "SPU5"),  # one extra typed
+        lens(5, "SPU50"),
+        lens(6, "SPUS0"),  # one misread
+        lens(7, "SPX7"),  # not this one
+        lens(8, "SPUX50"),  # one faded
+    ]
+    result = ranked("spu50", catalogue)
+    assert result == [
+        Ranked(5, "code exact"),
+        Ranked(3, "début du code"),
+        Ranked(6, "code proche : 5 lu S"),
+        Ranked(8, "un caractère effacé"),
+        Ranked(4, "un caractère en trop"),
+        Ranked(2, "deux caractères inversés"),
+        Ranked(1, "nom"),
+    ]
+
+
+def test_within_a_rank_the_index_then_the_maker_comes_first():
+    catalogue = [
+        lens(1, "HDE", supplier_id=2, index=1.5),
+        lens(2, "HDE", supplier_id=1, index=1.81),
+        lens(3, "HDE", supplier_id=2, index=1.6),
+        lens(4, "HDE", supplier_id=1, index=1.591),
+        lens(5, "HDE", supplier_id=1, index=1.6),
+        lens(6, "HDE", supplier_id=1, index=None),
+    ]
+    result = ranked("hde 1,6 zeiss", catalogue)
+    assert [r.id for r in result] == [5, 3, 4, 2, 6, 1]
+    assert result[2].reason == "code exact, indice proche"
+    assert result[0].reason == "code exact"
+
+
+def test_an_exact_code_beats_a_start_whatever_the_index():
+    result = ranked("hde 1,6", [lens(1, "HDE2", index=1.6), lens(2, "HDE", index=1.5)])
+    assert [r.id for r in result] == [2, 1]
+
+
+def test_every_text_word_must_be_accounted_for():
+    catalogue = [
+        lens(1, "KR 1.60 POL"),
+        lens(2, "KR 1.60", "Polar"),
+        lens(3, "KR"),
+        lens(4, "HM 50"),
+    ]
+    assert [r.id for r in ranked("kr pol", catalogue)] == [1, 2]
+    assert ranked("kr pol", catalogue)[0].reason == "code exact"
+    assert ranked("pol", [lens(1, "KR 1.60 POL")]) == [Ranked(1, "code exact, 2e partie du code")]
+    assert ranked("hm 50", catalogue) == [Ranked(4, "code exact")]
+    assert ranked("spu 50", [lens(9, "SPU50")]) == [Ranked(9, "code exact")]
+
+
+def test_a_second_part_ranks_after_first_parts():
+    catalogue = [lens(1, "SPU50 14"), lens(2, "14X"), lens(3, "14")]
+    assert ranked("14", catalogue) == [
+        Ranked(3, "code exact"),
+        Ranked(2, "début du code"),
+        Ranked(1, "code exact, 2e partie du code"),
+    ]
+
+
+def test_name_fields_account_for_words_in_their_order():
+    catalogue = [
+        lens(1, "AAA", "Lens", material="Stylis 1.67"),
+        lens(2, "BBB", "Lens", series="Comfort Max"),
+        lens(3, "CCC", "Lens", range="Varilux Physio"),
+        lens(4, "DDD", "Lens", variant="Physio"),
+        lens(5, "EEE", "Physio"),
+    ]
+    assert ranked("physio", catalogue) == [Ranked(5, "nom"), Ranked(4, "variante"),
+                                           Ranked(3, "gamme")]
+    assert ranked("max", catalogue) == [Ranked(2, "série")]
+    assert ranked("ai", [lens(1, "X", "Varilux AI"), lens(2, "Y", "Hoya Maxi")]) == [
+        Ranked(1, "nom")]
+
+
+def test_lenses_that_agree_on_everything_sort_by_name_then_id():
+    catalogue = [lens(3, "HDE", "Beta"), lens(2, "HDE", "alpha"), lens(1, "HDE", "Beta"),
+                 lens(1, "HDE", "Beta")]
+    assert [r.id for r in ranked("hde", catalogue)] == [2, 1, 3]
+
+
+def test_only_names_and_index_order_without_text_words():
+    catalogue = [lens(1, "A", supplier_id=2, index=1.5), lens(2, "B", supplier_id=1, index=1.6),
+                 lens(3, "C", supplier_id=1, index=1.5)]
+    result = ranked("zeiss 1,5", catalogue)
+    assert result == [Ranked(3, "fabricant"), Ranked(1, "indice"), Ranked(2, "fabricant")]
+    assert ranked("varilux", [lens(1, "A", range="Varilux")]) == [Ranked(1, "gamme")]
+
+
+code_text = st.text(alphabet="ABDEIKLMOPSUXZ0125678", min_size=1, max_size=6)
+
+
+@given(st.lists(code_text, min_size=1, max_size=3), st.integers(min_value=0, max_value=2))
+def test_any_alternative_typed_whole_finds_its_lens_first(alternatives, which):
+    engraving = " ou ".join(alternatives)
+    typed = alternatives[which % len(alternatives)]
+    result = ranked(typed, [lens(1, "QQQQQQQQ"), lens(2, engraving)])
+    assert result and result[0].id == 2 and result[0].reason.startswith("code exact")
+
+
+def test_the_public_front_answers_the_counter_example():
+    import data.identify as identify
+
+    parsed = identify.parse("zeiss spu5o 1,5", identify.Vocabulary(suppliers=((1, "ZEISS"),)))
+    lenses = [identify.Candidate(1, "SPU50 14", "Verre", supplier_id=1, index=1.5)]
+    assert identify.rank(parsed, lenses) == [(1, "code proche : O lu 0")]
