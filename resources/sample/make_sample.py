@@ -129,18 +129,32 @@ def idx2(indice: float) -> str:
 
 
 # --------------------------------------------------------------------------
-# Engraving code rules (all invented)
+# Engraving code rules (all invented, in the shapes of real engraving guides:
+# alternatives written "A ou B" or "A/B", the index inside the code, second
+# parts, one code shared by several indices and by every variant of a design)
 # --------------------------------------------------------------------------
+def short_idx(indice: float) -> str:
+    """1.6 -> '6', 1.5 -> '5', 1.67 -> '67' (as some makers engrave it)."""
+    digits = idx2(indice)
+    return digits[0] if digits.endswith("0") else digits
+
+
 def code_essilor(d: str, indice: float, ai: bool) -> str:
     # "AI" + design letters on the 1.67 material of some designs, so that an
-    # optician searching "ai" at 1.67 gets a handful of lenses.
+    # optician searching "ai" at 1.67 gets a handful of lenses. At 1.5 and 1.6
+    # one code with its alternatives covers both indices (index not engraved).
     if indice == 1.67:
-        return f"AI{d}" if ai else f"{d}S"
-    return {1.5: d, 1.59: f"{d}a", 1.6: f"{d}6", 1.74: f"{d.lower()}74"}[indice]
+        return f"AI{d}" if ai else f"{d}S67"
+    if indice == 1.74:
+        return f"{d.lower()}74 /{d.lower()}i74"
+    if indice == 1.59:
+        return f"{d}a"
+    return f"{d} ou {d}S ou {d}XS"
 
 
 def code_hoya(d: str, indice: float) -> str:
-    return f"H{d} {idx2(indice)}"
+    # Mixed case, the index inside (hM67, hL6); no index on the 1.53 Trivex.
+    return f"h{d or 'E'}" if indice == 1.53 else f"h{d or 'E'}{short_idx(indice)}"
 
 
 def code_nikon(d: str, indice: float) -> str:
@@ -149,12 +163,38 @@ def code_nikon(d: str, indice: float) -> str:
 
 
 def code_seiko(d: str, indice: float) -> str:
-    return d if indice < 1.6 else f"{d}-{idx2(indice)}"
+    if d == "YS3":
+        return d if indice < 1.6 else f"{d}-{idx2(indice)}"
+    return f"{d} ou {d}i" if indice < 1.6 else f"{d}-{idx2(indice)}"
 
 
-def code_fixed(d: str, indice: float) -> str:
-    # Same code whatever the index (index not engraved).
-    return d
+def code_zeiss(d: str, indice: float, variante: str | None, hmin: int | None) -> str:
+    # The index inside the code (ZSP50 = 1.50); the minimum height as a second
+    # part on the designs that engrave it.
+    code = f"{d.replace(' ', '')}{idx2(indice)}"
+    if d.startswith("Z L") and hmin is not None:
+        code += f" {hmin}"
+    return code
+
+
+def code_rodenstock(d: str, indice: float, variante: str | None) -> str:
+    # The index written out as a second part, the photochromic version a third.
+    code = f"{d} {indice:.2f}"
+    return code + " CM" if variante == "ColorMatic" else code
+
+
+def code_bbgr(d: str, indice: float) -> str:
+    if d.startswith("BN"):
+        return f"{d} {'CORRIDOR' if d == 'BNC' else 'NEAR'}"
+    # The index's last digit as a second part (no underscore: the sample shows
+    # that "_" typed in the search box is a literal character, found nowhere).
+    return f"{d} {idx2(indice)[1] if idx2(indice)[1] != '0' else idx2(indice)[0]}"
+
+
+def code_novacel(d: str, indice: float) -> str:
+    if indice >= 1.8:
+        return f"{d}m"  # mineral glass: a small "m", index not engraved
+    return f"{d}{idx2(indice)}/{d[0]}8{d[1:]}{idx2(indice)}"
 
 
 def code_mineral_suffix(d: str, indice: float) -> str:
@@ -501,8 +541,8 @@ design(
 )
 
 
-def engraving_code(dsg: dict, indice: float) -> str:
-    rule, d = dsg["rule"], dsg["d"]
+def engraving_code(dsg: dict, indice: float, variante: str | None, hmin: int | None) -> str:
+    rule, d, supplier = dsg["rule"], dsg["d"], dsg["fournisseur"]
     if rule == "ess":
         return code_essilor(d, indice, bool(dsg["opts"].get("ai")))
     if rule == "hoya":
@@ -511,9 +551,17 @@ def engraving_code(dsg: dict, indice: float) -> str:
         return code_nikon(d, indice)
     if rule == "seiko":
         return code_seiko(d, indice)
+    if supplier == "Zeiss":
+        return f"{d}m" if indice >= 1.8 else code_zeiss(d, indice, variante, hmin)
+    if supplier == "Rodenstock":
+        return code_rodenstock(d, indice, variante)
+    if supplier == "BBGR":
+        return code_bbgr(d, indice)
+    if supplier == "Novacel":
+        return code_novacel(d, indice)
     if rule == "mineral":
         return code_mineral_suffix(d, indice)
-    return code_fixed(d, indice)
+    return d  # the same code whatever the index (Shamir's sign)
 
 
 ADDITIONS = ("75", "10", "125", "15", "175", "20", "225", "25", "275", "30", "325", "35")
@@ -567,7 +615,7 @@ def build_catalogue(rng: random.Random) -> list[dict]:
                         "indice": indice,
                         "hauteur_min": hmin,
                         "hauteur_max": hmax,
-                        "gravure_nasale": engraving_code(dsg, indice),
+                        "gravure_nasale": engraving_code(dsg, indice, variante, hmin),
                         "addition": addition,
                         "url_source": SUPPLIERS[supplier].url,
                         "image": None,  # filled in by assign_images
@@ -859,7 +907,7 @@ def check(lenses: list[dict]) -> None:
         assert len(lens["materiau"]) <= 100, key
         assert len(lens["nom"]) <= 100, key
         assert lens["variante"] is None or 0 < len(lens["variante"]) <= 50, key
-        assert len(lens["gravure_nasale"]) <= 20, key
+        assert len(lens["gravure_nasale"]) <= 50, key
         assert len(lens["addition"]) <= 5 and lens["addition"].isdigit(), key
 
         ind = lens["indice"]
