@@ -43,14 +43,18 @@ from data.identify import (
 )
 from data.identify.ranking import NEAR_INDEX
 from data.models import Fournisseur, Gamme, Materiau, Serie, Verre
-from data.query import LensQuery, filter_clauses
+from data.query import LensQuery, QueryPlan, filter_clauses
 
 #: Neighbours (faded, extra, swapped characters) need this many typed characters, as in
 #: :func:`data.identify.match_code`.
 MIN_EDIT = 3
 #: Runs of consecutive text words longer than this are not looked up joined.
 MAX_JOINED_RUN = 4
+#: Candidates of a 1- or 2-character code word, and of a word's name matches (ranked after
+#: every code match): the nearest ones only, so that ranking stays a few milliseconds.
+SHORT_LIMIT = 300
 _CHUNK = 500
+UNINDEXED = QueryPlan(no_filter_index=True)
 _INDEX_EPSILON = 1e-9
 
 _REFERENCE_COLUMN = {
@@ -127,10 +131,12 @@ def _filters(query: LensQuery, parsed: ParsedQuery) -> list[ColumnElement[bool]]
     :func:`browse_query`, but a typed index keeps the indices within 0.02 of it too (ranking
     puts the exact ones first)."""
     narrowed = replace(browse_query(query, parsed), indices=() if parsed.indices else query.indices)
-    clauses = filter_clauses(narrowed)
+    # "+ 0" on the filtered columns: the lenses are reached from their keys (or the name
+    # order), by id, never through a filter index that would read every lens of a maker.
+    clauses = filter_clauses(narrowed, UNINDEXED)
     if parsed.indices:
         clauses.append(or_(*(
-            Verre.indice.between(v - NEAR_INDEX - _INDEX_EPSILON, v + NEAR_INDEX + _INDEX_EPSILON)
+            (Verre.indice + 0).between(v - NEAR_INDEX - _INDEX_EPSILON, v + NEAR_INDEX + _INDEX_EPSILON)
             for v in parsed.indices
         )))
     return clauses
@@ -152,6 +158,8 @@ def _code_found(
 ) -> _Found:
     typed = stored_skeleton(code)
     exact = neighbours(typed) if len(code) >= MIN_EDIT and len(typed) < SKELETON_MAX else ()
+    if len(code) < MIN_EDIT:
+        limit = min(limit, SHORT_LIMIT)
     ids, cut = code_candidates(session, exact, [typed], filters, limit)
     return _Found(set(ids), cut)
 
@@ -184,24 +192,26 @@ def _name_found(
 ) -> _Found:
     """Lenses whose name, variant or code (the search column, through the catalogue's planner)
     or range, series, maker or material name holds the word, in name order, capped."""
-    ids: set[int] = set()
-    cut = False
+    limit = min(limit, SHORT_LIMIT)
     searched = LensQuery(text=word.folded)
     plan = plan_query(session, replace(query, text=word.folded))
-    by_text = filter_clauses(searched, plan)
-    statements = [select(Verre.id).where(*filters, *by_text)]
+    stmt = select(Verre.id).where(*filters, *filter_clauses(searched, plan))
+    found = _ordered_ids(session, stmt, limit)
+    if found.ids or found.cut or not word.folded.isalpha():
+        return found
+    # Nothing by name, variant or code: the lenses of the ranges, series, makers and materials
+    # whose names hold the word (ranked after every other match).
     references = _name_references(session, word.folded)
-    if references:
-        statements.append(select(Verre.id).where(
-            *filters, or_(*(_REFERENCE_COLUMN[k].in_(v) for k, v in references.items()))
-        ))
-    for stmt in statements:
-        found = session.execute(
-            stmt.order_by(Verre.tri_nom, Verre.id).limit(limit + 1)
-        ).scalars().all()
-        cut = cut or len(found) > limit
-        ids.update(int(i) for i in found[:limit])
-    return _Found(ids, cut)
+    if not references:
+        return found
+    return _ordered_ids(session, select(Verre.id).where(
+        *filters, or_(*(_REFERENCE_COLUMN[k].in_(v) for k, v in references.items()))
+    ), limit)
+
+
+def _ordered_ids(session: Session, stmt: Any, limit: int) -> _Found:
+    found = session.execute(stmt.order_by(Verre.tri_nom, Verre.id).limit(limit + 1)).scalars().all()
+    return _Found({int(i) for i in found[:limit]}, len(found) > limit)
 
 
 def _runs(parsed: ParsedQuery) -> list[list[TextTerm]]:
