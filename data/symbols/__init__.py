@@ -2,9 +2,11 @@
 
 - :mod:`data.symbols.vocabulary`: the shapes (:class:`Shape`), found by key or typed name.
 - :mod:`data.symbols.drawing`: a shape's path read into strokes; a standalone SVG.
+- :mod:`data.symbols.sketch`: the shapes a drawing on the pad looks like (:func:`propose`).
 """
 
 from data.symbols.drawing import PathError, check_path, strokes, svg_document
+from data.symbols.sketch import propose
 from data.symbols.vocabulary import (
     GROUPS,
     SHAPES,
@@ -25,6 +27,7 @@ __all__ = [
     "closest_names",
     "find_by_name",
     "name_key",
+    "propose",
     "strokes",
     "svg_document",
 ]
