@@ -9,7 +9,7 @@ import time
 import pytest
 
 from data.symbols import SHAPES, Shape, by_key, strokes
-from data.symbols.sketch import POINTS, cloud, propose, resample, template
+from data.symbols.sketch import ANGLE_WEIGHT, POINTS, cloud, propose, resample, template
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=lambda s: s.key)
@@ -84,7 +84,8 @@ def test_resampling_spreads_points_evenly_over_drawn_length_only():
     assert len(points) == 5
     assert points[0] == (0, 0) and points[-1] == pytest.approx((110, 0))
     assert all(x <= 10 or x >= 100 for x, _ in points)  # nothing on the pen-up jump
-    xs, ys = cloud([[(0, 0), (10, 0)], [(100, 0), (110, 0)]])
+    xs, ys, turns = cloud([[(0, 0), (10, 0)], [(100, 0), (110, 0)]])
+    assert set(turns) == {0.0}  # straight lines turn nowhere
     assert len(xs) == POINTS and max(xs) - min(xs) == pytest.approx(1.0)
 
 
@@ -98,3 +99,11 @@ def test_templates_build_fast_and_a_proposal_is_quick():
     began = time.perf_counter()
     propose(drawing)
     assert time.perf_counter() - began < 0.5  # the 100 ms target is measured by bench.sketch
+
+
+def test_a_corner_turns_half_way_and_a_stroke_end_not_at_all():
+    xs, ys, turns = cloud([[(0, 0), (100, 0), (100, 100)]], n=5)
+    # Five points: two ends, (50, 0), the corner (100, 0) and (100, 50).
+    assert turns[0] == turns[-1] == 0.0
+    assert turns[2] == pytest.approx(0.5 * ANGLE_WEIGHT)
+    assert max(turns) == turns[2] and turns[1] == turns[3] == 0.0
