@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.catalogue import _columns as lens_columns  # the folded columns, computed in one place
+from data.catalogue import lens_columns  # the folded columns, computed in one place
 from data.models import Verre
 from data.transfer.columns import IMAGE_FIELD, split_indices
 from data.transfer.images import ImageFiles
