@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from data import formatting
 from data.audit.record import (
     CREATION,
     FUSION,
@@ -93,7 +94,7 @@ def format_value(name: str, value: Any) -> str:
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, float):
-        return f"{value:.3f}".rstrip("0").rstrip(".").replace(".", ",") if name == "indice" else str(value).replace(".", ",")
+        return formatting.index(value) if name == "indice" else formatting.plain(value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "—"
     return str(value)
