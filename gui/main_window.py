@@ -566,7 +566,7 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 return 0
         try:
-            snapshots = catalogue.delete_lenses(self.db, ids)
+            snapshots = list(catalogue.delete_lenses(self.db, ids).snapshots)
         except CatalogueError as exc:
             QMessageBox.warning(self, "Suppression impossible", exc.message)
             return 0
@@ -586,7 +586,7 @@ class MainWindow(QMainWindow):
         restored: list[int] = []
         try:
             for snapshot in snapshots:
-                restored.append(catalogue.restore_lens(self.db, snapshot))
+                restored.append(catalogue.restore_lens(self.db, snapshot).lens_id)
         except CatalogueError as exc:
             QMessageBox.warning(self, "Annulation incomplète", exc.message)
         self._update_undo()

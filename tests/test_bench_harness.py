@@ -56,7 +56,7 @@ def test_generated_folded_columns_are_what_the_service_stores(bench_catalogue: P
             "hauteur_min", "hauteur_max", "gravure_nasale", "url_gravure", "url_source")}
         values, report = validate_lens(raw)
         assert values is not None, report.summary()
-        expected = catalogue._columns(values)
+        expected = catalogue.lens_columns(values)
         for key in ("recherche", "tri_nom", "tri_variante", "tri_gravure", *raw):
             assert stored[key] == expected[key], (key, stored)
 

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from data import formatting
 from data.errors import CatalogueError
 
 BackupKind = Literal["manual", "auto", "pre-migration", "pre-restore"]
@@ -207,11 +208,4 @@ def folder_error(exc: BaseException, folder: Path) -> BackupError:
     )
 
 
-def format_size(size: int) -> str:
-    value = float(size)
-    for unit in ("octets", "Ko", "Mo", "Go"):
-        if value < 1024 or unit == "Go":
-            text = f"{value:.0f}" if unit == "octets" else f"{value:.1f}".replace(".", ",")
-            return f"{text} {unit}"
-        value /= 1024
-    return f"{size} octets"
+format_size = formatting.size

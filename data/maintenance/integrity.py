@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from data import formatting
 from data.database import Database, translate_errors
 from data.maintenance.common import Progress, ProgressCallback
 from data.models import Fournisseur, Gamme, ImageGravure, Materiau, Serie, Verre
@@ -88,8 +89,7 @@ def _lens(kind: str, row: Any, message: str) -> Finding:
     return Finding(kind, int(row.id), str(row.nom), f"Verre n° {row.id} « {row.nom} » : {message}")
 
 
-def _number(value: Any) -> str:
-    return f"{value}".replace(".", ",")
+_number = formatting.plain
 
 
 Check = Callable[[Connection, "Context"], Iterator[Finding]]

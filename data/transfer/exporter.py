@@ -37,6 +37,7 @@ from typing import IO, Any
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
+from data import formatting
 from data.catalogue import count_lenses
 from data.database import Database
 from data.models import Fournisseur, Gamme, ImageGravure, Materiau, Serie, Verre
@@ -144,12 +145,7 @@ def _with_images(
         yield chunk
 
 
-def decimal_text(value: float) -> str:
-    """``1.67 -> "1,67"``: the shortest exact form, with a decimal comma."""
-    text = repr(float(value))
-    if text.endswith(".0"):
-        text = text[:-2]
-    return text.replace(".", ",")
+decimal_text = formatting.exact  # ``1.67 -> "1,67"``: the shortest exact form
 
 
 def _csv_cell(name: str, value: Any) -> str:

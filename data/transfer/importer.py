@@ -24,7 +24,7 @@ catalogue as it is then: a lens another PC added or changed meanwhile aborts the
 (``ConflictError``), as does cancelling.
 
 On SQLite the lenses get the ids SQLite would give them, and their creation entries are
-written by SQLite itself from the new rows, in one statement (``history.record_lens_creations``:
+written by SQLite itself from the new rows, in one statement (``audit.record_lens_creations``:
 the very JSON the row-by-row path encodes). A small import sends its lenses straight to the
 driver as tuples. A large one (see ``PAUSE_MIN_ROWS``) sets the lens table's indexes and search
 trigger aside (``data.sqlite_bulk``); SQLite then copies the new lenses from the spill file,
@@ -54,10 +54,11 @@ import sqlalchemy as sa
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from data import history
-from data.catalogue import REFERENCE_MODELS, LensDetail, ensure_writable
+from data import audit
+from data.catalogue import LensDetail, ensure_writable
 from data.database import Database, attached
 from data.errors import ConflictError
+from data.kinds import KINDS
 from data.maintenance.upkeep import refresh_after_load
 from data.models import Verre, utcnow
 from data.sqlite_bulk import IndexPause, RawInsert, Rebuild, is_sqlite
@@ -207,7 +208,7 @@ def _commit(
     try:
         ensure_writable(db)
         with db.bulk_transaction(attach={spill_file.SPILL_SCHEMA: spill_path}) as session:
-            batch = _Batch(session, prepared, author or history.who(session), progress, cancel)
+            batch = _Batch(session, prepared, author or audit.who(session), progress, cancel)
             batch.run(spill_path)
         if not db.is_sqlite and _changed_much(report.to_write, _catalogue_size(db)):
             # A server plans with statistics: after a large import, refresh them at once rather
@@ -260,7 +261,7 @@ class _Batch:
 
     def run(self, spill_path: Path) -> None:
         report = self.prepared.report
-        self.batch_id = history.record_import(
+        self.batch_id = audit.record_import(
             self.session, Path(report.path).name, report.counts(), author=self.author
         )
         self.real, names = create_planned(
@@ -342,7 +343,7 @@ class _Batch:
     def _record_creations(self, first_id: int) -> None:
         """SQLite: the creation entries of the lenses inserted from ``first_id`` on."""
         if self.next_id > first_id:
-            history.record_lens_creations(
+            audit.record_lens_creations(
                 self.connection, first_id, self.next_id - 1,
                 created=self.now, batch=self.batch_id, author=self.author,
             )
@@ -469,14 +470,14 @@ class _Batch:
         self._audit_creations(ids, rows)
 
     def _audit_creations(self, ids: Iterable[int], rows: list[dict[str, Any]]) -> None:
-        history.record_encoded(self.session, self._creations(ids, rows), batch=self.batch_id, author=self.author)
+        audit.record_encoded(self.session, self._creations(ids, rows), batch=self.batch_id, author=self.author)
 
-    def _creations(self, ids: Iterable[int], rows: list[dict[str, Any]]) -> list[history.EncodedChange]:
-        """The creation entries of new lenses, encoded (``history.encode_change``)."""
+    def _creations(self, ids: Iterable[int], rows: list[dict[str, Any]]) -> list[audit.EncodedChange]:
+        """The creation entries of new lenses, encoded (``audit.encode_change``)."""
         now = self.now.isoformat()  # what the trail's JSON makes of the timestamps anyway
         return [
-            (history.CREATION, "verre", lens_id, history.lens_label(row), None,
-             history.to_json(self._created_state(lens_id, row, now)))
+            (audit.CREATION, "verre", lens_id, audit.lens_label(row), None,
+             audit.to_json(self._created_state(lens_id, row, now)))
             for lens_id, row in zip(ids, rows, strict=True)
         ]
 
@@ -506,17 +507,17 @@ class _Batch:
         changes = []
         for before_values, row in updates:
             before = dict(zip(_BEFORE_FIELDS, before_values, strict=True))
-            old, new = history.diff(
+            old, new = audit.diff(
                 self._state(row["b_id"], before, row), self._state(row["b_id"], row, before)
             )
             if old or new:
                 changes.append(
-                    history.Change(
-                        history.MODIFICATION, "verre", row["b_id"], history.lens_label(row),
+                    audit.Change(
+                        audit.MODIFICATION, "verre", row["b_id"], audit.lens_label(row),
                         old=old, new=new,
                     )
                 )
-        history.record_many(self.session, changes, batch=self.batch_id, author=self.author)
+        audit.record_many(self.session, changes, batch=self.batch_id, author=self.author)
 
     def _state(self, lens_id: int, values: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
         """A lens as the audit trail keeps it (the fields of ``LensDetail``): ``values``, and
@@ -558,7 +559,7 @@ def _copy_statement(
     sort_keys = []
     for position, (id_column, kind, _key) in enumerate(_SORT_KEYS):
         alias = f"k{position}"
-        table = REFERENCE_MODELS[kind].__tablename__
+        table = KINDS[kind].model.__tablename__
         joins.append(f"LEFT JOIN {table} AS {alias} ON {alias}.id = l.{quoted(id_column)}")
         sort_keys.append(f"{alias}.nom_normalise")
     columns = ("id", *keys, *(key for _c, _k, key in _SORT_KEYS), "exemple", "version", "cree_le", "modifie_le")

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from data import history
+from data import audit
 from data.errors import ValidationError
 from data.models import Fournisseur, Gamme, Materiau, Serie
 from data.text import fold
@@ -225,8 +225,8 @@ def _create_kind(
             if parent_kind is not None:
                 state[f"{parent_kind}_id"] = key[1]
                 state[parent_kind] = parent_names[key[1]]
-            changes.append(history.Change(history.CREATION, kind, ref_id, item.name, new=state))
-    history.record_many(session, changes, batch=batch, author=author)
+            changes.append(audit.Change(audit.CREATION, kind, ref_id, item.name, new=state))
+    audit.record_many(session, changes, batch=batch, author=author)
 
 
 def _existing(session: Session, model: Any, parent_column: Any, folded: list[str]) -> dict[tuple[str, int], int]:

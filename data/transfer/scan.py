@@ -21,7 +21,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.catalogue import _columns as lens_columns  # the folded columns, computed in one place
+from data import formatting
+from data.catalogue import lens_columns  # the folded columns, computed in one place
 from data.models import Verre
 from data.transfer.columns import IMAGE_FIELD, split_indices
 from data.transfer.images import ImageFiles
@@ -424,5 +425,4 @@ def _line(problem: ImportProblem) -> int:
     return problem.line
 
 
-def index_text(value: float) -> str:
-    return f"{value:.3f}".rstrip("0").rstrip(".").replace(".", ",")
+index_text = formatting.index

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from data import history
+from data import audit, catalogue
+from data.audit import ACTION_LABELS, HistoryEntry
 from data.database import Database
 from data.errors import CatalogueError
-from data.history import ACTION_LABELS, HistoryEntry
 
 PAGE = 200
 
@@ -70,7 +70,7 @@ class HistoryDialog(QDialog):
         self.author = QComboBox(self)
         self.author.setObjectName("historyAuthor")
         self.author.addItem("Tous les auteurs", None)
-        for name in history.authors(db):
+        for name in audit.authors(db):
             self.author.addItem(name, name)
         self.action = QComboBox(self)
         self.action.setObjectName("historyAction")
@@ -160,20 +160,20 @@ class HistoryDialog(QDialog):
     def _fetch(self, offset: int) -> list[HistoryEntry]:
         f = self._filters()
         if self.lens_id is not None:
-            entries = history.lens_history(self.db, self.lens_id)
+            entries = audit.lens_history(self.db, self.lens_id)
             return [
                 e for e in entries
                 if (f["author"] is None or e.author == f["author"])
                 and (f["action"] is None or e.action == f["action"])
             ][offset: offset + PAGE]
-        return history.catalogue_history(self.db, limit=PAGE, offset=offset, **f)  # type: ignore[arg-type]
+        return audit.catalogue_history(self.db, limit=PAGE, offset=offset, **f)  # type: ignore[arg-type]
 
     def reload(self) -> None:
         try:
             self.entries = self._fetch(0)
             total = (
                 len(self.entries) if self.lens_id is not None
-                else history.count_history(self.db, **self._filters())  # type: ignore[arg-type]
+                else audit.count_history(self.db, **self._filters())  # type: ignore[arg-type]
             )
         except CatalogueError as exc:
             self.entries, total = [], 0
@@ -215,7 +215,7 @@ class HistoryDialog(QDialog):
             for column, text in enumerate((change.label, change.old_text, change.new_text)):
                 self.changes.setItem(row, column, QTableWidgetItem(text))
         restorable = (
-            entry is not None and entry.action == history.SUPPRESSION and entry.target == "verre"
+            entry is not None and entry.action == audit.SUPPRESSION and entry.target == "verre"
         )
         self.restore_button.setEnabled(restorable and self.can_restore)
         self.restore_button.setToolTip(
@@ -230,7 +230,7 @@ class HistoryDialog(QDialog):
         if entry is None:
             return None
         try:
-            lens_id = history.restore_deleted(self.db, entry.id)
+            lens_id = catalogue.restore_deleted(self.db, entry.id).lens_id
         except CatalogueError as exc:
             QMessageBox.warning(self, "Restauration impossible", exc.message)
             return None

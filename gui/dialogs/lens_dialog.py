@@ -281,7 +281,7 @@ class LensDialog(QDialog):
         created: int | None = None
         if ok and text.strip():
             try:
-                created = catalogue.create_reference(self.db, kind, text, parent_id)  # type: ignore[arg-type]
+                created = catalogue.create_reference(self.db, kind, text, parent_id).reference_id  # type: ignore[arg-type]
             except CatalogueError as exc:
                 QMessageBox.warning(self, "Création impossible", exc.message)
         if created is None:
@@ -405,15 +405,15 @@ class LensDialog(QDialog):
         raw = self.raw_values()
         try:
             if self.lens is None:
-                lens_id = catalogue.create_lens(self.db, raw, image=self._image)
+                lens_id = catalogue.create_lens(self.db, raw, image=self._image).lens_id
             else:
                 assert self.version is not None
                 if self._image_changed:
                     self.version = catalogue.update_lens(
                         self.db, self.lens.id, raw, self.version, image=self._image
-                    )
+                    ).version
                 else:
-                    self.version = catalogue.update_lens(self.db, self.lens.id, raw, self.version)
+                    self.version = catalogue.update_lens(self.db, self.lens.id, raw, self.version).version
                 lens_id = self.lens.id
         except ValidationError as exc:
             self._show_report(exc)

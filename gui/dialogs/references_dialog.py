@@ -198,7 +198,7 @@ class ReferenceTab(QWidget):
 
     def merge_into(self, item: ReferenceItem, target: ReferenceItem) -> bool:
         try:
-            moved = catalogue.merge_references(self.db, self.kind, item.id, target.id)  # type: ignore[arg-type]
+            moved = catalogue.merge_references(self.db, self.kind, item.id, target.id).moved  # type: ignore[arg-type]
         except CatalogueError as exc:
             self._report(exc.message, ok=False)
             return False

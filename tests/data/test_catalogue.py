@@ -27,7 +27,7 @@ def lens_count(db) -> int:
 
 def test_create_and_get_lens(db):
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs, indice="1,67", variante="Short"))
+    lens_id = catalogue.create_lens(db, lens_values(refs, indice="1,67", variante="Short")).lens_id
     detail = catalogue.get_lens(db, lens_id)
     assert detail.nom == "Varilux Comfort Max"
     assert detail.fournisseur == "Essilor" and detail.gamme == "Varilux" and detail.serie == "Comfort Max"
@@ -71,7 +71,7 @@ def test_references_must_agree(db):
 )
 def test_database_constraints_refuse_what_bypasses_the_service(db, column, value):
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs))
+    lens_id = catalogue.create_lens(db, lens_values(refs)).lens_id
     with pytest.raises(DBOperationError):
         with db.transaction() as s:
             s.execute(sa.update(Verre).where(Verre.id == lens_id).values({column: value}))
@@ -82,7 +82,7 @@ def test_database_refuses_swapped_heights_and_mismatched_series(db):
     refs = make_refs(db)
     other = make_refs(db, "Essilor", "Varilux", "Physio", "Orma")
     second_range = make_refs(db, "Essilor", "Eyezen", "Start", "Orma")
-    lens_id = catalogue.create_lens(db, lens_values(refs))
+    lens_id = catalogue.create_lens(db, lens_values(refs)).lens_id
     for values in ({"hauteur_min": 30, "hauteur_max": 20},
                    {"serie_id": second_range.series},
                    {"gamme_id": None}):
@@ -94,10 +94,10 @@ def test_database_refuses_swapped_heights_and_mismatched_series(db):
 
 def test_update_bumps_version_and_detects_conflicts(db):
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs))
+    lens_id = catalogue.create_lens(db, lens_values(refs)).lens_id
     first = catalogue.get_lens(db, lens_id)
     second = catalogue.get_lens(db, lens_id)
-    assert catalogue.update_lens(db, lens_id, {**first.form_values(), "indice": "1,5"}, first.version) == 2
+    assert catalogue.update_lens(db, lens_id, {**first.form_values(), "indice": "1,5"}, first.version).version == 2
     with pytest.raises(ConflictError) as info:
         catalogue.update_lens(db, lens_id, {**second.form_values(), "nom": "Écrasé"}, second.version)
     assert "modifié par un autre poste" in str(info.value)
@@ -107,7 +107,7 @@ def test_update_bumps_version_and_detects_conflicts(db):
 
 def test_update_of_deleted_lens_is_a_conflict(db):
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs))
+    lens_id = catalogue.create_lens(db, lens_values(refs)).lens_id
     detail = catalogue.get_lens(db, lens_id)
     catalogue.delete_lenses(db, [lens_id])
     with pytest.raises(ConflictError):
@@ -116,19 +116,19 @@ def test_update_of_deleted_lens_is_a_conflict(db):
 
 def test_delete_and_restore(db):
     refs = make_refs(db)
-    ids = [catalogue.create_lens(db, lens_values(refs, nom=f"Verre {i}")) for i in range(3)]
-    snapshots = catalogue.delete_lenses(db, ids[:2])
+    ids = [catalogue.create_lens(db, lens_values(refs, nom=f"Verre {i}")).lens_id for i in range(3)]
+    snapshots = catalogue.delete_lenses(db, ids[:2]).snapshots
     assert [s.nom for s in snapshots] == ["Verre 0", "Verre 1"]
     assert lens_count(db) == 1
     for snap in snapshots:
-        assert catalogue.restore_lens(db, snap) == snap.id
+        assert catalogue.restore_lens(db, snap).lens_id == snap.id
     assert lens_count(db) == 3
     with pytest.raises(NotFoundError):
         catalogue.get_lens(db, 987654)
 
 
 def test_reference_names_are_unique_ignoring_case_and_accents(db):
-    first = catalogue.create_reference(db, "fournisseur", "Essilor")
+    first = catalogue.create_reference(db, "fournisseur", "Essilor").reference_id
     with pytest.raises(ValidationError) as info:
         catalogue.create_reference(db, "fournisseur", "  ÉSSILOR ")
     assert "existe déjà" in str(info.value)
@@ -147,7 +147,7 @@ def test_delete_reference_in_use_is_refused_with_count(db):
         catalogue.delete_reference(db, "fournisseur", refs.supplier)
     assert info.value.lens_count == 2
     assert "2 verres l'utilisent" in str(info.value)
-    unused = catalogue.create_reference(db, "materiau", "Trivex")
+    unused = catalogue.create_reference(db, "materiau", "Trivex").reference_id
     catalogue.delete_reference(db, "materiau", unused)
     assert [m.nom for m in catalogue.list_materials(db)] == ["Orma"]
 
@@ -164,12 +164,12 @@ def test_merge_suppliers_moves_lenses_ranges_and_series(db):
         g = catalogue.get_or_create_reference(s, "gamme", "VARILUX", twin_id)
         se = catalogue.get_or_create_reference(s, "serie", "Physio", g)
         g2 = catalogue.get_or_create_reference(s, "gamme", "Eyezen", twin_id)
-    a = catalogue.create_lens(db, lens_values(upper, nom="A"))
+    a = catalogue.create_lens(db, lens_values(upper, nom="A")).lens_id
     b = catalogue.create_lens(db, {**lens_values(upper, nom="B"), "fournisseur_id": twin_id,
-                                   "gamme_id": g, "serie_id": se})
+                                   "gamme_id": g, "serie_id": se}).lens_id
     c = catalogue.create_lens(db, {**lens_values(upper, nom="C"), "fournisseur_id": twin_id,
-                                   "gamme_id": g2, "serie_id": None})
-    moved = catalogue.merge_references(db, "fournisseur", twin_id, upper.supplier)
+                                   "gamme_id": g2, "serie_id": None}).lens_id
+    moved = catalogue.merge_references(db, "fournisseur", twin_id, upper.supplier).moved
     assert moved == 2
     assert [f.nom for f in catalogue.list_suppliers(db)] == ["ESSILOR"]
     ranges = {r.nom: r for r in catalogue.list_ranges(db)}
@@ -182,9 +182,9 @@ def test_merge_suppliers_moves_lenses_ranges_and_series(db):
 
 def test_merge_materials(db):
     refs = make_refs(db)
-    other = catalogue.create_reference(db, "materiau", "Orma 1.5")
-    lens = catalogue.create_lens(db, lens_values(refs, materiau_id=other))
-    assert catalogue.merge_references(db, "materiau", other, refs.material) == 1
+    other = catalogue.create_reference(db, "materiau", "Orma 1.5").reference_id
+    lens = catalogue.create_lens(db, lens_values(refs, materiau_id=other)).lens_id
+    assert catalogue.merge_references(db, "materiau", other, refs.material).moved == 1
     assert catalogue.get_lens(db, lens).materiau == "Orma"
 
 
@@ -211,8 +211,8 @@ def test_images_are_stored_once_and_checked(db, tmp_path):
     Image.new("RGB", (8, 8), "white").save(path)
     content = path.read_bytes()
     refs = make_refs(db)
-    a = catalogue.create_lens(db, lens_values(refs, nom="A"), image=content)
-    b = catalogue.create_lens(db, lens_values(refs, nom="B"), image=content)
+    a = catalogue.create_lens(db, lens_values(refs, nom="A"), image=content).lens_id
+    b = catalogue.create_lens(db, lens_values(refs, nom="B"), image=content).lens_id
     image_a = catalogue.get_lens(db, a).image_id
     assert image_a is not None and image_a == catalogue.get_lens(db, b).image_id
     assert catalogue.get_image(db, image_a) == (content, "image/png")

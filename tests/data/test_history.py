@@ -12,7 +12,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
-from data import catalogue, history
+from data import audit, catalogue
+from data.catalogue import reference_writes
 from data.errors import (
     ConflictError,
     NotFoundError,
@@ -21,6 +22,7 @@ from data.errors import (
     ValidationError,
 )
 from data.models import Historique, Verre, utcnow
+from data.validation import ValidationReport
 from tests.factories import lens_values, make_refs
 
 
@@ -48,26 +50,26 @@ def lens_count(db) -> int:
 
 def test_create_writes_one_creation_entry_with_the_whole_lens(db):
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs, variante="Short"))
-    [entry] = history.lens_history(db, lens_id)
+    lens_id = catalogue.create_lens(db, lens_values(refs, variante="Short")).lens_id
+    [entry] = audit.lens_history(db, lens_id)
     assert entry.action == "creation" and entry.target == "verre" and entry.target_id == lens_id
     assert entry.label == "Varilux Comfort Max Short"
     assert entry.old == {}
     assert entry.new["nom"] == "Varilux Comfort Max" and entry.new["indice"] == 1.6
     assert entry.new["fournisseur"] == "Essilor" and entry.new["fournisseur_id"] == refs.supplier
-    assert entry.author == history.who(db)
+    assert entry.author == audit.who(db)
     assert abs(entry.when - utcnow()) < timedelta(minutes=5)
 
 
 def test_update_records_only_the_fields_that_changed(db):
     refs = make_refs(db)
-    other = catalogue.create_reference(db, "materiau", "Trivex")
-    lens_id = catalogue.create_lens(db, lens_values(refs))
+    other = catalogue.create_reference(db, "materiau", "Trivex").reference_id
+    lens_id = catalogue.create_lens(db, lens_values(refs)).lens_id
     detail = catalogue.get_lens(db, lens_id)
     catalogue.update_lens(
         db, lens_id, {**detail.form_values(), "indice": "1,67", "materiau_id": other}, detail.version
     )
-    latest = history.lens_history(db, lens_id)[0]
+    latest = audit.lens_history(db, lens_id)[0]
     assert latest.action == "modification"
     assert latest.old == {"indice": 1.6, "materiau_id": refs.material, "materiau": "Orma"}
     assert latest.new == {"indice": 1.67, "materiau_id": other, "materiau": "Trivex"}
@@ -77,23 +79,23 @@ def test_update_records_only_the_fields_that_changed(db):
 
 def test_saving_without_changes_writes_no_entry(db):
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs))
+    lens_id = catalogue.create_lens(db, lens_values(refs)).lens_id
     detail = catalogue.get_lens(db, lens_id)
     before = entry_count(db)
-    assert catalogue.update_lens(db, lens_id, detail.form_values(), detail.version) == 2
+    assert catalogue.update_lens(db, lens_id, detail.form_values(), detail.version).version == 2
     assert entry_count(db) == before
 
 
 def test_a_conflicting_save_writes_nothing(db):
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs))
+    lens_id = catalogue.create_lens(db, lens_values(refs)).lens_id
     first, second = catalogue.get_lens(db, lens_id), catalogue.get_lens(db, lens_id)
     catalogue.update_lens(db, lens_id, {**first.form_values(), "nom": "Premier"}, first.version)
     before = entry_count(db)
     with pytest.raises(ConflictError):
         catalogue.update_lens(db, lens_id, {**second.form_values(), "nom": "Second"}, second.version)
     assert entry_count(db) == before
-    assert [e.action for e in history.lens_history(db, lens_id)] == ["modification", "creation"]
+    assert [e.action for e in audit.lens_history(db, lens_id)] == ["modification", "creation"]
 
 
 def test_an_invalid_lens_writes_no_entry(db):
@@ -101,7 +103,7 @@ def test_an_invalid_lens_writes_no_entry(db):
     before = entry_count(db)
     with pytest.raises(ValidationError):
         catalogue.create_lens(db, lens_values(refs, indice="2,5"))
-    lens_id = catalogue.create_lens(db, lens_values(refs))
+    lens_id = catalogue.create_lens(db, lens_values(refs)).lens_id
     detail = catalogue.get_lens(db, lens_id)
     after_create = entry_count(db)
     assert after_create == before + 1
@@ -113,14 +115,14 @@ def test_an_invalid_lens_writes_no_entry(db):
 def test_an_entry_never_outlives_a_failed_write(db, monkeypatch):
     """The merge entry is written first; a failure after it takes the entry away too."""
     refs = make_refs(db)
-    other = catalogue.create_reference(db, "materiau", "Orma bis")
+    other = catalogue.create_reference(db, "materiau", "Orma bis").reference_id
     catalogue.create_lens(db, lens_values(refs, materiau_id=other))
     before = entry_count(db)
 
     def broken(*args, **kwargs):
-        raise ValidationError(catalogue.ValidationReport({"nom": "panne simulée"}))
+        raise ValidationError(ValidationReport({"nom": "panne simulée"}))
 
-    monkeypatch.setattr(catalogue, "_move_lenses", broken)
+    monkeypatch.setattr(reference_writes, "move_lenses", broken)
     with pytest.raises(ValidationError):
         catalogue.merge_references(db, "materiau", other, refs.material)
     assert entry_count(db) == before
@@ -129,11 +131,11 @@ def test_an_entry_never_outlives_a_failed_write(db, monkeypatch):
 
 def test_delete_writes_one_entry_per_lens_with_the_whole_row(db):
     refs = make_refs(db)
-    ids = [catalogue.create_lens(db, lens_values(refs, nom=f"Verre {i}")) for i in range(3)]
+    ids = [catalogue.create_lens(db, lens_values(refs, nom=f"Verre {i}")).lens_id for i in range(3)]
     catalogue.delete_lenses(db, ids[:2])
     deletions = entries(db, action="suppression")
     assert [(e.cible_id, e.libelle) for e in deletions] == [(ids[0], "Verre 0"), (ids[1], "Verre 1")]
-    old = history.from_json(deletions[0].anciennes_valeurs)
+    old = audit.from_json(deletions[0].anciennes_valeurs)
     assert old["nom"] == "Verre 0" and old["gamme"] == "Varilux" and old["serie_id"] == refs.series
     assert old["version"] == 1 and old["id"] == ids[0] and "cree_le" in old
     assert deletions[0].nouvelles_valeurs is None
@@ -141,7 +143,7 @@ def test_delete_writes_one_entry_per_lens_with_the_whole_row(db):
 
 def test_deleting_an_unknown_lens_writes_nothing(db):
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs))
+    lens_id = catalogue.create_lens(db, lens_values(refs)).lens_id
     before = entry_count(db)
     with pytest.raises(NotFoundError):
         catalogue.delete_lenses(db, [lens_id, 987_654])
@@ -176,29 +178,29 @@ def test_sample_lenses_and_references_are_not_edits(db):
 
 def test_undo_of_a_delete_is_recorded_as_a_restoration(db):
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs))
-    [snapshot] = catalogue.delete_lenses(db, [lens_id])
-    assert catalogue.restore_lens(db, snapshot) == lens_id
-    actions = [e.action for e in history.lens_history(db, lens_id)]
+    lens_id = catalogue.create_lens(db, lens_values(refs)).lens_id
+    [snapshot] = catalogue.delete_lenses(db, [lens_id]).snapshots
+    assert catalogue.restore_lens(db, snapshot).lens_id == lens_id
+    actions = [e.action for e in audit.lens_history(db, lens_id)]
     assert actions == ["restauration", "suppression", "creation"]
-    restored, deleted = history.lens_history(db, lens_id)[:2]
+    restored, deleted = audit.lens_history(db, lens_id)[:2]
     assert restored.undoes == deleted.id and restored.batch is None
-    assert history.deleted_lenses(db) == []
+    assert audit.deleted_lenses(db) == []
 
 
 def test_restore_from_history_brings_the_lens_back_as_it_was(db):
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs, variante="Short"))
+    lens_id = catalogue.create_lens(db, lens_values(refs, variante="Short")).lens_id
     detail = catalogue.get_lens(db, lens_id)
     catalogue.update_lens(db, lens_id, {**detail.form_values(), "indice": "1,74"}, detail.version)
     before_delete = catalogue.get_lens(db, lens_id)
     catalogue.delete_lenses(db, [lens_id])
 
-    [deleted] = history.deleted_lenses(db)
+    [deleted] = audit.deleted_lenses(db)
     assert (deleted.lens_id, deleted.label, deleted.supplier, deleted.index) == (
         lens_id, "Varilux Comfort Max Short", "Essilor", 1.74,
     )
-    assert history.restore_deleted(db, deleted.entry_id) == lens_id
+    assert catalogue.restore_deleted(db, deleted.entry_id).lens_id == lens_id
     back = catalogue.get_lens(db, lens_id)
     assert back.form_values() == before_delete.form_values()
     assert back.cree_le.replace(microsecond=0) == before_delete.cree_le.replace(microsecond=0)
@@ -207,26 +209,26 @@ def test_restore_from_history_brings_the_lens_back_as_it_was(db):
     with pytest.raises(ConflictError):
         catalogue.update_lens(db, lens_id, before_delete.form_values(), before_delete.version)
 
-    assert history.deleted_lenses(db) == []
-    [shown] = history.deleted_lenses(db, include_restored=True)
+    assert audit.deleted_lenses(db) == []
+    [shown] = audit.deleted_lenses(db, include_restored=True)
     assert shown.restored_as == lens_id
     with pytest.raises(ConflictError) as info:
-        history.restore_deleted(db, deleted.entry_id)
+        catalogue.restore_deleted(db, deleted.entry_id)
     assert "déjà été restauré" in str(info.value)
-    assert [e.action for e in history.lens_history(db, lens_id)] == [
+    assert [e.action for e in audit.lens_history(db, lens_id)] == [
         "restauration", "suppression", "modification", "creation",
     ]
 
 
 def test_restore_refuses_when_a_reference_is_gone_and_names_it(db):
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs))
+    lens_id = catalogue.create_lens(db, lens_values(refs)).lens_id
     catalogue.delete_lenses(db, [lens_id])
     catalogue.delete_reference(db, "materiau", refs.material)
-    [deleted] = history.deleted_lenses(db)
+    [deleted] = audit.deleted_lenses(db)
     before = entry_count(db)
     with pytest.raises(NotFoundError) as info:
-        history.restore_deleted(db, deleted.entry_id)
+        catalogue.restore_deleted(db, deleted.entry_id)
     message = str(info.value)
     assert "Varilux Comfort Max" in message and "le matériau « Orma » n'existe plus" in message
     assert entry_count(db) == before and lens_count(db) == 0
@@ -234,13 +236,13 @@ def test_restore_refuses_when_a_reference_is_gone_and_names_it(db):
 
 def test_restore_names_every_missing_reference(db):
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs))
+    lens_id = catalogue.create_lens(db, lens_values(refs)).lens_id
     catalogue.delete_lenses(db, [lens_id])
     catalogue.delete_reference(db, "materiau", refs.material)
     catalogue.delete_reference(db, "fournisseur", refs.supplier)
-    [deleted] = history.deleted_lenses(db)
+    [deleted] = audit.deleted_lenses(db)
     with pytest.raises(NotFoundError) as info:
-        history.restore_deleted(db, deleted.entry_id)
+        catalogue.restore_deleted(db, deleted.entry_id)
     message = str(info.value)
     for phrase in ("le fournisseur « Essilor »", "la gamme « Varilux »",
                    "la série « Comfort Max »", "le matériau « Orma »", "n'existent plus"):
@@ -249,9 +251,9 @@ def test_restore_names_every_missing_reference(db):
 
 def test_restore_takes_a_new_number_when_the_old_one_is_taken(db):
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs, nom="Ancien"))
+    lens_id = catalogue.create_lens(db, lens_values(refs, nom="Ancien")).lens_id
     catalogue.delete_lenses(db, [lens_id])
-    [deleted] = history.deleted_lenses(db)
+    [deleted] = audit.deleted_lenses(db)
     with db.transaction() as s:  # another lens now holds the number (SQLite reuses numbers)
         s.execute(
             sa.insert(Verre).values(
@@ -259,41 +261,41 @@ def test_restore_takes_a_new_number_when_the_old_one_is_taken(db):
                 recherche="nouveau", tri_nom="nouveau", cree_le=utcnow(), modifie_le=utcnow(),
             )
         )
-    new_id = history.restore_deleted(db, deleted.entry_id)
+    new_id = catalogue.restore_deleted(db, deleted.entry_id).lens_id
     assert new_id != lens_id and catalogue.get_lens(db, new_id).nom == "Ancien"
-    [entry] = history.lens_history(db, new_id)
+    [entry] = audit.lens_history(db, new_id)
     assert entry.action == "restauration" and entry.old == {"id": lens_id}
 
 
 def test_only_a_lens_deletion_can_be_restored(db):
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs))
-    [creation] = history.lens_history(db, lens_id)
+    lens_id = catalogue.create_lens(db, lens_values(refs)).lens_id
+    [creation] = audit.lens_history(db, lens_id)
     with pytest.raises(NotFoundError) as info:
-        history.restore_deleted(db, creation.id)
+        catalogue.restore_deleted(db, creation.id)
     assert "n'est pas la suppression d'un verre" in str(info.value)
     with pytest.raises(NotFoundError):
-        history.restore_deleted(db, 987_654)
+        catalogue.restore_deleted(db, 987_654)
 
 
 def test_history_of_a_reused_number_starts_at_the_new_lens(db):
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs, nom="Ancien"))
+    lens_id = catalogue.create_lens(db, lens_values(refs, nom="Ancien")).lens_id
     catalogue.delete_lenses(db, [lens_id])
     with db.transaction() as s:
         catalogue.insert_lens(s, lens_values(refs, nom="Nouveau"), None, False)
         new_id = s.execute(select(Verre.id).where(Verre.nom == "Nouveau")).scalar_one()
     if new_id == lens_id:  # SQLite hands out the freed number again
-        assert [e.label for e in history.lens_history(db, lens_id)] == ["Nouveau"]
-    assert [e.action for e in history.lens_history(db, new_id)] == ["creation"]
+        assert [e.label for e in audit.lens_history(db, lens_id)] == ["Nouveau"]
+    assert [e.action for e in audit.lens_history(db, new_id)] == ["creation"]
 
 
 # ---------------------------------------------------------------- reference data
 
 
 def test_reference_create_rename_delete_each_write_one_entry(db):
-    supplier = catalogue.create_reference(db, "fournisseur", "Hoya")
-    range_ = catalogue.create_reference(db, "gamme", "Hoyalux", supplier)
+    supplier = catalogue.create_reference(db, "fournisseur", "Hoya").reference_id
+    range_ = catalogue.create_reference(db, "gamme", "Hoyalux", supplier).reference_id
     catalogue.rename_reference(db, "fournisseur", supplier, "HOYA Lens")
     catalogue.rename_reference(db, "fournisseur", supplier, "HOYA Lens")  # no change: no entry
     catalogue.delete_reference(db, "fournisseur", supplier)
@@ -304,10 +306,10 @@ def test_reference_create_rename_delete_each_write_one_entry(db):
         ("renommage", "fournisseur", supplier, "HOYA Lens"),
         ("suppression", "fournisseur", supplier, "HOYA Lens"),
     ]
-    renamed, removed = history.target_history(db, "fournisseur", supplier)[:2][::-1]
+    renamed, removed = audit.target_history(db, "fournisseur", supplier)[:2][::-1]
     assert (renamed.old, renamed.new) == ({"nom": "Hoya"}, {"nom": "HOYA Lens"})
     assert removed.old == {"nom": "HOYA Lens", "gammes": ["Hoyalux"]}
-    created_range = history.target_history(db, "gamme", range_)[0]
+    created_range = audit.target_history(db, "gamme", range_)[0]
     assert created_range.new == {"nom": "Hoyalux", "fournisseur_id": supplier, "fournisseur": "Hoya"}
 
 
@@ -326,30 +328,30 @@ def test_refused_reference_writes_write_no_entry(db):
 
 def test_merge_writes_one_entry_and_one_per_lens_moved(db):
     refs = make_refs(db)
-    other = catalogue.create_reference(db, "materiau", "Orma 1.5")
-    moved = [catalogue.create_lens(db, lens_values(refs, nom=f"M{i}", materiau_id=other)) for i in range(2)]
-    stays = catalogue.create_lens(db, lens_values(refs, nom="Reste"))
+    other = catalogue.create_reference(db, "materiau", "Orma 1.5").reference_id
+    moved = [catalogue.create_lens(db, lens_values(refs, nom=f"M{i}", materiau_id=other)).lens_id for i in range(2)]
+    stays = catalogue.create_lens(db, lens_values(refs, nom="Reste")).lens_id
     before = entry_count(db)
-    assert catalogue.merge_references(db, "materiau", other, refs.material) == 2
+    assert catalogue.merge_references(db, "materiau", other, refs.material).moved == 2
     assert entry_count(db) == before + 3
-    [merge] = history.catalogue_history(db, action="fusion", target="materiau")
+    [merge] = audit.catalogue_history(db, action="fusion", target="materiau")
     assert (merge.target_id, merge.label) == (refs.material, "Orma")
     assert merge.old == {"id": other, "nom": "Orma 1.5"}
     assert merge.new == {"id": refs.material, "nom": "Orma", "verres_deplaces": 2}
     for lens_id in moved:
-        latest = history.lens_history(db, lens_id)[0]
+        latest = audit.lens_history(db, lens_id)[0]
         assert latest.action == "fusion" and latest.batch == merge.id and latest.batch_label == "Orma"
         assert latest.old == {"materiau_id": other, "materiau": "Orma 1.5"}
         assert latest.new == {"materiau_id": refs.material, "materiau": "Orma"}
-    assert [e.action for e in history.lens_history(db, stays)] == ["creation"]
+    assert [e.action for e in audit.lens_history(db, stays)] == ["creation"]
 
 
 def test_supplier_merge_records_each_lens_new_supplier_range_and_series(db):
     kept = make_refs(db, "Essilor", "Varilux", "Comfort Max", "Orma")
     twin = make_refs(db, "Essilor SA", "Varilux", "Physio", "Orma")
-    lens_id = catalogue.create_lens(db, lens_values(twin, nom="Physio"))
+    lens_id = catalogue.create_lens(db, lens_values(twin, nom="Physio")).lens_id
     catalogue.merge_references(db, "fournisseur", twin.supplier, kept.supplier)
-    latest = history.lens_history(db, lens_id)[0]
+    latest = audit.lens_history(db, lens_id)[0]
     assert latest.action == "fusion"
     assert latest.old["fournisseur"] == "Essilor SA" and latest.new["fournisseur"] == "Essilor"
     assert latest.old["gamme_id"] == twin.range_ and latest.new["gamme_id"] == kept.range_
@@ -357,7 +359,7 @@ def test_supplier_merge_records_each_lens_new_supplier_range_and_series(db):
     assert "nom" not in latest.old and "serie" not in latest.old  # same names: not a change
     # The "Physio" series the merge had to create under the kept range is in the trail too,
     # grouped under the merge.
-    [created] = history.target_history(db, "serie", latest.new["serie_id"])
+    [created] = audit.target_history(db, "serie", latest.new["serie_id"])
     assert created.action == "creation" and created.batch == latest.batch
     assert created.new == {"nom": "Physio", "gamme_id": kept.range_, "gamme": "Varilux"}
 
@@ -368,16 +370,16 @@ def test_supplier_merge_records_each_lens_new_supplier_range_and_series(db):
 def test_an_import_batch_groups_the_lenses_it_wrote(db):
     refs = make_refs(db)
     with db.transaction() as s:
-        lot = history.record_import(s, "catalogue_2026.csv", {"ajoutes": 2, "ignores": 0}, "import@PC")
+        lot = audit.record_import(s, "catalogue_2026.csv", {"ajoutes": 2, "ignores": 0}, "import@PC")
         ids = [
             catalogue.insert_lens(s, lens_values(refs, nom=f"I{i}"), None, False, batch=lot, author="import@PC")
             for i in range(2)
         ]
-    [summary] = history.catalogue_history(db, action="import")
+    [summary] = audit.catalogue_history(db, action="import")
     assert summary.id == lot and summary.target == "catalogue" and summary.author == "import@PC"
     assert summary.new == {"ajoutes": 2, "ignores": 0, "fichier": "catalogue_2026.csv"}
     for lens_id in ids:
-        [entry] = history.lens_history(db, lens_id)
+        [entry] = audit.lens_history(db, lens_id)
         assert entry.action == "creation" and entry.batch == lot
         assert entry.batch_label == "Import de catalogue_2026.csv"
 
@@ -387,7 +389,7 @@ def test_an_import_batch_groups_the_lenses_it_wrote(db):
 
 def test_catalogue_history_filters_by_date_author_and_action(db):
     refs = make_refs(db)
-    a = catalogue.create_lens(db, lens_values(refs, nom="A"), author="alice@COMPTOIR-1")
+    a = catalogue.create_lens(db, lens_values(refs, nom="A"), author="alice@COMPTOIR-1").lens_id
     catalogue.create_lens(db, lens_values(refs, nom="B"), author="bob@COMPTOIR-2")
     catalogue.delete_lenses(db, [a], author="bob@COMPTOIR-2")
     with db.transaction() as s:  # backdate A's creation (tests only: the app never edits the trail)
@@ -396,33 +398,33 @@ def test_catalogue_history_filters_by_date_author_and_action(db):
             .where(Historique.cible == "verre", Historique.cible_id == a, Historique.action == "creation")
             .values(quand=datetime(2025, 1, 10, 15, 30))
         )
-    found = history.authors(db)
-    assert set(found) == {"alice@COMPTOIR-1", "bob@COMPTOIR-2", history.who(db)}
+    found = audit.authors(db)
+    assert set(found) == {"alice@COMPTOIR-1", "bob@COMPTOIR-2", audit.who(db)}
     assert found == sorted(found, key=str.casefold)
-    by_bob = history.catalogue_history(db, author="bob@COMPTOIR-2")
+    by_bob = audit.catalogue_history(db, author="bob@COMPTOIR-2")
     assert [(e.action, e.label) for e in by_bob] == [("suppression", "A"), ("creation", "B")]
-    on_day = history.catalogue_history(db, since=date(2025, 1, 10), until=date(2025, 1, 10))
+    on_day = audit.catalogue_history(db, since=date(2025, 1, 10), until=date(2025, 1, 10))
     assert [e.label for e in on_day] == ["A"]
-    assert history.catalogue_history(db, since=date(2025, 1, 11), target="verre", action="creation")[0].label == "B"
-    assert history.catalogue_history(db, until=datetime(2025, 1, 10, 15, 0)) == []
-    assert [e.label for e in history.catalogue_history(db, action=["suppression"])] == ["A"]
+    assert audit.catalogue_history(db, since=date(2025, 1, 11), target="verre", action="creation")[0].label == "B"
+    assert audit.catalogue_history(db, until=datetime(2025, 1, 10, 15, 0)) == []
+    assert [e.label for e in audit.catalogue_history(db, action=["suppression"])] == ["A"]
     today = utcnow().date()
-    assert history.count_history(db, since=today, target="verre") == 2
-    assert history.count_history(db) == len(history.catalogue_history(db))
+    assert audit.count_history(db, since=today, target="verre") == 2
+    assert audit.count_history(db) == len(audit.catalogue_history(db))
 
 
 def test_catalogue_history_pages_newest_first(db):
     for i in range(5):
         catalogue.create_reference(db, "materiau", f"Matériau {i}")
-    first = history.catalogue_history(db, limit=2)
-    second = history.catalogue_history(db, limit=2, offset=2)
+    first = audit.catalogue_history(db, limit=2)
+    second = audit.catalogue_history(db, limit=2, offset=2)
     assert [e.label for e in first + second] == [f"Matériau {i}" for i in (4, 3, 2, 1)]
 
 
 def test_author_is_login_and_host_plus_the_database_user_on_a_server(db, monkeypatch):
-    monkeypatch.setattr(history.getpass, "getuser", lambda: "marc")
-    monkeypatch.setattr(history.socket, "gethostname", lambda: "COMPTOIR-2")
-    author = history.who(db)
+    monkeypatch.setattr("getpass.getuser", lambda: "marc")
+    monkeypatch.setattr("socket.gethostname", lambda: "COMPTOIR-2")
+    author = audit.who(db)
     if db.is_sqlite:
         assert author == "marc@COMPTOIR-2"
     else:
@@ -434,15 +436,21 @@ def test_author_survives_a_machine_without_login_name(db, monkeypatch):
     def no_login():
         raise OSError("pas de nom d'utilisateur")
 
-    monkeypatch.setattr(history.getpass, "getuser", no_login)
-    assert history.who(db).startswith("inconnu@")
+    monkeypatch.setattr("getpass.getuser", no_login)
+    assert audit.who(db).startswith("inconnu@")
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs))
-    assert history.lens_history(db, lens_id)[0].author.startswith("inconnu@")
+    lens_id = catalogue.create_lens(db, lens_values(refs)).lens_id
+    assert audit.lens_history(db, lens_id)[0].author.startswith("inconnu@")
 
 
 def test_the_trail_offers_no_way_to_change_it():
-    public = [name for name in dir(history) if not name.startswith("_")]
+    import importlib
+    import pkgutil
+
+    modules = [audit] + [
+        importlib.import_module(f"data.audit.{info.name}") for info in pkgutil.iter_modules(audit.__path__)
+    ]
+    public = [name for module in modules for name in dir(module) if not name.startswith("_")]
     assert not [n for n in public if n.split("_")[0] in {"update", "delete", "edit", "remove", "purge", "clear"}]
 
 
@@ -453,9 +461,9 @@ def test_two_pcs_restoring_the_same_deletion_restore_it_once(db):
     from data.errors import CatalogueError
 
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs))
+    lens_id = catalogue.create_lens(db, lens_values(refs)).lens_id
     catalogue.delete_lenses(db, [lens_id])
-    [deleted] = history.deleted_lenses(db)
+    [deleted] = audit.deleted_lenses(db)
     with db.transaction() as s:  # the number is taken: each restore would take a new one
         s.execute(
             sa.insert(Verre).values(
@@ -467,13 +475,13 @@ def test_two_pcs_restoring_the_same_deletion_restore_it_once(db):
 
     def pc_b() -> None:
         try:
-            outcome.append(history.restore_deleted(db, deleted.entry_id))
+            outcome.append(catalogue.restore_deleted(db, deleted.entry_id).lens_id)
         except CatalogueError as exc:
             outcome.append(exc)
 
     with db.transaction() as s:  # PC A, holding its transaction open
-        entry = history.deletion_entry(s, deleted.entry_id)
-        catalogue.reinsert_lens(s, history.from_json(entry.anciennes_valeurs), deletion_entry=entry.id)
+        entry = audit.deletion_entry(s, deleted.entry_id)
+        catalogue.reinsert_lens(s, audit.from_json(entry.anciennes_valeurs), deletion_entry=entry.id)
         other = threading.Thread(target=pc_b)
         other.start()
         other.join(timeout=0.5)  # B is now waiting for A (or has not started): either is fine
@@ -487,33 +495,33 @@ def test_two_pcs_restoring_the_same_deletion_restore_it_once(db):
 
 def test_an_entry_sums_up_its_changes_in_one_line(db):
     refs = make_refs(db)
-    other = catalogue.create_reference(db, "materiau", "Orma 1.5")
-    lens_id = catalogue.create_lens(db, lens_values(refs, materiau_id=other))
+    other = catalogue.create_reference(db, "materiau", "Orma 1.5").reference_id
+    lens_id = catalogue.create_lens(db, lens_values(refs, materiau_id=other)).lens_id
     detail = catalogue.get_lens(db, lens_id)
     catalogue.update_lens(db, lens_id, {**detail.form_values(), "hauteur_min": "16"}, detail.version)
     catalogue.merge_references(db, "materiau", other, refs.material)
-    fusion, modification, creation = history.lens_history(db, lens_id)
+    fusion, modification, creation = audit.lens_history(db, lens_id)
     assert modification.summary() == "Hauteur min. : 14 → 16"
     assert fusion.summary() == "Matériau : Orma 1.5 → Orma"
     assert creation.summary() == ""
-    [merge] = history.catalogue_history(db, action="fusion", target="materiau")
+    [merge] = audit.catalogue_history(db, action="fusion", target="materiau")
     assert merge.summary() == "Nom : Orma 1.5 → Orma ; 1 verre(s) déplacé(s)"
 
 
 def test_lenses_written_in_bulk_are_audited_against_their_snapshot(db):
     refs = make_refs(db)
-    kept = catalogue.create_lens(db, lens_values(refs, nom="Existant"))
+    kept = catalogue.create_lens(db, lens_values(refs, nom="Existant")).lens_id
     with db.transaction() as s:
-        lot = history.record_import(s, "maj.xlsx", {"ajoutes": 1, "mis_a_jour": 1})
+        lot = audit.record_import(s, "maj.xlsx", {"ajoutes": 1, "mis_a_jour": 1})
         before = catalogue.snapshot_lenses(s, [kept])
         s.execute(sa.update(Verre).where(Verre.id == kept).values(indice=1.74, version=Verre.version + 1))
         added = catalogue.insert_lens(s, lens_values(refs, nom="Nouveau"), None, False, audit=False)
         assert catalogue.audit_lenses(s, [kept, added], before=before, batch=lot) == 2
-    changed = history.lens_history(db, kept)[0]
+    changed = audit.lens_history(db, kept)[0]
     assert (changed.action, changed.old, changed.new, changed.batch) == (
         "modification", {"indice": 1.6}, {"indice": 1.74}, lot,
     )
-    [created] = history.lens_history(db, added)
+    [created] = audit.lens_history(db, added)
     assert created.action == "creation" and created.batch_label == "Import de maj.xlsx"
 
 
@@ -537,10 +545,10 @@ def test_creation_entries_built_by_sqlite_are_the_bytes_python_writes(sqlite_db)
                     indice=1.67, variante=""),
         lens_values(plain, nom="x" * 100, variante="v" * 40, indice=1.5),
     ]
-    ids = [catalogue.create_lens(db, values) for values in lenses]
+    ids = [catalogue.create_lens(db, values).lens_id for values in lenses]
     created = datetime(2026, 11, 25, 6, 30, 12, 345678)
     with db.transaction() as s:
-        written = history.record_lens_creations(
+        written = audit.record_lens_creations(
             s.connection(), ids[0], ids[-1], created=created, batch=None, author="marc@comptoir"
         )
     assert written == len(ids)
@@ -550,6 +558,6 @@ def test_creation_entries_built_by_sqlite_are_the_bytes_python_writes(sqlite_db)
         state = dict(catalogue.lens_state(catalogue.get_lens(db, lens_id)))
         state.update(cree_le=created.isoformat(), modifie_le=created.isoformat())
         entry = by_lens[lens_id]
-        assert entry.nouvelles_valeurs == history.to_json(state)
-        assert entry.libelle == history.lens_label(state)[: history.LABEL_MAX]
+        assert entry.nouvelles_valeurs == audit.to_json(state)
+        assert entry.libelle == audit.lens_label(state)[: audit.LABEL_MAX]
         assert (entry.action, entry.cible, entry.anciennes_valeurs) == ("creation", "verre", None)

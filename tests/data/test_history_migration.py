@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import inspect
 
-from data import catalogue, history
+from data import audit, catalogue
 from data.migrate import downgrade, head_revision, schema_state, upgrade
 from tests.factories import lens_values, make_refs
 
@@ -23,8 +23,8 @@ def test_trail_revision_goes_down_and_up_keeping_the_catalogue(db):
     assert "historique" in table_names(db)
     assert {"idx_historique_cible", "idx_historique_quand", "idx_historique_auteur"} <= index_names(db)
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs))
-    assert history.lens_history(db, lens_id)
+    lens_id = catalogue.create_lens(db, lens_values(refs)).lens_id
+    assert audit.lens_history(db, lens_id)
 
     downgrade(db, "0001")
     assert schema_state(db).current == "0001"
@@ -34,7 +34,7 @@ def test_trail_revision_goes_down_and_up_keeping_the_catalogue(db):
     upgrade(db)
     assert schema_state(db).current == head_revision()
     assert "historique" in table_names(db)
-    assert history.lens_history(db, lens_id) == []  # a lens older than the trail has no entry
+    assert audit.lens_history(db, lens_id) == []  # a lens older than the trail has no entry
     detail = catalogue.get_lens(db, lens_id)
     catalogue.update_lens(db, lens_id, {**detail.form_values(), "indice": "1,5"}, detail.version)
-    assert [e.action for e in history.lens_history(db, lens_id)] == ["modification"]
+    assert [e.action for e in audit.lens_history(db, lens_id)] == ["modification"]

@@ -22,7 +22,7 @@ def filled(db):
         lens_values(hoya, nom="Hoyalux 100% net_", indice=1.74, gravure_nasale="H_7", hauteur_min=16, serie_id=None),
         lens_values(hoya, nom="Hoyalux Zen", variante="", indice=1.6, gravure_nasale=None, hauteur_min=15),
     ]
-    ids = [catalogue.create_lens(db, r) for r in rows]
+    ids = [catalogue.create_lens(db, r).lens_id for r in rows]
     return db, ids, essilor, hoya
 
 

@@ -16,6 +16,8 @@ import pytest
 from sqlalchemy import func, select, text, update
 
 from data import catalogue
+from data.catalogue import planner
+from data.catalogue.planner import LIMITS, PlannerLimits
 from data.migrate import downgrade, upgrade
 from data.models import Verre
 from data.query import POSTGRESQL_WHOLE_PLAN, SORT_KEYS, LensQuery, QueryPlan, filter_clauses
@@ -63,8 +65,9 @@ def expected_ids(db, fragment: str) -> set[int]:
 @pytest.fixture(
     params=["rare_word", "sort_by_id", "sort_order", "scan", "scan_first", "scan_cut_short", "scan_out_of_steps"]
 )
-def search_path(request, monkeypatch):
-    """Force each SQLite path (the other databases plan by themselves and ignore it).
+def search_path(request) -> PlannerLimits:
+    """The limits that force each SQLite path (the other databases plan by themselves and
+    ignore them).
 
     ``rare_word``: every word counts as rare, so pages come from the trigram index before any
     scan (the budget is spent, should one run). The others count no word as rare (on this small
@@ -83,44 +86,47 @@ def search_path(request, monkeypatch):
         "scan_cut_short": (0, 10**9, 1.5, 10**12),
         "scan_out_of_steps": (0, 10**9, 60.0, 1),
     }[request.param]
-    monkeypatch.setattr(catalogue, "RARE_WORD_ROWS", 10**9 if request.param == "rare_word" else 0)
-    monkeypatch.setattr(catalogue, "FTS_SORT_LIMIT", limits[0])
-    monkeypatch.setattr(catalogue, "FTS_SCAN_LIMIT", limits[1])
-    monkeypatch.setattr(catalogue, "SCAN_FIRST_BUDGET_S", limits[2])
-    monkeypatch.setattr(catalogue, "SCAN_FIRST_STEPS", limits[3])
-    monkeypatch.setattr(catalogue, "SCAN_CHECK_STEPS", 1)  # a look at the budget at every step
-    if request.param == "scan_cut_short":
-        # A clock that moves one "second" per look: the first look passes, the second one stops.
-        monkeypatch.setattr(catalogue, "_clock", itertools.count().__next__)
-    return request.param
+    return PlannerLimits(
+        rare_word_rows=10**9 if request.param == "rare_word" else 0,
+        fts_sort_limit=limits[0],
+        fts_scan_limit=limits[1],
+        scan_first_budget_s=limits[2],
+        scan_first_steps=limits[3],
+        scan_check_steps=1,  # a look at the budget at every step
+        # scan_cut_short: a clock that moves one "second" per look: the first look passes, the
+        # second one stops.
+        clock=itertools.count().__next__ if request.param == "scan_cut_short" else LIMITS.clock,
+    )
 
 
 def test_every_search_plan_finds_exactly_what_a_scan_finds(catalogue_db, search_path):
+    limits = search_path
     db = catalogue_db
     for fragment in FRAGMENTS:
         wanted = expected_ids(db, fragment)
         query = LensQuery(text=fragment)
-        assert catalogue.count_lenses(db, query) == len(wanted), fragment
-        ids = list(catalogue.lens_ids(db, query))
+        assert catalogue.count_lenses(db, query, limits=limits) == len(wanted), fragment
+        ids = list(catalogue.lens_ids(db, query, limits=limits))
         assert set(ids) == wanted, fragment
-        page = [r.id for r in catalogue.lens_page(db, query, 0, 7)]
+        page = [r.id for r in catalogue.lens_page(db, query, 0, 7, limits=limits)]
         assert page == ids[:7], fragment
-        last = [r.id for r in catalogue.lens_page(db, query, 0, 7, reverse=True)]
+        last = [r.id for r in catalogue.lens_page(db, query, 0, 7, reverse=True, limits=limits)]
         assert last == ids[::-1][:7], fragment
 
 
 def test_search_with_other_filters_and_sorts_agrees_with_a_scan(catalogue_db, search_path):
+    limits = search_path
     db = catalogue_db
     hoya = next(s.id for s in catalogue.list_suppliers(db) if s.nom == "Hoya")
     for sort in ("nom", "indice", "gamme", "hauteur_min"):
         for fragment in ("ai", "max", "zq"):
             query = LensQuery(text=fragment, indices=(1.5, 1.67), supplier_ids=(hoya,), sort=sort)
             reference = LensQuery(text=fragment, sort=sort)
-            kept = {r.id for r in catalogue.lens_rows(db, list(catalogue.lens_ids(db, reference)))
+            kept = {r.id for r in catalogue.lens_rows(db, list(catalogue.lens_ids(db, reference, limits=limits)))
                     if r.indice in (1.5, 1.67) and r.fournisseur == "Hoya"}
-            in_order = [i for i in catalogue.lens_ids(db, reference) if i in kept]
-            assert list(catalogue.lens_ids(db, query)) == in_order
-            assert [r.id for r in catalogue.lens_page(db, query, 0, 3)] == in_order[:3]
+            in_order = [i for i in catalogue.lens_ids(db, reference, limits=limits) if i in kept]
+            assert list(catalogue.lens_ids(db, query, limits=limits)) == in_order
+            assert [r.id for r in catalogue.lens_page(db, query, 0, 3, limits=limits)] == in_order[:3]
 
 
 @pytest.mark.parametrize("key", SORT_KEYS)
@@ -140,11 +146,11 @@ def test_broad_filters_read_in_sort_order_give_the_same_rows(catalogue_db, monke
     query = LensQuery(indices=(1.5, 1.6, 1.67), sort="hauteur_max", descending=True)
     before = list(catalogue.lens_ids(db, query))
     pages = [r.id for r in catalogue.lens_page(db, query, 0, 40)]
-    monkeypatch.setattr(catalogue, "BROAD_FILTER_ROWS", 0)  # every filter counts as broad
+    broad = PlannerLimits(broad_filter_rows=0)  # every filter counts as broad
     with db.transaction() as s:
-        plan = catalogue.plan_query(s, query)
+        plan = catalogue.plan_query(s, query, limits=broad)
     assert plan.no_filter_index == (db.backend == "sqlite")
-    assert [r.id for r in catalogue.lens_page(db, query, 0, 40)] == pages == before
+    assert [r.id for r in catalogue.lens_page(db, query, 0, 40, limits=broad)] == pages == before
 
 
 def test_indices_match_whatever_the_decimals_typed(catalogue_db):
@@ -158,23 +164,25 @@ def test_a_common_fragment_fills_its_page_in_sort_order_without_the_trigram_inde
     if db.backend != "sqlite":
         pytest.skip("the scan-first budget is SQLite's")
     planned = []
-    real_plan = catalogue.plan_query
-    monkeypatch.setattr(catalogue, "plan_query", lambda *a, **k: planned.append(a[1]) or real_plan(*a, **k))
-    monkeypatch.setattr(catalogue, "RARE_WORD_ROWS", 2)  # in 40 lenses, every word would be rare
+    real_plan = planner.plan_query
+    monkeypatch.setattr(planner, "plan_query", lambda *a, **k: planned.append(a[1]) or real_plan(*a, **k))
+    limits = PlannerLimits(rare_word_rows=2)  # in 40 lenses, every word would be rare
     query = LensQuery(text="ai")
-    ids = list(catalogue.lens_ids(db, query))
+    ids = list(catalogue.lens_ids(db, query, limits=limits))
     planned.clear()
-    assert [r.id for r in catalogue.lens_page(db, query, 0, 5)] == ids[:5]
+    assert [r.id for r in catalogue.lens_page(db, query, 0, 5, limits=limits)] == ids[:5]
     assert planned == []  # found within the budget: no estimate, no trigram lookup
 
-    monkeypatch.setattr(catalogue, "SCAN_FIRST_BUDGET_S", 1.5)
-    monkeypatch.setattr(catalogue, "SCAN_CHECK_STEPS", 1)
-    monkeypatch.setattr(catalogue, "_clock", itertools.count().__next__)
-    assert [r.id for r in catalogue.lens_page(db, query, 0, 5)] == ids[:5]
+    cut_short = PlannerLimits(
+        rare_word_rows=2, scan_first_budget_s=1.5, scan_check_steps=1, clock=itertools.count().__next__
+    )
+    assert [r.id for r in catalogue.lens_page(db, query, 0, 5, limits=cut_short)] == ids[:5]
     assert planned == [query]  # cut short, then read the planned way
-    monkeypatch.setattr(catalogue, "SCAN_FIRST_BUDGET_S", 10.0**9)
-    monkeypatch.setattr(catalogue, "SCAN_FIRST_STEPS", 1)
-    assert [r.id for r in catalogue.lens_page(db, query, 0, 5)] == ids[:5]
+    out_of_steps = PlannerLimits(
+        rare_word_rows=2, scan_first_budget_s=10.0**9, scan_first_steps=1, scan_check_steps=1,
+        clock=itertools.count().__next__,
+    )
+    assert [r.id for r in catalogue.lens_page(db, query, 0, 5, limits=out_of_steps)] == ids[:5]
     assert planned == [query, query]  # out of steps, however much time is left
     # The budget left with the page: later statements on the pooled connection run to the end
     # (the spent budget would interrupt them at their first step).
@@ -193,18 +201,18 @@ def test_a_rare_word_is_read_from_the_trigram_index_without_a_scan(catalogue_db,
     ids = list(catalogue.lens_ids(db, query))
     assert set(ids) == expected_ids(db, fragment)
     scanned = []
-    real_scan = catalogue._page_within_budget
-    monkeypatch.setattr(catalogue, "_page_within_budget", lambda *a, **k: scanned.append(a[1]) or real_scan(*a, **k))
+    real_scan = planner.page_within_budget
+    monkeypatch.setattr(planner, "page_within_budget", lambda *a, **k: scanned.append(query) or real_scan(*a, **k))
     assert [r.id for r in catalogue.lens_page(db, query, 0, 5)] == ids[:5]
     assert [r.id for r in catalogue.lens_page(db, query, 0, 5, reverse=True)] == ids[::-1][:5]
     assert scanned == []
-    monkeypatch.setattr(catalogue, "RARE_WORD_ROWS", 1)  # now only a word no lens holds is rare
-    assert [r.id for r in catalogue.lens_page(db, query, 0, 5)] == ids[:5]
+    only_absent = PlannerLimits(rare_word_rows=1)  # now only a word no lens holds is rare
+    assert [r.id for r in catalogue.lens_page(db, query, 0, 5, limits=only_absent)] == ids[:5]
     assert scanned == ([] if fragment in ("qqq", "qq") else [query])  # a word in no lens is "rare"
 
 
-def test_the_rare_word_lookup_stops_at_its_limit(catalogue_db, monkeypatch):
-    """A common word costs its lookup no more than ``RARE_WORD_ROWS`` lenses; a word is rare
+def test_the_rare_word_lookup_stops_at_its_limit(catalogue_db):
+    """A common word costs its lookup no more than ``rare_word_rows`` lenses; a word is rare
     below that many, whichever of the words it is."""
     db = catalogue_db
     if db.backend != "sqlite":
@@ -212,16 +220,16 @@ def test_the_rare_word_lookup_stops_at_its_limit(catalogue_db, monkeypatch):
     common, rare, pair = "comfort", "aipz", "ai"
     limit = len(expected_ids(db, rare)) + 1
     assert 0 < limit - 1 and len(expected_ids(db, common)) >= limit and len(expected_ids(db, pair)) >= limit
-    monkeypatch.setattr(catalogue, "RARE_WORD_ROWS", limit)
+    limits = PlannerLimits(rare_word_rows=limit)
     with db.transaction() as s:
-        assert catalogue._rare_match(s, (common,)) is None
-        assert catalogue._rare_match(s, (pair,)) is None  # a common pair
-        assert catalogue._rare_match(s, (common, rare)) == catalogue._rare_match(s, (rare,)) != ""
-        assert catalogue._rare_match(s, ("x",)) is None  # one character: the index cannot say
-        assert catalogue._rare_match(s, ("qqqq",)) == ""  # in no lens at all
+        assert planner.rare_match(s, (common,), limits) is None
+        assert planner.rare_match(s, (pair,), limits) is None  # a common pair
+        assert planner.rare_match(s, (common, rare), limits) == planner.rare_match(s, (rare,), limits) != ""
+        assert planner.rare_match(s, ("x",), limits) is None  # one character: the index cannot say
+        assert planner.rare_match(s, ("qqqq",), limits) == ""  # in no lens at all
 
 
-def test_sqlite_and_postgresql_whole_results_are_given_their_plans(catalogue_db, monkeypatch):
+def test_sqlite_and_postgresql_whole_results_are_given_their_plans(catalogue_db):
     with catalogue_db.transaction() as s:
         plan = catalogue.plan_query(s, LensQuery(text="zq"), whole=True)
         page_plan = catalogue.plan_query(s, LensQuery(text="zq"))
@@ -230,9 +238,9 @@ def test_sqlite_and_postgresql_whole_results_are_given_their_plans(catalogue_db,
     elif catalogue_db.backend == "postgresql":
         assert plan == QueryPlan(pair_index=True)
         assert page_plan == QueryPlan(pair_index=True)  # a rare pair: found through its index
-        monkeypatch.setattr(catalogue, "PAIR_PAGE_ROWS", 0)  # as if every pair were common
+        common = PlannerLimits(pair_page_rows=0)  # as if every pair were common
         with catalogue_db.transaction() as s:
-            assert catalogue.plan_query(s, LensQuery(text="zq")) == QueryPlan()  # LIKE in name order
+            assert catalogue.plan_query(s, LensQuery(text="zq"), limits=common) == QueryPlan()  # LIKE in name order
     else:
         assert plan == page_plan == QueryPlan()
 
@@ -274,7 +282,7 @@ def test_postgresql_estimates_a_pair_from_its_statistics(catalogue_db):
         pytest.skip("PostgreSQL only")
     vacuum_analyze(catalogue_db)
     with catalogue_db.transaction() as s:
-        common, absent = catalogue._pair_rows(s, "ai"), catalogue._pair_rows(s, "qj")
+        common, absent = planner.pair_rows(s, "ai"), planner.pair_rows(s, "qj")
     assert len(expected_ids(catalogue_db, "ai")) >= 10 and not expected_ids(catalogue_db, "qj")
     assert common >= 5 * absent
 
@@ -284,7 +292,7 @@ def test_postgresql_pages_ask_no_pair_estimate_without_a_two_character_word_alon
     if catalogue_db.backend != "postgresql":
         pytest.skip("PostgreSQL only")
     asked = []
-    monkeypatch.setattr(catalogue, "_pair_rows", lambda s, pair: asked.append(pair) or 0.0)
+    monkeypatch.setattr(planner, "pair_rows", lambda s, pair: asked.append(pair) or 0.0)
     with catalogue_db.transaction() as s:
         assert catalogue.plan_query(s, LensQuery(text=fragment)) == QueryPlan()
     assert asked == []  # pg_trgm serves longer words; one character has no pair
@@ -340,7 +348,7 @@ def test_postgresql_reads_two_character_words_in_its_index_of_pairs(catalogue_db
 def test_search_index_follows_edits_deletes_and_raw_writes(catalogue_db):
     db = catalogue_db
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs, nom="Kryptonite", gravure_nasale="QWX"))
+    lens_id = catalogue.create_lens(db, lens_values(refs, nom="Kryptonite", gravure_nasale="QWX")).lens_id
     assert list(catalogue.lens_ids(db, LensQuery(text="qwx"))) == [lens_id]
     detail = catalogue.get_lens(db, lens_id)
     catalogue.update_lens(db, lens_id, {**detail.form_values(), "gravure_nasale": "WQV"}, detail.version)
@@ -366,7 +374,7 @@ def sort_keys(db, lens_id: int) -> tuple[str | None, str | None, str | None]:
 def test_sort_keys_follow_renames_and_merges(db):
     refs = make_refs(db)
     other = make_refs(db, "Essilor", "Varilux", "Physio", "Stylis")
-    lens_id = catalogue.create_lens(db, lens_values(refs))
+    lens_id = catalogue.create_lens(db, lens_values(refs)).lens_id
     assert sort_keys(db, lens_id) == ("varilux", "comfort max", "orma")
     catalogue.rename_reference(db, "gamme", refs.range_, "Éclat")
     catalogue.rename_reference(db, "materiau", refs.material, "ORMA Plus")
@@ -397,7 +405,7 @@ def test_import_writes_the_sort_keys(db, tmp_path: Path):
 
 def test_upgrade_fills_sort_keys_and_search_index_of_existing_lenses(db):
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs, gravure_nasale="QJ"))
+    lens_id = catalogue.create_lens(db, lens_values(refs, gravure_nasale="QJ")).lens_id
     downgrade(db, "0002")
     upgrade(db)
     assert sort_keys(db, lens_id) == ("varilux", "comfort max", "orma")
@@ -407,7 +415,7 @@ def test_upgrade_fills_sort_keys_and_search_index_of_existing_lenses(db):
 
 def test_timestamps_keep_microseconds(db):
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs))
+    lens_id = catalogue.create_lens(db, lens_values(refs)).lens_id
     with db.transaction() as s:
         s.execute(update(Verre).where(Verre.id == lens_id).values(modifie_le=datetime(2026, 1, 2, 3, 4, 5, 678901)))
     assert catalogue.get_lens(db, lens_id).modifie_le.microsecond == 678901

@@ -380,10 +380,10 @@ def test_each_cell_says_what_the_table_shows(sqlite_db):
     from tests.factories import lens_values, make_refs
 
     refs = make_refs(sqlite_db)
-    known = catalogue.create_lens(sqlite_db, lens_values(refs, nom="A connu", indice=1.67, variante="Court"))
+    known = catalogue.create_lens(sqlite_db, lens_values(refs, nom="A connu", indice=1.67, variante="Court")).lens_id
     unknown = catalogue.create_lens(
         sqlite_db, lens_values(refs, nom="B inconnu", hauteur_min=None, hauteur_max=None, gravure_nasale=None)
-    )
+    ).lens_id
     model = LensTableModel(sqlite_db)
     model.set_query(LensQuery())
     assert model.rowCount() == 2 and model.columnCount() == len(COLUMNS)

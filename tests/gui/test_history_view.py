@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from data import catalogue, history
+from data import audit, catalogue
 from data.query import LensQuery
 
 
@@ -19,7 +19,7 @@ def test_history_lists_changes_with_old_and_new_values(window):
     assert dialog.objectName() == "historyDialog"
     assert dialog.table.rowCount() >= 1
     assert "Modification" == dialog.table.item(0, 2).text()
-    assert str(history.who(window.db)) == dialog.table.item(0, 1).text()
+    assert str(audit.who(window.db)) == dialog.table.item(0, 1).text()
     dialog.table.selectRow(0)
     rows = {dialog.changes.item(r, 0).text(): (dialog.changes.item(r, 1).text(), dialog.changes.item(r, 2).text())
             for r in range(dialog.changes.rowCount())}
@@ -32,11 +32,11 @@ def test_history_lists_changes_with_old_and_new_values(window):
 def test_history_filters_by_author_and_action(window):
     edit_index(window, 0, "1,8")
     dialog = window.history_dialog()
-    dialog.action.setCurrentIndex(dialog.action.findData(history.SUPPRESSION))
+    dialog.action.setCurrentIndex(dialog.action.findData(audit.SUPPRESSION))
     assert dialog.table.rowCount() == 0
-    dialog.action.setCurrentIndex(dialog.action.findData(history.MODIFICATION))
+    dialog.action.setCurrentIndex(dialog.action.findData(audit.MODIFICATION))
     assert dialog.table.rowCount() == 1
-    dialog.author.setCurrentIndex(dialog.author.findData(history.who(window.db)))
+    dialog.author.setCurrentIndex(dialog.author.findData(audit.who(window.db)))
     assert dialog.table.rowCount() == 1
 
 
@@ -48,7 +48,7 @@ def test_deleted_lens_is_restored_from_history(window):
     window.delete_lenses(confirm=False)
     assert window.model.rowCount() == total - 1
     dialog = window.history_dialog()
-    dialog.action.setCurrentIndex(dialog.action.findData(history.SUPPRESSION))
+    dialog.action.setCurrentIndex(dialog.action.findData(audit.SUPPRESSION))
     dialog.table.selectRow(0)
     assert dialog.restore_button.isEnabled()
     assert dialog.restore_selected() == lens_id
