@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from data import catalogue
 from data.catalogue import Changes, LensDetail
 from data.database import Database
-from data.errors import CatalogueError
+from data.errors import CatalogueError, DatabaseUnavailableError
 from gui.controllers import writes
 from gui.controllers.admin import AdminMode
 from gui.controllers.port import WindowPort
@@ -24,16 +24,26 @@ from gui.dialogs.lens_dialog import LensDialog
 from gui.dialogs.references_dialog import ReferencesDialog
 from gui.models.lens_table import format_count
 
+Restored = tuple[Changes, CatalogueError | None, tuple[LensDetail, ...]]
 
-def restore_all(db: Database, snapshots: Sequence[LensDetail]) -> tuple[Changes, str | None]:
-    """Re-create deleted lenses one by one; what was restored, and why it stopped (if it did)."""
+
+def restore_all(db: Database, snapshots: Sequence[LensDetail]) -> Restored:
+    """Re-create deleted lenses one by one: what was restored, why it stopped (if it did), and
+    the lenses not restored (they stay to undo)."""
     total = Changes()
-    for snapshot in snapshots:
+    for done, snapshot in enumerate(snapshots):
         try:
             total = total | writes.restore_lens(db, snapshot)
         except CatalogueError as exc:
-            return total, exc.message
-    return total, None
+            return total, exc, tuple(snapshots[done:])
+    return total, None, ()
+
+
+def warn(port: WindowPort, title: str, exc: CatalogueError) -> None:
+    """A refused write in a message box; a lost server only in the status bar (ops says it
+    there), never in a modal box that would pile up while the server is away."""
+    if not isinstance(exc, DatabaseUnavailableError):
+        QMessageBox.warning(port.parent_widget(), title, exc.message)
 
 
 def run_modal(dialog: QDialog) -> int:
@@ -90,7 +100,9 @@ class LensEditing(QObject):
         lens_id = shown.id
 
         def failed(exc: CatalogueError) -> None:
-            QMessageBox.warning(self.port.parent_widget(), "Verre introuvable", exc.message)
+            if isinstance(exc, DatabaseUnavailableError):
+                return  # the status bar says so; the lens is still there
+            warn(self.port, "Verre introuvable", exc)
             self._emit(Changes(deleted=frozenset({lens_id})))
 
         self.port.ops.run(lambda db: catalogue.get_lens(db, lens_id),
@@ -132,7 +144,7 @@ class LensEditing(QObject):
             )
 
         def failed(exc: CatalogueError) -> None:
-            QMessageBox.warning(self.port.parent_widget(), "Suppression impossible", exc.message)
+            warn(self.port, "Suppression impossible", exc)
 
         self.port.ops.run(lambda db: writes.delete_lenses(db, ids), done, failed, quick=True, name="suppression")
         return deleted[0] if deleted else 0
@@ -145,10 +157,13 @@ class LensEditing(QObject):
         self.undoChanged.emit(len(self._undo_stack[-1]) if self._undo_stack else 0)
         restored: list[int] = []
 
-        def done(answer: tuple[Changes, str | None]) -> None:
-            changes, problem = answer
+        def done(answer: Restored) -> None:
+            changes, problem, left = answer
+            if left:
+                self._undo_stack.append(left)
+                self.undoChanged.emit(len(left))
             if problem is not None:
-                QMessageBox.warning(self.port.parent_widget(), "Annulation incomplète", problem)
+                warn(self.port, "Annulation incomplète", problem)
             restored.append(len(changes.created))
             self._emit(changes)
             if changes.created:
@@ -156,7 +171,9 @@ class LensEditing(QObject):
             self.port.show_status(f"{format_count(len(changes.created))} rétabli(s).", 8000)
 
         def failed(exc: CatalogueError) -> None:
-            QMessageBox.warning(self.port.parent_widget(), "Annulation incomplète", exc.message)
+            self._undo_stack.append(snapshots)  # nothing came back: the undo stays available
+            self.undoChanged.emit(len(snapshots))
+            warn(self.port, "Annulation incomplète", exc)
 
         self.port.ops.run(lambda db: restore_all(db, snapshots), done, failed, quick=True, name="annulation")
         return restored[0] if restored else 0
@@ -219,7 +236,7 @@ class LensEditing(QObject):
             self.port.show_status(f"{format_count(count)} d'exemple supprimés.", 8000)
 
         def failed(exc: CatalogueError) -> None:
-            QMessageBox.warning(self.port.parent_widget(), "Suppression impossible", exc.message)
+            warn(self.port, "Suppression impossible", exc)
 
         self.port.ops.run(writes.remove_sample, done, failed, quick=True, name="données d'exemple")
         return removed[0] if removed else 0
