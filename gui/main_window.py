@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from data import catalogue, sample
 from data.catalogue import Changes, LensDetail
 from data.database import Database
-from data.query import SORT_KEYS, LensQuery
+from data.query import LensQuery
+from gui import window_settings
 from gui.actions import ActionSet, Rule
 from gui.controllers.admin import AdminMode
 from gui.controllers.lens_editing import LensEditing
@@ -70,11 +70,11 @@ class MainWindow(QMainWindow):
         self.table = build_lens_table(self.model, self)
         self.gallery = GalleryView(self.images, self)
         self.gallery.setModel(self.model)
-        self.detail = DetailPane(self.images, self)
+        self.detail = DetailPane(self.images, self, ops=self._ops, events=self._events)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.gallery)
-        self.banner = SampleBanner(self)
+        self.banner = SampleBanner(self._ops, self._events, self)
         self.readonly_banner = ReadOnlyBanner(self)
         self._lay_out()
 
@@ -86,7 +86,8 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_settings()
         self.apply_filters()
-        self._refresh_banners()
+        self.readonly_banner.show_reason(db.read_only, db.read_only_reason)
+        self.banner.refresh()
         self._admin_changed(False)
 
     # ------------------------------------------------------------ building
@@ -143,6 +144,8 @@ class MainWindow(QMainWindow):
         self.admin.changed.connect(self._admin_changed)
         self.editing.undoChanged.connect(self._undo_changed)
         self.banner.remove_button.clicked.connect(self.editing.remove_sample)
+        self.banner.sampleShown.connect(self.action_set["removeSampleAction"].setVisible)
+        self.detail.readFailed.connect(lambda message: self.show_status(message, 8000))
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_changed)
         self.table.selectionModel().currentRowChanged.connect(self._table_row_changed)
         self.gallery.selectionModel().currentChanged.connect(self._gallery_item_changed)
@@ -186,50 +189,24 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ settings
     def _restore_settings(self) -> None:
-        s = self.settings
-        geometry = s.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1500, 900)
-        splitter = s.value("window/splitter")
-        if isinstance(splitter, QByteArray):
-            self.splitter.restoreState(splitter)
-        header = s.value("table/header")
-        if isinstance(header, QByteArray):
-            self.table.horizontalHeader().restoreState(header)
-        sort = str(s.value("table/sort", "nom"))
-        descending = str(s.value("table/descending", "false")).lower() == "true"
-        self._sort_key, self._descending = (sort if sort in SORT_KEYS else "nom"), descending
-        header_view = self.table.horizontalHeader()
-        header_view.blockSignals(True)
-        header_view.setSortIndicator(
-            COLUMN_KEYS.index(self._sort_key),
-            Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder,
+        self._sort, gallery = window_settings.restore(
+            self.settings, self, self.splitter, self.table.horizontalHeader()
         )
-        header_view.blockSignals(False)
-        if str(s.value("view/mode", "table")) == "gallery":
+        if gallery:
             self.set_view(GALLERY_VIEW)
 
     def save_settings(self) -> None:
-        s = self.settings
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/splitter", self.splitter.saveState())
-        s.setValue("table/header", self.table.horizontalHeader().saveState())
-        s.setValue("table/sort", self._sort_key)
-        s.setValue("table/descending", "true" if self._descending else "false")
-        s.setValue("view/mode", "gallery" if self.stack.currentIndex() == GALLERY_VIEW else "table")
-        s.sync()
+        window_settings.save(self.settings, self, self.splitter, self.table.horizontalHeader(), self._sort,
+                             self.stack.currentIndex() == GALLERY_VIEW)
 
     # ------------------------------------------------------------ filters and table
     def apply_filters(self) -> None:
         self._reselect = self.current_lens_id()
-        self.model.set_query(self.filters.build_query(self._sort_key, self._descending))
+        self.model.set_query(self.filters.build_query(self._sort.key, self._sort.descending))
 
     def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
-        self._sort_key = COLUMN_KEYS[column]
-        self._descending = order == Qt.SortOrder.DescendingOrder
-        self.model.set_query(replace(self.model.query, sort=self._sort_key, descending=self._descending))
+        self._sort = window_settings.Sort(COLUMN_KEYS[column], order == Qt.SortOrder.DescendingOrder)
+        self.model.set_query(replace(self.model.query, sort=self._sort.key, descending=self._sort.descending))
 
     def _after_reset(self) -> None:
         if self.model.total_count() is None:
@@ -302,24 +279,12 @@ class MainWindow(QMainWindow):
             self.gallery.selectionModel().setCurrentIndex(
                 self.model.index(current.row(), 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
             )
-        self._show_detail(self.model.lens_id_at(current.row()))
+        self.detail.show_lens_id(self.model.lens_id_at(current.row()))
 
     def _gallery_item_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid() or self.table.currentIndex().row() == current.row():
             return
         self._select_row(current.row())
-
-    def _show_detail(self, lens_id: int | None) -> None:
-        if lens_id is None:
-            self.detail.show_lens(None)
-            return
-
-        def failed(exc: Exception) -> None:
-            self.detail.show_lens(None)
-            self.show_status(str(exc), 8000)
-
-        self._ops.run(lambda db: catalogue.get_lens(db, lens_id), self.detail.show_lens, failed,
-                      key="window.detail", quick=True, name="détail du verre")
 
     def open_current_lens(self) -> None:
         """Enter / double-click: edit the lens in admin mode, else show its engraving large."""
@@ -340,37 +305,19 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ what changed
     def _catalogue_changed(self, changes: Changes) -> None:
-        """A write: the table repaints the touched rows (or re-runs its query, keeping the
-        selection), the detail pane re-reads the lens it shows if touched."""
+        """A write: the table repaints the touched rows, or re-runs its query keeping the
+        selection (the detail pane, the filter lists and the banner see to themselves)."""
         if changes.everything or changes.created or changes.deleted or changes.references:
             self._reselect = self.current_lens_id()
         self.model.apply_changes(changes)
-        shown = self.detail.lens
-        if shown is not None and shown.id in changes.deleted:
-            self.detail.show_lens(None)
-        elif shown is not None and (changes.everything or changes.references or shown.id in changes.lenses):
-            self._show_detail(shown.id)
-        if changes.everything or changes.deleted:
-            self._refresh_banners()
 
     def _database_replaced(self, db: Database) -> None:
         """Another database is open (after a restore): every part switches to it."""
         self._ops.set_database(db)
         self.model.set_database(db)
         self.images.set_database(db)
-        self.detail.show_lens(None)
         self.admin.set_enabled(self.admin.enabled)
-        self._refresh_banners()
-
-    def _refresh_banners(self) -> None:
-        db = self.db
         self.readonly_banner.show_reason(db.read_only, db.read_only_reason)
-
-        def show(has_sample: bool) -> None:
-            self.banner.setVisible(has_sample)
-            self.action_set["removeSampleAction"].setVisible(has_sample)
-
-        self._ops.run(sample.has_sample, show, lambda _exc: None, key="window.sample", quick=True, name="exemple")
 
     # ------------------------------------------------------------ admin mode and view
     def unlock_admin(self, password: str) -> bool:

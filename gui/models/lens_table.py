@@ -20,7 +20,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QLocale,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -28,55 +27,48 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
 from data import catalogue
 from data.catalogue import Changes, LensRow
 from data.database import Database
 from data.errors import CatalogueError
 from data.query import LensQuery
+from gui.models.lens_columns import (
+    _ALIGNMENT,
+    _DISPLAY,
+    _FONT,
+    _FOREGROUND,
+    _HORIZONTAL,
+    _NO_FLAGS,
+    _NUMBER_COLUMNS,
+    _RIGHT,
+    _ROLES,
+    _ROW_FLAGS,
+    _TOOLTIP,
+    _UNKNOWN_COLOR,
+    _VERTICAL,
+    COL_HMIN,
+    COL_NAME,
+    COLUMN_KEYS,
+    COLUMNS,
+    FRENCH,
+    HEADER_TIPS,
+    ID_ROLE,
+    ROW_ROLE,
+    UNKNOWN_HEIGHT,
+    _display,
+    format_count,
+    format_index,
+)
 from gui.ops import Ops
 from gui.workers.jobs import Job, JobRunner
 
 log = logging.getLogger("engravedetect.gui.model")
 
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("nom", "Nom"),
-    ("variante", "Variante"),
-    ("fournisseur", "Fournisseur"),
-    ("gamme", "Gamme"),
-    ("serie", "Série"),
-    ("materiau", "Matériau"),
-    ("indice", "Indice"),
-    ("hauteur_min", "H. min"),
-    ("hauteur_max", "H. max"),
-    ("gravure_nasale", "Gravure nasale"),
-)
-COLUMN_KEYS = tuple(key for key, _ in COLUMNS)
-(COL_NAME, COL_VARIANT, COL_SUPPLIER, COL_RANGE, COL_SERIES, COL_MATERIAL, COL_INDEX,
- COL_HMIN, COL_HMAX, COL_ENGRAVING) = range(len(COLUMNS))
-
-HEADER_TIPS = {
-    "hauteur_min": "Hauteur de montage minimale (mm) — cliquez pour trier",
-    "hauteur_max": "Hauteur de montage maximale (mm) — cliquez pour trier",
-    "gravure_nasale": "Code gravé sous la marque nasale — cliquez pour trier",
-}
-
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
-
-UNKNOWN_HEIGHT = "inconnue"
-FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
-
-
-def format_index(value: float) -> str:
-    return FRENCH.toString(float(value), "f", 2)
-
-
-def format_count(n: int) -> str:
-    """``12 345 verres`` (French grouping, singular for 0 and 1)."""
-    return f"{FRENCH.toString(n)} {'verre' if n in (0, 1) else 'verres'}"
-
+# Names the rest of the window has always taken from here.
+__all__ = ["COLUMNS", "COLUMN_KEYS", "FRENCH", "ID_ROLE", "ROW_ROLE", "UNKNOWN_HEIGHT", "LensTableModel",
+           "format_count", "format_index"]
 
 class LensTableModel(QAbstractTableModel):
     countReady = Signal(int)
@@ -466,29 +458,3 @@ class LensTableModel(QAbstractTableModel):
         if key == self._requested.sort and descending == self._requested.descending:
             return
         self.set_query(replace(self._requested, sort=key, descending=descending))
-
-
-_DISPLAY = Qt.ItemDataRole.DisplayRole.value
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
-_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
-_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
-_FONT = Qt.ItemDataRole.FontRole.value
-_ROLES = frozenset({_DISPLAY, _ALIGNMENT, _FOREGROUND, _FONT, _TOOLTIP, ID_ROLE, ROW_ROLE})
-_HORIZONTAL = Qt.Orientation.Horizontal
-_VERTICAL = Qt.Orientation.Vertical
-_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-_NO_FLAGS = Qt.ItemFlag.NoItemFlags
-_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
-_NUMBER_COLUMNS = frozenset({COL_INDEX, COL_HMIN, COL_HMAX})
-_UNKNOWN_COLOR = QColor("#8a8a8a")
-
-
-def _display(lens: LensRow, column: int) -> str:
-    if column == COL_INDEX:
-        return format_index(lens.indice)
-    if column == COL_HMIN:
-        return UNKNOWN_HEIGHT if lens.hauteur_min is None else str(lens.hauteur_min)
-    if column == COL_HMAX:
-        return "" if lens.hauteur_max is None else str(lens.hauteur_max)
-    value = getattr(lens, COLUMN_KEYS[column])
-    return "" if value is None else str(value)

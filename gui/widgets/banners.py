@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from data import sample
+from data.catalogue import Changes
+from gui.events import Events
+from gui.ops import Ops
 
 
 class SampleBanner(QFrame):
-    """Says the catalogue is the sample one; its button removes the sample."""
+    """Says the catalogue is the sample one; its button removes the sample. It looks again
+    whenever lenses went (a deletion, an import, a restore, the sample removed)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    sampleShown = Signal(bool)
+
+    def __init__(self, ops: Ops, events: Events, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._ops = ops
+        events.changed.connect(self._catalogue_changed)
+        events.database_replaced.connect(lambda _db: self.refresh())
         self.setObjectName("sampleBanner")
         self.setStyleSheet(
             "#sampleBanner { background: #fff4d6; border: 1px solid #e6c36a; border-radius: 4px; }"
@@ -26,6 +38,18 @@ class SampleBanner(QFrame):
         layout.setContentsMargins(10, 6, 10, 6)
         layout.addWidget(text, 1)
         layout.addWidget(self.remove_button)
+
+    def refresh(self) -> None:
+        self._ops.run(sample.has_sample, self._show, lambda _exc: None, key="banner.sample", quick=True,
+                      name="catalogue d'exemple")
+
+    def _show(self, has_sample: bool) -> None:
+        self.setVisible(has_sample)
+        self.sampleShown.emit(has_sample)
+
+    def _catalogue_changed(self, changes: Changes) -> None:
+        if changes.everything or changes.deleted:
+            self.refresh()
 
     def set_admin(self, admin: bool) -> None:
         self.remove_button.setToolTip("" if admin else "Demande le mot de passe administrateur.")

@@ -377,7 +377,7 @@ def test_each_cell_says_what_the_table_shows(sqlite_db):
     table does not use are left to the view's defaults."""
     from PySide6.QtGui import QBrush, QFont
 
-    from gui.models.lens_table import COL_HMAX, COL_HMIN, COL_INDEX, COL_NAME, COLUMNS, ROW_ROLE
+    from gui.models.lens_columns import COL_HMAX, COL_HMIN, COL_INDEX, COL_NAME, COLUMNS, ROW_ROLE
     from tests.factories import lens_values, make_refs
 
     refs = make_refs(sqlite_db)
