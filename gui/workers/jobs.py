@@ -47,6 +47,7 @@ class Job(QRunnable):
         self.finished_event = threading.Event()
         self.result: Any = None  # what the function returned, once finished
         self.error: str | None = None  # the French failure message, once failed
+        self.exception: BaseException | None = None  # what the function raised, once failed
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -64,11 +65,14 @@ class Job(QRunnable):
     def run(self) -> None:
         try:
             result = self._function(self._progress, self.is_cancelled)
-        except JobCancelledError:
+        except JobCancelledError as exc:
+            self.exception = exc
             self._fail("Opération annulée : rien n'a été modifié.")
         except CatalogueError as exc:
+            self.exception = exc
             self._fail(exc.message)
         except Exception as exc:  # noqa: BLE001 - carried back to the UI, never swallowed
+            self.exception = exc
             if type(exc).__name__ == "Cancelled":
                 self._fail("Opération annulée : rien n'a été modifié.")
             else:

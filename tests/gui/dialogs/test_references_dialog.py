@@ -8,7 +8,7 @@ from data.query import LensQuery
 
 def page(window, kind):
     assert window.unlock_admin("secret-admin")
-    dialog = window.references_dialog()
+    dialog = window.editing.references_dialog()
     return dialog, dialog.pages[kind]
 
 

@@ -15,7 +15,7 @@ def edit_index(window, row: int, value: str) -> int:
 
 def test_history_lists_changes_with_old_and_new_values(window):
     lens_id = edit_index(window, 1, "1,9")
-    dialog = window.history_dialog()
+    dialog = window.editing.history_dialog()
     assert dialog.objectName() == "historyDialog"
     assert dialog.table.rowCount() >= 1
     assert "Modification" == dialog.table.item(0, 2).text()
@@ -25,13 +25,13 @@ def test_history_lists_changes_with_old_and_new_values(window):
             for r in range(dialog.changes.rowCount())}
     assert rows["Indice"][1] == "1,9"
     assert not dialog.restore_button.isEnabled()
-    lens_dialog = window.history_dialog(lens_only=True)
+    lens_dialog = window.editing.history_dialog(lens_only=True)
     assert all(e.target_id == lens_id for e in lens_dialog.entries)
 
 
 def test_history_filters_by_author_and_action(window):
     edit_index(window, 0, "1,8")
-    dialog = window.history_dialog()
+    dialog = window.editing.history_dialog()
     dialog.action.setCurrentIndex(dialog.action.findData(audit.SUPPRESSION))
     assert dialog.table.rowCount() == 0
     dialog.action.setCurrentIndex(dialog.action.findData(audit.MODIFICATION))
@@ -45,9 +45,9 @@ def test_deleted_lens_is_restored_from_history(window):
     total = window.model.rowCount()
     window.table.selectRow(5)
     lens_id = window.detail.lens.id
-    window.delete_lenses(confirm=False)
+    window.editing.delete_lenses(confirm=False)
     assert window.model.rowCount() == total - 1
-    dialog = window.history_dialog()
+    dialog = window.editing.history_dialog()
     dialog.action.setCurrentIndex(dialog.action.findData(audit.SUPPRESSION))
     dialog.table.selectRow(0)
     assert dialog.restore_button.isEnabled()
@@ -59,6 +59,6 @@ def test_deleted_lens_is_restored_from_history(window):
 
 def test_history_view_offers_no_edit(window):
     edit_index(window, 0, "1,8")
-    dialog = window.history_dialog()
+    dialog = window.editing.history_dialog()
     assert dialog.table.editTriggers() == dialog.table.EditTrigger.NoEditTriggers
     assert not dialog.restore_button.isEnabled()  # not in admin mode

@@ -26,7 +26,7 @@ def test_import_preview_then_write_everything(window, qtbot, tmp_path):
     path = tmp_path / "tarif.csv"
     path.write_text(GOOD, encoding="cp1252")
     total = window.model.rowCount()
-    dialog = window.import_dialog()
+    dialog = window.transfer.import_dialog()
     wait(qtbot, dialog.set_file(path))
     assert dialog.counts["new"].text() == "4"
     assert dialog.counts["refused"].text() == "0"
@@ -49,7 +49,7 @@ def test_import_with_one_bad_line_writes_nothing(window, qtbot, tmp_path):
     path = tmp_path / "tarif.csv"
     path.write_text(BAD, encoding="utf-8-sig")
     total = window.model.rowCount()
-    dialog = window.import_dialog()
+    dialog = window.transfer.import_dialog()
     wait(qtbot, dialog.set_file(path))
     assert dialog.counts["refused"].text() == "1"
     assert not dialog.import_button.isEnabled()
@@ -80,7 +80,7 @@ def test_dialog_refuses_to_close_while_a_job_runs(window, qtbot, tmp_path):
     assert window.unlock_admin("secret-admin")
     path = tmp_path / "tarif.csv"
     path.write_text(GOOD * 1, encoding="utf-8")
-    dialog = window.import_dialog()
+    dialog = window.transfer.import_dialog()
     dialog.show()
     job = dialog.set_file(path)
     dialog.reject()
@@ -95,7 +95,7 @@ def test_export_writes_the_filtered_view(window, qtbot, tmp_path):
     window.filters.flush_search()
     shown = window.model.rowCount()
     target = tmp_path / "selection.csv"
-    wait(qtbot, window.data_actions.export(target))
+    wait(qtbot, window.transfer.export(target))
     content = target.read_text(encoding="utf-8-sig").splitlines()
     assert len(content) == shown + 1
     assert ";" in content[0]
@@ -106,11 +106,11 @@ def test_export_says_where_the_engraving_images_went(window, qtbot, tmp_path):
     window.filters.search_box.setText("ai")
     window.filters.flush_search()
     target = tmp_path / "vitrine.csv"
-    wait(qtbot, window.data_actions.export(target))
+    wait(qtbot, window.transfer.export(target))
     folder = tmp_path / "vitrine_images"
     written = len(list(folder.iterdir()))
     assert written > 0  # the sample's lenses have drawings
-    text = window.data_actions.last_message.text()
+    text = window.transfer.last_message.text()
     assert f"image(s) de gravure écrite(s) dans :\n{folder}" in text
     assert text.split("\n\n")[1].startswith(f"{written} image(s)")
 
@@ -127,7 +127,7 @@ def test_import_preview_counts_the_new_engraving_images(window, qtbot, tmp_path)
         "Essilor;Verre illustré;1,6 - 1,67;dessins/neuf.png\n",
         encoding="utf-8",
     )
-    dialog = window.import_dialog()
+    dialog = window.transfer.import_dialog()
     wait(qtbot, dialog.set_file(path))
     assert dialog.message.text().startswith("Prêt : 2 nouveaux, 0 mis à jour, 0 doublon, 0 refusé ; 1 nouvelle image de gravure.")
     wait(qtbot, dialog.commit())

@@ -39,7 +39,7 @@ def retype(qtbot, widget: QLineEdit, text: str) -> None:
 def edit_dialog(window, row: int = 0) -> LensDialog:
     window.table.selectRow(row)
     lens = catalogue.get_lens(window.db, window.detail.lens.id)
-    dialog = window.lens_dialog(lens)
+    dialog = window.editing.lens_dialog(lens)
     return dialog
 
 
@@ -104,7 +104,7 @@ def test_new_lens_with_picture(admin_window, qtbot, tmp_path):
     Image.new("RGB", (64, 40), "white").save(picture)
     window = admin_window
     before = window.model.rowCount()
-    dialog = window.lens_dialog()
+    dialog = window.editing.lens_dialog()
     qtbot.addWidget(dialog)
     assert not save_button(dialog).isEnabled()
     qtbot.keyClicks(field(dialog, "nom"), "Mon verre d'essai")
@@ -121,7 +121,7 @@ def test_new_lens_with_picture(admin_window, qtbot, tmp_path):
 
 
 def test_image_picker_refuses_non_images_and_big_files(admin_window, qtbot, tmp_path):
-    dialog = admin_window.lens_dialog()
+    dialog = admin_window.editing.lens_dialog()
     qtbot.addWidget(dialog)
     text_file = tmp_path / "note.png"
     text_file.write_text("pas une image")
@@ -186,23 +186,23 @@ def test_delete_several_then_undo(admin_window):
             window.model.index(row, 0),
             QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
         )
-    assert window.delete_lenses(confirm=False) == 3
+    assert window.editing.delete_lenses(confirm=False) == 3
     assert window.model.rowCount() == total - 3
-    assert window.undo_action.isEnabled()
-    assert window.undo_delete() == 3
+    assert window.action("undoAction").isEnabled()
+    assert window.editing.undo_delete() == 3
     assert window.model.rowCount() == total
     assert sorted(catalogue.lens_ids(window.db, LensQuery())[:3]) == sorted(ids)
 
 
 def test_read_only_mode_offers_no_way_to_write(window, qtbot):
     assert not window.admin_mode
-    for action in (window.new_lens_action, window.edit_lens_action, window.delete_lens_action,
-                   window.duplicate_lens_action, window.undo_action):
+    for action in (window.action("newLensAction"), window.action("editLensAction"), window.action("deleteLensAction"),
+                   window.action("duplicateLensAction"), window.action("undoAction")):
         assert not action.isEnabled()
     total = window.model.rowCount()
     window.table.selectRow(0)
     qtbot.keyClick(window.table, Qt.Key.Key_Delete)
-    window.delete_lens_action.trigger()
+    window.action("deleteLensAction").trigger()
     assert window.model.rowCount() == total
     assert catalogue.count_lenses(window.db, LensQuery()) == total
     assert not window.table.dragEnabled()
@@ -212,16 +212,16 @@ def test_read_only_mode_offers_no_way_to_write(window, qtbot):
 
 def test_admin_password_first_sets_then_checks(window):
     assert window.unlock_admin("premier-mdp")
-    window.set_admin_mode(False)
+    window.admin.set_enabled(False)
     assert not window.unlock_admin("mauvais-mdp")
     assert not window.admin_mode
     assert window.unlock_admin("premier-mdp")
-    assert window.admin_mode and window.new_lens_action.isEnabled()
+    assert window.admin_mode and window.action("newLensAction").isEnabled()
 
 
 def test_repeated_wrong_passwords_slow_down(window):
     window.unlock_admin("premier-mdp")
-    window.set_admin_mode(False)
+    window.admin.set_enabled(False)
     for _ in range(3):
         assert not window.unlock_admin("faux-mdp")
     assert not window.unlock_admin("premier-mdp")  # must wait now, even with the right one

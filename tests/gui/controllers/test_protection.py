@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QTimer
 
 from data import catalogue
 from data.query import LensQuery
-from gui.data_actions import DataActions
+from gui.controllers.protection import Protection
 from tests.gui.conftest import run_to_end
 
 
@@ -18,12 +18,12 @@ def wait_job(qtbot, job, timeout=60_000):
 
 
 def test_backup_button_runs_in_background_and_reports_the_file(window, qtbot):
-    job = window.data_actions.backup()
+    job = window.protection.backup()
     assert job is not None
     assert window.job_status.isVisibleTo(window)
     result = wait_job(qtbot, job).result
     assert result.path.exists() and result.path.name.startswith("catalogue_")
-    box = window.data_actions.last_message
+    box = window.protection.last_message
     assert box is not None and str(result.path) in box.text()
     assert any(b.text() == "Ouvrir le dossier" for b in box.buttons())
     qtbot.waitUntil(lambda: not window.job_status.isVisible(), timeout=5000)
@@ -55,10 +55,10 @@ def test_cancel_button_cancels_and_leaves_no_file(window, qtbot):
 
 
 def test_two_data_jobs_cannot_run_together(window, qtbot):
-    first = window.data_actions.backup()
-    second = window.data_actions.check()
+    first = window.protection.backup()
+    second = window.protection.check()
     assert first is not None and second is None
-    assert "en cours" in window.data_actions.last_message.text()
+    assert "en cours" in window.protection.last_message.text()
     wait_job(qtbot, first)
 
 
@@ -68,9 +68,9 @@ def test_integrity_check_finds_planted_problem_and_selects_the_lens(window, qtbo
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA ignore_check_constraints = ON")
         conn.execute("UPDATE verres SET hauteur_min = 30, hauteur_max = 12 WHERE id = ?", (lens_id,))
-    job = window.data_actions.check()
+    job = window.protection.check()
     wait_job(qtbot, job)
-    dialog = window.data_actions.last_report
+    dialog = window.protection.last_report
     assert dialog is not None
     items = []
     for i in range(dialog.tree.topLevelItemCount()):
@@ -82,33 +82,33 @@ def test_integrity_check_finds_planted_problem_and_selects_the_lens(window, qtbo
 
 
 def test_restore_replaces_the_catalogue_and_reloads_the_window(window, qtbot):
-    backup = wait_job(qtbot, window.data_actions.backup()).result.path
+    backup = wait_job(qtbot, window.protection.backup()).result.path
     assert window.unlock_admin("secret-admin")
     total = window.model.rowCount()
     window.table.selectRow(0)
-    window.delete_lenses(confirm=False)
+    window.editing.delete_lenses(confirm=False)
     assert window.model.rowCount() == total - 1
-    job = window.data_actions.restore(backup)
+    job = window.protection.restore(backup)
     assert job is not None and not window.centralWidget().isEnabled()
     wait_job(qtbot, job)
     qtbot.waitUntil(lambda: window.centralWidget().isEnabled(), timeout=5000)
     assert window.model.rowCount() == total
-    assert "restauré" in window.data_actions.last_message.text()
+    assert "restauré" in window.protection.last_message.text()
 
 
 def test_restore_of_a_file_that_is_not_a_backup_changes_nothing(window, qtbot, tmp_path):
     bogus = tmp_path / "catalogue_20240101-000000.db.gz"
     bogus.write_bytes(b"ceci n'est pas une sauvegarde")
     total = window.model.rowCount()
-    job = window.data_actions.restore(bogus)
+    job = window.protection.restore(bogus)
     wait_job(qtbot, job)
-    assert window.data_actions.last_message.icon() == window.data_actions.last_message.Icon.Warning
+    assert window.protection.last_message.icon() == window.protection.last_message.Icon.Warning
     assert window.model.rowCount() == total
     assert catalogue.count_lenses(window.db, LensQuery()) == total
 
 
 def test_upkeep_runs_in_background(window, qtbot):
-    job = window.data_actions.vacuum()
+    job = window.protection.vacuum()
     wait_job(qtbot, job)
     assert "Compactage" in window.statusBar().currentMessage()
 
@@ -118,8 +118,8 @@ def test_ui_thread_keeps_ticking_during_a_backup(window, qtbot):
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(1))
     timer.start(10)
-    job = window.data_actions.backup()
+    job = window.protection.backup()
     wait_job(qtbot, job)
     timer.stop()
     assert ticks, "the event loop never ran while the backup worked"
-    assert isinstance(window.data_actions, DataActions)
+    assert isinstance(window.protection, Protection)
