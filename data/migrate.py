@@ -155,10 +155,10 @@ def _after_failure(
         if backup_file is not None:
             if not backup_file.name.endswith(".mariadb.sql.gz"):
                 raise MigrationError("sauvegarde au format portable : restauration manuelle")
-            from data.maintenance.common import Progress
             from data.maintenance.server_dump import restore_server_dump
+            from data.progress import Steps
 
-            restore_server_dump(db, backup_file, Progress(None))
+            restore_server_dump(db, backup_file, Steps(None))
         elif not state.is_empty:
             raise MigrationError("aucune sauvegarde d'avant la mise à jour")
         back = schema_state(db).current == state.current and _table_names(db) == tables_before

@@ -21,8 +21,8 @@ from sqlalchemy.engine import Connection
 
 from data import formatting
 from data.database import Database, translate_errors
-from data.maintenance.common import Progress, ProgressCallback
 from data.models import Fournisseur, Gamme, ImageGravure, Materiau, Serie, Verre
+from data.progress import Cancel, Progress, Steps
 from data.query import INDEX_DECIMALS
 from data.text import fold, search_key
 
@@ -99,18 +99,18 @@ Check = Callable[[Connection, "Context"], Iterator[Finding]]
 class Context:
     backend: str
     quick: bool
-    progress: Progress
+    progress: Steps
 
 
 def check_integrity(
     db: Database,
     quick: bool = False,
-    progress: ProgressCallback | None = None,
-    cancel: Any = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> IntegrityReport:
     """Run every check; ``quick`` uses ``quick_check`` and skips decoding the images."""
     started = time.perf_counter()
-    steps = Progress(progress, cancel)
+    steps = Steps(progress, cancel)
     checks: list[Check] = []
     if db.is_sqlite:
         checks += [_sqlite_structure, _sqlite_foreign_keys]

@@ -57,10 +57,11 @@ from sqlalchemy.orm import Session
 from data import audit
 from data.catalogue import LensDetail, ensure_writable
 from data.database import Database, attached
-from data.errors import ConflictError
+from data.errors import Cancelled, ConflictError
 from data.kinds import KINDS
 from data.maintenance.upkeep import refresh_after_load
 from data.models import Verre, utcnow
+from data.progress import TOTAL, Cancel, Progress, Steps, check_cancel
 from data.sqlite_bulk import IndexPause, RawInsert, Rebuild, is_sqlite
 from data.text import fold
 from data.transfer import spill as spill_file
@@ -68,12 +69,10 @@ from data.transfer.images import PlannedImage, store_images
 from data.transfer.readers import TransferError, detect_format, open_table
 from data.transfer.references import PLACEHOLDER, PlannedReference, create_planned
 from data.transfer.report import ImportReport, cancelled_report
-from data.transfer.scan import CancelledError, Key, Progress, Scan, existing_lenses, index_text
+from data.transfer.scan import Key, Scan, existing_lenses, index_text
 from data.validation import LENS_FIELDS
 
-ProgressFn = Callable[[int, int], None]
-CancelFn = Callable[[], bool]
-PROGRESS_TOTAL = Progress.TOTAL
+PROGRESS_TOTAL = TOTAL
 
 _LENSES: sa.Table = Verre.metadata.tables["verres"]
 _SORT_KEYS = (
@@ -128,18 +127,18 @@ def prepare_import(
     fmt: str | None = None,
     *,
     update: bool = False,
-    progress: ProgressFn | None = None,
-    cancel: CancelFn | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
     dry_run: bool = False,
 ) -> PreparedImport:
     """Pass 1. Raises ``TransferError`` when the file cannot be read at all (empty, wrong
     format, missing columns, ...). With ``dry_run`` nothing is kept for pass 2."""
-    return _prepare(db, Path(path), fmt, update, dry_run, Progress(progress), cancel)
+    return _prepare(db, Path(path), fmt, update, dry_run, Steps(progress), cancel)
 
 
 def _prepare(
     db: Database, path: Path, fmt: str | None, update: bool, dry_run: bool,
-    progress: Progress, cancel: CancelFn | None,
+    progress: Steps, cancel: Cancel | None,
 ) -> PreparedImport:
     fmt = detect_format(path, fmt)
     spill = None if dry_run else spill_file.SpillWriter()
@@ -157,7 +156,7 @@ def _prepare(
                 spill.discard()
             return PreparedImport(report, update)
         spill_path = spill.finish()
-    except CancelledError:
+    except Cancelled:
         if spill is not None:
             spill.discard()
         return PreparedImport(cancelled_report(path, fmt, dry_run), update)
@@ -184,17 +183,17 @@ def commit_import(
     prepared: PreparedImport,
     *,
     author: str | None = None,
-    progress: ProgressFn | None = None,
-    cancel: CancelFn | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> ImportReport:
     """Pass 2: write what ``prepare_import`` planned, in one transaction; always discards
     the prepared data (a second commit of the same preview is refused)."""
-    return _commit(db, prepared, author, Progress(progress), cancel)
+    return _commit(db, prepared, author, Steps(progress), cancel)
 
 
 def _commit(
-    db: Database, prepared: PreparedImport, author: str | None, progress: Progress,
-    cancel: CancelFn | None,
+    db: Database, prepared: PreparedImport, author: str | None, progress: Steps,
+    cancel: Cancel | None,
 ) -> ImportReport:
     report = prepared.report
     if not prepared.writable:
@@ -215,7 +214,7 @@ def _commit(
             # than when autovacuum comes by (as after a restore).
             refresh_after_load(db)
         return replace(report, written=True, batch_id=batch.batch_id)
-    except CancelledError:
+    except Cancelled:
         return cancelled_report(Path(report.path), report.format, False)
     finally:
         spill_file.discard(spill_path)
@@ -236,7 +235,7 @@ class _Batch:
 
     def __init__(
         self, session: Session, prepared: PreparedImport, author: str,
-        progress: Progress, cancel: CancelFn | None,
+        progress: Steps, cancel: Cancel | None,
     ) -> None:
         self.session = session
         self.prepared = prepared
@@ -282,7 +281,7 @@ class _Batch:
             self._write_all(spill_path, 1.0)
         else:
             self._write_paused(spill_path, pause)
-        self.progress(1.0)
+        self.progress.fraction(1.0)
 
     def _write_all(
         self, spill_path: Path, share: float,
@@ -295,7 +294,7 @@ class _Batch:
             self._cancelled()
             self._write(chunk)
             done += len(chunk)
-            self.progress(share * done / total)
+            self.progress.fraction(share * done / total)
 
     def _write_paused(self, spill_path: Path, pause: IndexPause) -> None:
         """With the indexes set aside: the updates first, row by row; then, on another thread,
@@ -316,7 +315,7 @@ class _Batch:
             rebuild.stop()  # after a failure or a cancel: the connection is ours again
 
     def _rebuild_progress(self, rebuild: Rebuild, start: float) -> None:
-        self.progress(start + (1.0 - start) * rebuild.done / max(1, rebuild.steps))
+        self.progress.fraction(start + (1.0 - start) * rebuild.done / max(1, rebuild.steps))
         self._cancelled()
 
     def _copy_new_lenses(self) -> None:
@@ -349,8 +348,7 @@ class _Batch:
             )
 
     def _cancelled(self) -> None:
-        if self.cancel is not None and self.cancel():
-            raise CancelledError
+        check_cancel(self.cancel)
 
     # -- SQLite
 
@@ -583,8 +581,8 @@ def import_lenses(
     update: bool = False,
     dry_run: bool = False,
     author: str | None = None,
-    progress: ProgressFn | None = None,
-    cancel: CancelFn | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> ImportReport:
     """Check, then unless ``dry_run`` or refused, import a catalogue file (see module doc).
 
@@ -595,8 +593,8 @@ def import_lenses(
     path = Path(path)
     if not dry_run:
         ensure_writable(db)
-    half = PROGRESS_TOTAL if dry_run else PROGRESS_TOTAL // 2
-    prepared = _prepare(db, path, fmt, update, dry_run, Progress(progress, 0, half), cancel)
+    half = 1.0 if dry_run else 0.5
+    prepared = _prepare(db, path, fmt, update, dry_run, Steps(progress, None, 0.0, half), cancel)
     if not prepared.writable:
         return prepared.report
-    return _commit(db, prepared, author, Progress(progress, half, PROGRESS_TOTAL), cancel)
+    return _commit(db, prepared, author, Steps(progress, None, half, 1.0), cancel)
