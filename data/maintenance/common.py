@@ -15,7 +15,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from data import formatting
 from data.errors import CatalogueError
 
 BackupKind = Literal["manual", "auto", "pre-migration", "pre-restore"]
@@ -150,5 +149,3 @@ def folder_error(exc: BaseException, folder: Path) -> BackupError:
         "Aucun fichier n'a été laissé."
     )
 
-
-format_size = formatting.size

@@ -53,7 +53,6 @@ from data.transfer.columns import (
 )
 from data.transfer.images import ImageFolder
 from data.transfer.readers import TransferError, detect_format
-from data.transfer.report import count_text
 
 CHUNK = 2000
 FILE_MODE = 0o600
@@ -75,7 +74,7 @@ class ExportResult:
         """``"3 images de gravure écrites dans le dossier …/catalogue_images."`` ("" when none)."""
         if not self.images_folder:
             return ""
-        written = count_text(self.images, "image de gravure écrite", "images de gravure écrites")
+        written = formatting.count(self.images, "image de gravure écrite", "images de gravure écrites")
         return f"{written} dans le dossier {self.images_folder}."
 
 

@@ -31,6 +31,8 @@ from data import catalogue
 from data.catalogue import LensRow
 from data.database import Database
 from data.errors import CatalogueError
+from data.formatting import decimal as format_index  # "1,50": two decimals in the table
+from data.formatting import lenses as format_count  # noqa: F401 - "12 345 verres", the status bar
 from data.query import LensQuery
 from gui.workers.jobs import Job, JobRunner
 
@@ -63,15 +65,6 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 
 UNKNOWN_HEIGHT = "inconnue"
 FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
-
-
-def format_index(value: float) -> str:
-    return FRENCH.toString(float(value), "f", 2)
-
-
-def format_count(n: int) -> str:
-    """``12 345 verres`` (French grouping, singular for 0 and 1)."""
-    return f"{FRENCH.toString(n)} {'verre' if n in (0, 1) else 'verres'}"
 
 
 class LensTableModel(QAbstractTableModel):
