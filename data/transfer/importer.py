@@ -58,7 +58,7 @@ from data import audit
 from data.catalogue import LensDetail, ensure_writable
 from data.database import Database, attached
 from data.errors import Cancelled, ConflictError
-from data.kinds import KINDS
+from data.kinds import KINDS, SORT_KEYS
 from data.maintenance.upkeep import refresh_after_load
 from data.models import Verre, utcnow
 from data.progress import TOTAL, Cancel, Progress, Steps, check_cancel
@@ -75,17 +75,7 @@ from data.validation import LENS_FIELDS
 PROGRESS_TOTAL = TOTAL
 
 _LENSES: sa.Table = Verre.metadata.tables["verres"]
-_SORT_KEYS = (
-    ("gamme_id", "gamme", "tri_gamme"),
-    ("serie_id", "serie", "tri_serie"),
-    ("materiau_id", "materiau", "tri_materiau"),
-)
-_REFERENCE_COLUMNS = (
-    ("fournisseur_id", "fournisseur"),
-    ("gamme_id", "gamme"),
-    ("serie_id", "serie"),
-    ("materiau_id", "materiau"),
-)
+_SORT_KEY_COLUMNS = tuple(key for _kind, key in SORT_KEYS)
 IMAGE_COLUMN = "image_id"  # in the spill when the file has an image column (placeholder ids)
 # What an update's spill record keeps of the lens before (for its audit entry).
 _BEFORE_FIELDS = (*LENS_FIELDS, IMAGE_COLUMN)
@@ -254,7 +244,7 @@ class _Batch:
         self.constants: tuple[Any, ...] = ()
         # Columns holding ids that may be placeholders (the image's when the file names images).
         self._placeholder_columns = (
-            *(column for column, _kind in _REFERENCE_COLUMNS),
+            *(kind.lens_column for kind in KINDS.values()),
             *((IMAGE_COLUMN,) if IMAGE_COLUMN in prepared.keys else ()),
         )
 
@@ -354,7 +344,7 @@ class _Batch:
 
     def _prepare_sqlite(self) -> None:
         keys = self.prepared.keys
-        columns = ("id", *keys, *(key for _c, _k, key in _SORT_KEYS), "exemple", "version", "cree_le", "modifie_le")
+        columns = ("id", *keys, *_SORT_KEY_COLUMNS, "exemple", "version", "cree_le", "modifie_le")
         # ``indice`` values are floats already (validated); the constants are converted once.
         raw = RawInsert(self.connection, _LENSES, columns, ready=("indice", "exemple", "cree_le", "modifie_le"))
         now = raw.convert("cree_le", self.now)
@@ -389,9 +379,9 @@ class _Batch:
             value = row[column]
             if value is not None and value >= PLACEHOLDER:
                 row[column] = self.real[value]
-        for column, kind, key in _SORT_KEYS:
-            ref_id = row[column]
-            row[key] = None if ref_id is None else self._folded(kind, ref_id)
+        for kind, key in SORT_KEYS:
+            ref_id = row[kind.lens_column]
+            row[key] = None if ref_id is None else self._folded(kind.key, ref_id)
         return row
 
     def _folded(self, kind: str, ref_id: int) -> str | None:
@@ -483,9 +473,9 @@ class _Batch:
         """``_state(lens_id, row, row)`` of a new lens, built directly (one per imported lens)."""
         names = self.names
         state = {name: row[name] for name in LENS_FIELDS}
-        for column, kind in _REFERENCE_COLUMNS:
-            ref_id = row[column]
-            state[kind] = names.get((kind, ref_id)) if ref_id is not None else None
+        for kind in KINDS.values():
+            ref_id = row[kind.lens_column]
+            state[kind.key] = names.get((kind.key, ref_id)) if ref_id is not None else None
         state.update(
             version=1, cree_le=now, modifie_le=now, id=lens_id, image_id=row.get(IMAGE_COLUMN), exemple=False
         )
@@ -527,9 +517,9 @@ class _Batch:
                 state[name] = values[name]
             elif name in other:
                 state[name] = other[name]
-        for column, kind in _REFERENCE_COLUMNS:
-            ref_id = state.get(column)
-            state[kind] = self.names.get((kind, ref_id)) if ref_id is not None else None
+        for kind in KINDS.values():
+            ref_id = state.get(kind.lens_column)
+            state[kind.key] = self.names.get((kind.key, ref_id)) if ref_id is not None else None
         state.update(id=lens_id, exemple=False)
         return state
 
@@ -555,12 +545,12 @@ def _copy_statement(
 
     joins = []
     sort_keys = []
-    for position, (id_column, kind, _key) in enumerate(_SORT_KEYS):
+    for position, (kind, _key) in enumerate(SORT_KEYS):
         alias = f"k{position}"
-        table = KINDS[kind].model.__tablename__
-        joins.append(f"LEFT JOIN {table} AS {alias} ON {alias}.id = l.{quoted(id_column)}")
+        table = kind.model.__tablename__
+        joins.append(f"LEFT JOIN {table} AS {alias} ON {alias}.id = l.{quoted(kind.lens_column)}")
         sort_keys.append(f"{alias}.nom_normalise")
-    columns = ("id", *keys, *(key for _c, _k, key in _SORT_KEYS), "exemple", "version", "cree_le", "modifie_le")
+    columns = ("id", *keys, *_SORT_KEY_COLUMNS, "exemple", "version", "cree_le", "modifie_le")
     return (
         f"INSERT INTO {_LENSES.name} ({', '.join(quoted(c) for c in columns)}) "
         f"SELECT ? - 1 + l.n, {', '.join('l.' + quoted(k) for k in keys)}, {', '.join(sort_keys)}, ?, ?, ?, ? "

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from data import formatting
+from data.kinds import KINDS
 
 PROBLEM_LIMIT = 1000  # problems (and duplicates) listed; the rest are only counted
 
@@ -17,14 +18,6 @@ INVALID = "invalide"  # a value breaks a rule
 EXISTS = "existe"  # the lens is in the catalogue with other values (needs update=True)
 CONFLICT = "conflit"  # the same lens twice in the file with different values
 DUPLICATE = "doublon"  # skipped: identical to a catalogue lens or to an earlier row
-
-KIND_LABELS = {
-    "fournisseur": "fournisseur",
-    "gamme": "gamme",
-    "serie": "série",
-    "materiau": "matériau",
-}
-
 
 @dataclass(frozen=True)
 class ImportProblem:
@@ -55,7 +48,7 @@ class NewReference:
 
     def __str__(self) -> str:
         owner = f" (de {' › '.join(self.parents)})" if self.parents else ""
-        return f"{KIND_LABELS[self.kind]} « {self.name} »{owner}"
+        return f"{KINDS[self.kind].noun} « {self.name} »{owner}"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from data import formatting
 from data.catalogue import lens_columns  # the folded columns, computed in one place
+from data.kinds import KIND_OF_LENS_COLUMN, KINDS
 from data.models import Verre
 from data.progress import Cancel, Steps, check_cancel
 from data.transfer.columns import IMAGE_FIELD, split_indices
@@ -44,13 +45,8 @@ CHECK_EVERY = 256  # rows between two looks at the cancel flag
 PRESENT_SETS = 64  # sets of JSON keys remembered at most
 
 # A file field -> the LensValues field it feeds, and back.
-VALUE_FIELD = {
-    "fournisseur": "fournisseur_id",
-    "gamme": "gamme_id",
-    "serie": "serie_id",
-    "materiau": "materiau_id",
-}
-FILE_FIELD = {v: k for k, v in VALUE_FIELD.items()}
+VALUE_FIELD = {kind.key: kind.lens_column for kind in KINDS.values()}
+FILE_FIELD = KIND_OF_LENS_COLUMN
 ALL_VALUE_FIELDS = frozenset(LENS_FIELDS)
 
 Key = tuple[int, str, str, float]
