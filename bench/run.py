@@ -281,7 +281,7 @@ def import_figures(rows: int, source: Path, work: Path, runs: int = 3, others: b
         anchor_s = cli_import_seconds(csv_path, work)
         if anchor_s is not None:
             cli.append(anchor_s)
-        ours.append(_import_once(csv_path, work / f"import-{run_number}.db"))
+        ours.append(import_once(csv_path, work / f"import-{run_number}.db"))
     middle = sorted(ours, key=lambda run: run["seconds"])[(len(ours) - 1) // 2]
     cli_s = sorted(cli)[(len(cli) - 1) // 2] if cli else None
     other: dict[str, Any] = {}
@@ -289,7 +289,7 @@ def import_figures(rows: int, source: Path, work: Path, runs: int = 3, others: b
         if fmt == "csv":
             continue
         say(f"Import {fmt.upper()} du même catalogue (une fois, pour information)…")
-        once = _import_once(path, work / f"import-{fmt}.db", fmt)
+        once = import_once(path, work / f"import-{fmt}.db", fmt)
         other[fmt] = {
             **once,
             "import_rows_per_s": once["rows"] / once["seconds"],
@@ -309,7 +309,7 @@ def import_figures(rows: int, source: Path, work: Path, runs: int = 3, others: b
     }
 
 
-def _import_once(source_path: Path, target_path: Path, fmt: str = "csv") -> dict[str, Any]:
+def import_once(source_path: Path, target_path: Path, fmt: str = "csv") -> dict[str, Any]:
     from bench.writes import open_url
     from data.migrate import upgrade
     from data.transfer import commit_import, prepare_import
