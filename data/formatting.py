@@ -25,14 +25,21 @@ def count(n: int, one: str, many: str) -> str:
     return f"{integer(n)} {plural(n, one, many)}"
 
 
+def lenses(n: int) -> str:
+    """``12 345 verres``: what the status bar, reports and the command line say of lenses."""
+    return count(n, "verre", "verres")
+
+
 def plural(n: int, one: str, many: str) -> str:
     """The noun for ``n`` things (0 and 1 singular)."""
     return one if n <= 1 else many
 
 
-def decimal(value: float, places: int = 2) -> str:
-    """A fixed number of decimals with a comma: ``1.5 -> "1,50"``."""
-    return f"{value:.{places}f}".replace(".", DECIMAL)
+def decimal(value: float, places: int = 2, *, grouped: bool = False) -> str:
+    """A fixed number of decimals with a comma: ``1.5 -> "1,50"``; ``grouped``: thousands
+    grouped as ``integer`` groups them (``12345.6, 1 -> "12 345,6"``)."""
+    text = f"{value:,.{places}f}" if grouped else f"{value:.{places}f}"
+    return text.replace(",", THOUSANDS).replace(".", DECIMAL)
 
 
 def index(value: float) -> str:

@@ -80,6 +80,10 @@ KINDS: dict[str, Kind] = {
     )
 }
 KIND_OF_LENS_COLUMN: dict[str, str] = {kind.lens_column: kind.key for kind in KINDS.values()}
+# The kinds whose folded name the lens copies (range, series, material), with that sort key.
+SORT_KEYS: tuple[tuple[Kind, str], ...] = tuple(
+    (kind, kind.sort_key) for kind in KINDS.values() if kind.sort_key
+)
 
 
 def kind(key: str) -> Kind:

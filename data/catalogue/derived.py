@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from data.catalogue.values import LensDetail
-from data.kinds import KINDS
+from data.kinds import KINDS, SORT_KEYS
 from data.models import Verre
 from data.text import fold, folded_search_key
 from data.validation import LensValues
@@ -36,9 +36,7 @@ def lens_columns(values: LensValues) -> dict[str, Any]:
 
 
 # The lens's sort keys copied from its references: (its id column, the key column, the model).
-SORT_KEY_COLUMNS = tuple(
-    (kind.lens_column, kind.sort_key, kind.model) for kind in KINDS.values() if kind.sort_key
-)
+SORT_KEY_COLUMNS = tuple((kind.lens_column, key, kind.model) for kind, key in SORT_KEYS)
 
 
 def add_sort_keys(session: Session, columns: dict[str, Any]) -> dict[str, Any]:

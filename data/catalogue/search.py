@@ -7,7 +7,7 @@ Each read asks the planner (``data.catalogue.planner``) how to read the query, w
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Select, and_, func, select
@@ -18,6 +18,7 @@ from data.catalogue.planner import LIMITS, PlannerLimits
 from data.catalogue.values import LensRow, lens_row
 from data.database import Database
 from data.models import Verre
+from data.progress import CancelCheck
 from data.query import (
     LensQuery,
     QueryPlan,
@@ -40,7 +41,7 @@ def count_lenses(db: Database, query: LensQuery, limits: PlannerLimits = LIMITS)
 def lens_ids(
     db: Database,
     query: LensQuery,
-    cancelled: Callable[[], bool] | None = None,
+    cancelled: CancelCheck | None = None,
     limits: PlannerLimits = LIMITS,
 ) -> array[int]:
     """The ordered ids of the whole result, compact (8 bytes a lens).

@@ -18,7 +18,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QMessageBox, QPlainTextEdit, QVBoxLayout
 
 from data import maintenance
-from data.maintenance.common import format_size
+from data.formatting import size as format_size
 from data.startup import open_catalogue
 from gui.controllers.admin import AdminMode
 from gui.controllers.background import Background, seconds

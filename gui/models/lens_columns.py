@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QColor
 
+from data import formatting
 from data.catalogue import LensRow
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -41,12 +42,13 @@ FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
 
 
 def format_index(value: float) -> str:
-    return FRENCH.toString(float(value), "f", 2)
+    """``1,50``: two decimals in the table (``data.formatting`` decides the separators)."""
+    return formatting.decimal(value, 2)
 
 
 def format_count(n: int) -> str:
     """``12 345 verres`` (French grouping, singular for 0 and 1)."""
-    return f"{FRENCH.toString(n)} {'verre' if n in (0, 1) else 'verres'}"
+    return formatting.lenses(n)
 
 
 # The view asks for every cell it paints, about 2,000 times a screen: the model compares roles

@@ -26,3 +26,10 @@ def test_decimals_indices_and_sizes_use_a_comma():
     assert formatting.exact(1.67) == "1,67" and formatting.exact(2.0) == "2"
     assert formatting.size(512) == "512 octets" and formatting.size(2_500_000) == "2,4 Mo"
     assert formatting.join(["a"]) == "a" and formatting.join(["a", "b", "c"]) == "a, b et c"
+
+
+def test_lens_counts_and_grouped_decimals_group_as_counts_do():
+    assert formatting.lenses(1) == "1 verre"
+    assert formatting.lenses(12_345) == "12\u202f345 verres"
+    assert formatting.decimal(12_345.67, 1, grouped=True) == "12\u202f345,7"
+    assert formatting.decimal(12_345.67, 1) == "12345,7"
