@@ -3,7 +3,8 @@
 - ``data`` imports no Qt (PySide6, shiboken6): the data layer runs in tools and tests without it;
 - ``data.audit`` imports nothing of ``data.catalogue``: the catalogue's writes call the audit trail,
   never the other way round;
-- ``gui.controllers`` never import the main window (they are typed against a small interface);
+- ``gui.controllers`` never import the main window (they are typed against a small interface),
+  only ``gui.app`` does, and widgets and models never import controllers or the window;
 - no import circle among the modules of ``data``.
 """
 
@@ -74,6 +75,27 @@ def test_gui_controllers_do_not_import_the_main_window():
     offenders = {
         module: sorted(n for n in imports(path) if is_within(n, "gui.main_window"))
         for module, path in controllers.items()
+    }
+    assert controllers, "gui.controllers has no module"
+    assert {m: names for m, names in offenders.items() if names} == {}
+
+
+def test_only_the_application_module_imports_the_main_window():
+    importers = sorted(
+        module for module, path in modules("gui").items()
+        if any(is_within(n, "gui.main_window") for n in imports(path))
+    )
+    assert importers == ["gui.app"]
+
+
+def test_widgets_and_models_never_drive_the_window():
+    """Parts of the window are told what changed (``gui.events``); they do not drive the window."""
+    offenders = {
+        module: sorted(
+            n for n in imports(path) if is_within(n, "gui.controllers") or is_within(n, "gui.main_window")
+        )
+        for module, path in modules("gui").items()
+        if is_within(module, "gui.widgets") or is_within(module, "gui.models")
     }
     assert {m: names for m, names in offenders.items() if names} == {}
 
