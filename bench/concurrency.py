@@ -174,7 +174,7 @@ def run_concurrency(url: str, queries: list[LensQuery], rows: int, clients: int 
         outputs = _spawn_workers(Path(tmp), url, queries, specs, processes, start_at, start_at + duration_s)
         results = [ClientResult(**item) for out in outputs for item in json.loads(out.read_text())]
     final = _versions(url, lenses)
-    return _summary(results, initial, final, clients, duration_s)
+    return summarise(results, initial, final, clients, duration_s)
 
 
 def _spawn_workers(folder: Path, url: str, queries: list[LensQuery], specs: list[dict[str, Any]],
@@ -212,7 +212,7 @@ def _versions(url: str, lenses: list[int]) -> dict[int, tuple[int, str | None]]:
         db.dispose()
 
 
-def _summary(results: list[ClientResult], initial: dict[int, tuple[int, str | None]],
+def summarise(results: list[ClientResult], initial: dict[int, tuple[int, str | None]],
              final: dict[int, tuple[int, str | None]], clients: int, duration_s: float) -> dict[str, Any]:
     page = [v for r in results for v in r.page_ms]
     counts = [v for r in results for v in r.count_ms]

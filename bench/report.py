@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bench.stats import p50_p95
+from data import formatting
 
 TARGETS_ROWS = 1_000_000
 
@@ -41,7 +42,7 @@ def ratio(ours: float | None, anchor: float | None) -> str:
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value:,.{digits}f}".replace(",", " ")
+    return "—" if value is None else formatting.decimal(value, digits, grouped=True)
 
 
 def _pp(figure: dict[str, float | None] | None) -> str:
@@ -50,7 +51,7 @@ def _pp(figure: dict[str, float | None] | None) -> str:
 
 
 def print_browse(summary: dict[str, Any], measured: dict[str, Any]) -> None:
-    rows = f"{summary['rows']:,}".replace(",", " ")
+    rows = formatting.integer(summary["rows"])
     print(f"\n== Navigation : {rows} verres (p50 / p95, ms) ==")
     print(f"{'':24}{'app':>19}   {'ancre':<16}{'ancre p50/p95':>19}  {'ratio p95':>9}")
     lines = (
@@ -94,7 +95,7 @@ def print_other(output: dict[str, Any], extra: dict[str, Any]) -> None:
           + ("" if backup["backup_mb_s"] is not None else "   (sauvegarde de l'app non disponible)"))
     imported = output["import"]
     rate = imported["import_rows_per_s"]
-    print(f"\n== Import CSV ({imported['rows']:,} lignes) ==".replace(",", " "))
+    print(f"\n== Import CSV ({formatting.integer(imported['rows'])} lignes) ==")
     if rate is None:
         print("  non disponible")
     else:
@@ -106,8 +107,8 @@ def print_other(output: dict[str, Any], extra: dict[str, Any]) -> None:
               f"{_fmt(cli, 0)} lignes/s   ratio {ratio(rate, cli)}")
         runs = timed.get("runs_s") or []
         if len(runs) > 1:
-            print(f"  médiane de {len(runs)} imports : {', '.join(_fmt(r, 2) for r in runs)} s ; "
-                  f"sqlite3 .import : {', '.join(_fmt(r, 2) for r in timed.get('cli_runs_s') or [])} s")
+            print(f"  médiane de {len(runs)} imports : {' ; '.join(_fmt(r, 2) for r in runs)} s ; "
+                  f"sqlite3 .import : {' ; '.join(_fmt(r, 2) for r in timed.get('cli_runs_s') or [])} s")
         if timed.get("csv_export_s") is not None:
             print(f"  export CSV du même catalogue : {_fmt(timed['csv_export_s'], 2)} s")
         for fmt, figures in (timed.get("other_formats") or {}).items():
@@ -159,7 +160,7 @@ def _targets(output: dict[str, Any], at: dict[str, Any]) -> list[tuple[str, floa
 
 def print_targets(output: dict[str, Any], full: bool) -> None:
     at = max(output["results"], key=lambda r: r["rows"])
-    rows = f"{at['rows']:,}".replace(",", " ")
+    rows = formatting.integer(at["rows"])
     note = "" if full else " — pour information : les cibles se jugent à 1 000 000 (make bench)"
     print(f"\n== Cibles (navigation à {rows} verres){note} ==")
     for label, value, unit, met in _targets(output, at):

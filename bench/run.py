@@ -30,6 +30,7 @@ from typing import Any
 from bench.generate import CACHE_DIR, PROJECT_ROOT, cache_key, catalogue_path
 from bench.report import print_browse, print_other, print_targets, summarise_browse
 from bench.stats import p50_p95
+from data import formatting
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
@@ -138,7 +139,7 @@ def write_plan(db_path: Path, target: Path) -> int:
 def browse(rows: int, db_path: Path, plan: Plan, work: Path, env: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
     plan_file = work / f"plan-{rows}.json"
     count = write_plan(db_path, plan_file)
-    say(f"Navigation sur {rows:,} verres : {count} filtres × {plan.reps}…".replace(",", " "))
+    say(f"Navigation sur {formatting.lenses(rows)} : {count} filtres × {plan.reps}…")
     measured = {}
     for model in ("ours", "qsql", "raw"):
         started = time.perf_counter()
@@ -261,7 +262,7 @@ def import_figures(rows: int, source: Path, work: Path, runs: int = 3, others: b
         return {"rows": rows, "import_rows_per_s": None}
     from bench.writes import open_url
 
-    count = f"{rows:,}".replace(",", " ")
+    count = formatting.integer(rows)
     say(f"Import CSV de {count} verres ({runs} fois, en alternance avec sqlite3 .import)…")
     csv_path = work / f"import-{rows}.csv"
     exports: dict[str, tuple[Path, float]] = {}
@@ -280,7 +281,7 @@ def import_figures(rows: int, source: Path, work: Path, runs: int = 3, others: b
         anchor_s = cli_import_seconds(csv_path, work)
         if anchor_s is not None:
             cli.append(anchor_s)
-        ours.append(_import_once(csv_path, work / f"import-{run_number}.db"))
+        ours.append(import_once(csv_path, work / f"import-{run_number}.db"))
     middle = sorted(ours, key=lambda run: run["seconds"])[(len(ours) - 1) // 2]
     cli_s = sorted(cli)[(len(cli) - 1) // 2] if cli else None
     other: dict[str, Any] = {}
@@ -288,7 +289,7 @@ def import_figures(rows: int, source: Path, work: Path, runs: int = 3, others: b
         if fmt == "csv":
             continue
         say(f"Import {fmt.upper()} du même catalogue (une fois, pour information)…")
-        once = _import_once(path, work / f"import-{fmt}.db", fmt)
+        once = import_once(path, work / f"import-{fmt}.db", fmt)
         other[fmt] = {
             **once,
             "import_rows_per_s": once["rows"] / once["seconds"],
@@ -308,7 +309,7 @@ def import_figures(rows: int, source: Path, work: Path, runs: int = 3, others: b
     }
 
 
-def _import_once(source_path: Path, target_path: Path, fmt: str = "csv") -> dict[str, Any]:
+def import_once(source_path: Path, target_path: Path, fmt: str = "csv") -> dict[str, Any]:
     from bench.writes import open_url
     from data.migrate import upgrade
     from data.transfer import commit_import, prepare_import

@@ -47,8 +47,11 @@ def edited(detail: catalogue.LensDetail, label: str) -> dict[str, object]:
 
 
 def save_lens(db: Database, lens_id: int, values: dict[str, object], version: int) -> int:
-    """``update_lens`` as the dialog calls it, with the author its audit entry records."""
-    return catalogue.update_lens(db, lens_id, values, version, author=AUTHOR)
+    """``update_lens`` as the dialog calls it, with the author its audit entry records; the new
+    version."""
+    saved = catalogue.update_lens(db, lens_id, values, version, author=AUTHOR).version
+    assert saved is not None
+    return saved
 
 
 def measure_saves(url: str, count: int, rows: int, seed: int = 7) -> list[float]:

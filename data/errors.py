@@ -60,3 +60,15 @@ class DatabaseUnavailableError(DBOperationError):
 
 class DatabaseOpenError(CatalogueError):
     """The database cannot be opened at all (not a database, damaged, locked, no folder)."""
+
+
+class Cancelled(CatalogueError):  # noqa: N818 - an event the user asked for, not a failure
+    """The user cancelled the job; nothing it started to write is left behind.
+
+    The one cancellation of the data layer: maintenance jobs, the import and the export raise
+    it (the export and the import turn it into a "cancelled" result), and the GUI's jobs report
+    its message.
+    """
+
+    def __init__(self, message: str = "Opération annulée : rien n'a été modifié.") -> None:
+        super().__init__(message)

@@ -89,13 +89,24 @@ def schema_state(db: Database) -> SchemaState:
     return SchemaState(current=current, head=head, known=known)
 
 
+Backup = Callable[[Database], Path | None]
+"""Makes the pre-migration backup of a database; returns its file (None: none was made)."""
+Reload = Callable[[Database, Path], None]
+"""Loads such a backup back into the database (MariaDB, after a migration failing half way)."""
+
+
 def upgrade(
-    db: Database, backup: Callable[[Database], Path | None] | None = None, target: str = "head"
+    db: Database,
+    backup: Backup | None = None,
+    target: str = "head",
+    reload: Reload | None = None,
 ) -> tuple[SchemaState, Path | None]:
     """Bring the schema to ``target``; back up first when there is anything to lose.
 
     Returns the state before migrating and the backup file (if one was made). A database newer
-    than the app is left alone (the caller opens it read-only).
+    than the app is left alone (the caller opens it read-only). ``reload`` puts a MariaDB base
+    back from ``backup``'s file when a migration fails half way (see ``_after_failure``): the
+    caller passes it, so that migrating never imports the maintenance jobs that migrate.
     """
     state = schema_state(db)
     if state.newer_than_app or (target == "head" and state.up_to_date):
@@ -120,7 +131,7 @@ def upgrade(
                 "programme puis réessayez."
             ) from exc
         detail = describe_error(exc).message
-        outcome, restored = _after_failure(db, state, backup_file, tables_before)
+        outcome, restored = _after_failure(db, state, backup_file, tables_before, reload)
         raise MigrationError(
             f"La mise à jour du schéma a échoué ; {outcome} Détail : {detail}", restored
         ) from exc
@@ -138,7 +149,8 @@ def _is_locked(exc: BaseException) -> bool:
 
 
 def _after_failure(
-    db: Database, state: SchemaState, backup_file: Path | None, tables_before: set[str]
+    db: Database, state: SchemaState, backup_file: Path | None, tables_before: set[str],
+    reload: Reload | None,
 ) -> tuple[str, Path | None]:
     """Put the database back as it was; return what to tell the user and the backup used.
 
@@ -155,10 +167,9 @@ def _after_failure(
         if backup_file is not None:
             if not backup_file.name.endswith(".mariadb.sql.gz"):
                 raise MigrationError("sauvegarde au format portable : restauration manuelle")
-            from data.maintenance.common import Progress
-            from data.maintenance.server_dump import restore_server_dump
-
-            restore_server_dump(db, backup_file, Progress(None))
+            if reload is None:
+                raise MigrationError("aucun moyen de recharger la sauvegarde : restauration manuelle")
+            reload(db, backup_file)
         elif not state.is_empty:
             raise MigrationError("aucune sauvegarde d'avant la mise à jour")
         back = schema_state(db).current == state.current and _table_names(db) == tables_before

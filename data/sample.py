@@ -12,7 +12,13 @@ from pathlib import Path
 
 from sqlalchemy import delete, exists, func, select
 
-from data.catalogue import ensure_writable, get_or_create_reference, insert_lens, store_image
+from data.catalogue import (
+    Changes,
+    ensure_writable,
+    get_or_create_reference,
+    insert_lens,
+    store_image,
+)
 from data.database import Database
 from data.models import Fournisseur, Gamme, ImageGravure, Materiau, Parametre, Serie, Verre
 
@@ -99,13 +105,17 @@ def _load(session, folder: Path) -> int:  # type: ignore[no-untyped-def]
     return count
 
 
-def remove_sample(db: Database) -> int:
-    """Delete the sample lenses, then the sample references and images nothing else uses."""
+def remove_sample(db: Database) -> Changes:
+    """Delete the sample lenses, then the sample references and images nothing else uses.
+
+    The answer names the lenses deleted and says that every view must re-read (reference lists
+    lose their sample names too).
+    """
     ensure_writable(db)
     with db.transaction() as session:
-        removed = session.execute(
-            select(func.count()).select_from(Verre).where(Verre.exemple.is_(True))
-        ).scalar_one()
+        removed = frozenset(
+            session.execute(select(Verre.id).where(Verre.exemple.is_(True))).scalars()
+        )
         session.execute(delete(Verre).where(Verre.exemple.is_(True)))
         session.execute(
             delete(Serie).where(
@@ -134,4 +144,4 @@ def remove_sample(db: Database) -> int:
         session.execute(
             delete(ImageGravure).where(~exists().where(Verre.image_id == ImageGravure.id))
         )
-        return int(removed)
+        return Changes(deleted=removed, everything=True)

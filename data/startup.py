@@ -43,6 +43,15 @@ def pre_migration_backup(db: Database) -> Path | None:
     return maintenance.backup_database(db, kind="pre-migration").path
 
 
+def reload_pre_migration_backup(db: Database, path: Path) -> None:
+    """Load that backup back: MariaDB, after a migration failing half way (DDL is not
+    transactional there)."""
+    from data.maintenance.server_dump import restore_server_dump
+    from data.progress import Steps
+
+    restore_server_dump(db, path, Steps(None))
+
+
 def open_catalogue(
     url: str | None = None,
     settings: Settings | None = None,
@@ -101,7 +110,7 @@ def _prepare(db: Database, settings: Settings, migrate: bool, seed: bool) -> Ope
                 "La base est en lecture seule et doit être mise à jour : "
                 "ouvrez-la une fois avec les droits d'écriture."
             )
-        state, backup_file = upgrade(db, backup=pre_migration_backup)
+        state, backup_file = upgrade(db, backup=pre_migration_backup, reload=reload_pre_migration_backup)
     if not db.is_sqlite and not db.read_only and not can_write(db):
         db.read_only, db.read_only_reason = True, READ_ONLY_USER_REASON
     seeded = 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from data import formatting
 from data.text import clean_text, fold
 
 NAME_MAX = 100
@@ -137,9 +138,7 @@ class ReferenceFacts:
     series_range: Mapping[int, int] = field(default_factory=dict)  # serie_id -> gamme_id
 
 
-def format_decimal(value: float, places: int = 2) -> str:
-    """French display of a number: ``1.5 -> "1,50"``."""
-    return f"{value:.{places}f}".replace(".", ",")
+format_decimal = formatting.decimal  # French display of a number: ``1.5 -> "1,50"``
 
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")

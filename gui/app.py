@@ -58,7 +58,7 @@ def open_main_window(database_url: str | None = None) -> MainWindow:
     opened = open_catalogue(database_url, settings)
     qsettings = QSettings(str(settings.data_dir / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(opened.db, qsettings)
-    window.data_actions.auto_backup()
+    window.protection.auto_backup()
     if opened.seeded:
         window.statusBar().showMessage(
             f"Catalogue d'exemple chargé ({opened.seeded} verres) pour découvrir l'application.", 10000

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.concurrency import ClientResult, _summary
+from bench.concurrency import ClientResult, summarise
 from bench.generate import LENS_COLUMNS, generate
 from bench.queries import scenarios
 from bench.report import summarise_browse
@@ -56,7 +56,7 @@ def test_generated_folded_columns_are_what_the_service_stores(bench_catalogue: P
             "hauteur_min", "hauteur_max", "gravure_nasale", "url_gravure", "url_source")}
         values, report = validate_lens(raw)
         assert values is not None, report.summary()
-        expected = catalogue._columns(values)
+        expected = catalogue.lens_columns(values)
         for key in ("recherche", "tri_nom", "tri_variante", "tri_gravure", *raw):
             assert stored[key] == expected[key], (key, stored)
 
@@ -101,7 +101,7 @@ def test_reconciliation_counts_a_save_that_left_no_trace() -> None:
     committed = ClientResult(committed={"5": 3, "6": 1}, last_value={"5": "c0-3", "6": "c0-1"})
     initial = {5: (1, None), 6: (1, None)}
     final = {5: (3, "c0-2"), 6: (2, "c0-1")}  # lens 5: three saves reported, two in the database
-    figures = _summary([committed], initial, final, clients=1, duration_s=1.0)
+    figures = summarise([committed], initial, final, clients=1, duration_s=1.0)
     assert figures["lost_writes"] == 1
     assert figures["saves_committed"] == 4
 
@@ -141,7 +141,7 @@ def test_the_import_figure_is_the_median_of_runs_alternated_with_the_anchor(
     from bench import run
 
     order: list[str] = []
-    real_once = run._import_once
+    real_once = run.import_once
     cli_seconds = iter([0.5, 0.1, 0.3])
 
     def once(path: Path, target: Path, fmt: str = "csv") -> dict[str, float]:
@@ -158,7 +158,7 @@ def test_the_import_figure_is_the_median_of_runs_alternated_with_the_anchor(
         order.append("cli")
         return next(cli_seconds)
 
-    monkeypatch.setattr(run, "_import_once", once)
+    monkeypatch.setattr(run, "import_once", once)
     monkeypatch.setattr(run, "cli_import_seconds", cli)
     figures = run.import_figures(ROWS, bench_catalogue, tmp_path, runs=3)
     # Then the same catalogue exported to JSON and XLSX, each imported once, for information.

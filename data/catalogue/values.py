@@ -1,4 +1,5 @@
-"""What a catalogue write reports: which lenses and which reference lists it touched.
+"""The values the catalogue hands out: table rows, lens details, reference items, and what a
+write reports (``Changes``: which lenses and which reference lists it touched).
 
 Every write of ``data.catalogue`` returns a ``Changes``. The window hands it to every part that
 shows catalogue data (table, detail pane, filter lists), and each decides what it must refresh:
@@ -7,8 +8,12 @@ only the touched rows are repainted, nobody re-reads everything after a save.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+
+from data.validation import LENS_FIELDS
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,8 @@ class Changes:
     - ``moved``: how many lenses a reference merge moved.
     - ``everything``: the whole catalogue may have changed (an import, a restore, the sample
       removed): every view re-reads.
+    - ``reference_id``: the one reference a reference write created, renamed, deleted or merged
+      into (None for a lens write).
     """
 
     lenses: frozenset[int] = frozenset()
@@ -35,6 +42,7 @@ class Changes:
     snapshots: tuple[Any, ...] = field(default=(), compare=False)
     moved: int = 0
     everything: bool = False
+    reference_id: int | None = None
 
     @property
     def lens_id(self) -> int:
@@ -60,7 +68,74 @@ class Changes:
             snapshots=self.snapshots + other.snapshots,
             moved=self.moved + other.moved,
             everything=self.everything or other.everything,
+            reference_id=other.reference_id if other.reference_id is not None else self.reference_id,
         )
 
 
 EVERYTHING = Changes(everything=True)
+
+
+@dataclass(frozen=True)
+class LensRow:
+    """The cells of one table row."""
+
+    id: int
+    nom: str
+    variante: str | None
+    fournisseur: str
+    gamme: str | None
+    serie: str | None
+    materiau: str | None
+    indice: float
+    hauteur_min: int | None
+    hauteur_max: int | None
+    gravure_nasale: str | None
+    image_id: int | None
+    url_gravure: str | None
+    version: int
+
+
+@dataclass(frozen=True)
+class LensDetail:
+    """Every field of one lens, for the detail pane and the edit dialog."""
+
+    id: int
+    nom: str
+    variante: str | None
+    fournisseur_id: int
+    fournisseur: str
+    gamme_id: int | None
+    gamme: str | None
+    serie_id: int | None
+    serie: str | None
+    materiau_id: int | None
+    materiau: str | None
+    indice: float
+    hauteur_min: int | None
+    hauteur_max: int | None
+    gravure_nasale: str | None
+    url_gravure: str | None
+    url_source: str | None
+    image_id: int | None
+    exemple: bool
+    version: int
+    cree_le: datetime
+    modifie_le: datetime
+
+    def form_values(self) -> dict[str, object]:
+        """The raw values ``validate_lens`` takes, as they are now."""
+        return {name: getattr(self, name) for name in LENS_FIELDS}
+
+
+@dataclass(frozen=True)
+class ReferenceItem:
+    id: int
+    nom: str
+    parent_id: int | None = None
+    lens_count: int = 0
+
+
+def lens_row(cells: Sequence[Any]) -> LensRow:
+    """A row of ``rows_statement`` (its columns are ``LensRow``'s fields, in order: a test holds
+    it), read as plain tuples: a page is 100 rows, the window asks for many."""
+    return LensRow(*cells)

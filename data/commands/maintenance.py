@@ -11,13 +11,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from data import maintenance
+from data import formatting, maintenance
 from data.admin import cli_authorize
 from data.commands import say
 from data.config import Settings, load_settings
 from data.database import Database, configure_logging, open_database
 from data.errors import DatabaseOpenError
-from data.maintenance.common import format_size
 from data.startup import open_catalogue
 
 
@@ -33,9 +32,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
         opened.db.dispose()
     if args.format == "native" and result.fmt == "portable":
         say("Programme de sauvegarde du serveur introuvable : sauvegarde au format portable.")
-    lenses = f", {result.lens_count} verres" if result.lens_count is not None else ""
-    seconds = f"{result.duration_s:.1f}".replace(".", ",")
-    say(f"Sauvegarde terminée ({format_size(result.size_bytes)}{lenses}, {seconds} s).")
+    lenses = f", {formatting.lenses(result.lens_count)}" if result.lens_count is not None else ""
+    seconds = formatting.decimal(result.duration_s, 1)
+    say(f"Sauvegarde terminée ({formatting.size(result.size_bytes)}{lenses}, {seconds} s).")
     print(result.path)
     return 0
 
@@ -99,7 +98,7 @@ def _report_restore(result: maintenance.RestoreResult) -> None:
         say(f"Base illisible mise de côté : {result.moved_aside}")
     if result.migrated:
         say(f"Sauvegarde mise à jour du schéma {result.from_schema} au schéma {result.schema}.")
-    count = f" ({result.lens_count} verres)" if result.lens_count is not None else ""
+    count = f" ({formatting.lenses(result.lens_count)})" if result.lens_count is not None else ""
     say(f"Restauration terminée{count} : {result.backup_file}")
 
 
@@ -120,7 +119,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"{maintenance.KIND_TITLES.get(kind, kind).lower()} : {len(items)}"
         for kind, items in report.by_kind().items()
     )
-    say(f"Vérification terminée : {len(report.findings)} problème(s) trouvé(s) ({titles}).")
+    found = formatting.count(len(report.findings), "problème trouvé", "problèmes trouvés")
+    say(f"Vérification terminée : {found} ({titles}).")
     return 1
 
 
@@ -131,7 +131,7 @@ def cmd_vacuum(args: argparse.Namespace) -> int:
     finally:
         opened.db.dispose()
     if result.size_before is not None and result.size_after is not None:
-        say(f"Base compactée : {format_size(result.size_before)} → {format_size(result.size_after)}.")
+        say(f"Base compactée : {formatting.size(result.size_before)} → {formatting.size(result.size_after)}.")
     else:
         say("Base compactée et statistiques mises à jour.")
     return 0

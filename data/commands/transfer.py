@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from data import catalogue
+from data import catalogue, formatting
 from data.admin import cli_authorize
 from data.commands import say
 from data.database import Database
@@ -85,8 +85,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             text=args.search or "",
         )
         result = export_lenses(db, Path(args.file), args.format, query)
-        plural = "verre exporté" if result.count <= 1 else "verres exportés"
-        say(f"{result.count:,} {plural} ({result.format.upper()}).".replace(",", " "))
+        exported = formatting.count(result.count, "verre exporté", "verres exportés")
+        say(f"{exported} ({result.format.upper()}).")
         if result.images_folder:
             say(result.images_note())
         print(result.path)

@@ -1,12 +1,14 @@
 """Backup, restore, integrity check and upkeep of the catalogue database.
 
 Plain functions (no Qt): each takes ``progress(done, total)`` and ``cancel`` and returns a frozen
-dataclass, so the GUI workers and the command line share them. See ``common`` for the progress
-and cancel conventions.
+dataclass, so the GUI workers and the command line share them. See ``data.progress`` for the
+progress and cancel conventions; a cancelled job raises ``data.errors.Cancelled`` (also exported
+here).
 """
 
 from __future__ import annotations
 
+from data.errors import Cancelled
 from data.maintenance.backups import (
     apply_retention,
     auto_backup_if_due,
@@ -18,7 +20,6 @@ from data.maintenance.common import (
     BackupError,
     BackupInfo,
     BackupResult,
-    Cancelled,
     RestoreError,
     SourceUnreadableError,
 )

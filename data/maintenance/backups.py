@@ -21,14 +21,13 @@ from data.maintenance.common import (
     BackupError,
     BackupInfo,
     BackupResult,
-    Progress,
-    ProgressCallback,
     SourceUnreadableError,
     folder_error,
     parse_backup_name,
     unique_backup_path,
 )
 from data.maintenance.gzipio import read_comment
+from data.progress import Cancel, Progress, Steps
 
 log = logging.getLogger("engravedetect.maintenance")
 
@@ -52,8 +51,8 @@ def backup_database(
     kind: str = "manual",
     dest_dir: Path | str | None = None,
     fmt: str = "native",
-    progress: ProgressCallback | None = None,
-    cancel: Any = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> BackupResult:
     """Back up ``db`` into ``dest_dir`` (default: the settings' backup folder).
 
@@ -69,7 +68,7 @@ def backup_database(
         raise ValueError(f"unknown backup format {fmt!r}")
     folder = ensure_folder(Path(dest_dir) if dest_dir else db.settings.backup_dir)
     started = time.perf_counter()
-    steps = Progress(progress, cancel)
+    steps = Steps(progress, cancel)
     comment: dict[str, Any] = {
         "app": APP_TAG, "kind": kind, "backend": db.backend, "created": datetime.now().isoformat(),
     }
@@ -111,7 +110,7 @@ def backup_database(
 
 
 def _native_sqlite(
-    db: Database, folder: Path, kind: str, comment: dict[str, Any], steps: Progress
+    db: Database, folder: Path, kind: str, comment: dict[str, Any], steps: Steps
 ) -> tuple[Path, dict[str, int], float]:
     from data.maintenance.sqlite_native import backup_sqlite
 
@@ -216,8 +215,8 @@ def auto_backup_if_due(
     now: datetime | None = None,
     keep_daily: int = 7,
     keep_weekly: int = 4,
-    progress: ProgressCallback | None = None,
-    cancel: Any = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> BackupResult | None:
     """The start-up backup: on the default SQLite file, when the newest backup is over 24 h old.
 

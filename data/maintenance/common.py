@@ -1,10 +1,8 @@
-"""What every maintenance job shares: results, errors, progress and cancellation, file names.
+"""What every maintenance job shares: results, errors, file names.
 
 The GUI workers and the command line call the same plain functions. Each takes
-``progress(done, total)`` (called from the job's own thread; ``total`` is fixed for one job, so a
-progress bar can show ``done / total``) and ``cancel`` (a callable returning True, a
-``threading.Event`` or any object with ``is_set()`` or a ``cancelled`` attribute), checked between
-steps. A cancelled job raises ``Cancelled`` after removing what it had started to write.
+``progress(done, total)`` and ``cancel`` (see ``data.progress``), checked between steps. A
+cancelled job raises ``data.errors.Cancelled`` after removing what it had started to write.
 """
 
 from __future__ import annotations
@@ -12,18 +10,16 @@ from __future__ import annotations
 import errno
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from data.errors import CatalogueError
 
 BackupKind = Literal["manual", "auto", "pre-migration", "pre-restore"]
 BackupFormat = Literal["native", "portable"]
 KINDS: tuple[str, ...] = ("manual", "auto", "pre-migration", "pre-restore")
-ProgressCallback = Callable[[int, int], None]
 
 # catalogue_YYYYMMDD-HHMMSS[_N][-kind].<extension>; N makes two backups of one second distinct.
 NAME_PREFIX = "catalogue_"
@@ -40,13 +36,6 @@ _NAME = re.compile(
     r"(?P<ext>\.db\.gz|\.json\.gz|\.pgdump|\.mariadb\.sql\.gz)$"
 )
 TEMP_PREFIX = ".engravedetect-tmp-"
-
-
-class Cancelled(CatalogueError):  # noqa: N818 - the name the GUI workers use
-    """The user cancelled the job; nothing it started to write is left behind."""
-
-    def __init__(self, message: str = "Opération annulée : rien n'a été modifié.") -> None:
-        super().__init__(message)
 
 
 class BackupError(CatalogueError):
@@ -84,52 +73,6 @@ class BackupInfo:
     fmt: str
     lens_count: int | None = None
     schema_revision: str | None = None
-
-
-def is_cancelled(cancel: Any) -> bool:
-    if cancel is None:
-        return False
-    if callable(cancel):
-        return bool(cancel())
-    is_set = getattr(cancel, "is_set", None)
-    if callable(is_set):
-        return bool(is_set())
-    return bool(getattr(cancel, "cancelled", False))
-
-
-def check_cancel(cancel: Any) -> None:
-    if is_cancelled(cancel):
-        raise Cancelled()
-
-
-class Progress:
-    """Maps the phases of one job onto a single 0..1000 scale for ``progress(done, total)``."""
-
-    TOTAL = 1000
-
-    def __init__(self, callback: ProgressCallback | None, cancel: Any = None) -> None:
-        self.callback = callback
-        self.cancel = cancel
-        self.start = 0.0
-        self.span = 1.0
-        self.last = -1
-
-    def phase(self, start: float, end: float) -> None:
-        self.start, self.span = start, end - start
-        self.fraction(0.0)
-
-    def fraction(self, value: float) -> None:
-        """Report ``value`` (0..1) of the current phase, then honour a cancel request."""
-        done = int(self.TOTAL * (self.start + self.span * min(1.0, max(0.0, value))))
-        if self.callback is not None and done != self.last:
-            self.last = done
-            self.callback(done, self.TOTAL)
-        check_cancel(self.cancel)
-
-    def finish(self) -> None:
-        if self.callback is not None and self.last != self.TOTAL:
-            self.last = self.TOTAL
-            self.callback(self.TOTAL, self.TOTAL)
 
 
 def backup_name(created: datetime, kind: str, extension: str, n: int = 0) -> str:
@@ -206,12 +149,3 @@ def folder_error(exc: BaseException, folder: Path) -> BackupError:
         "Aucun fichier n'a été laissé."
     )
 
-
-def format_size(size: int) -> str:
-    value = float(size)
-    for unit in ("octets", "Ko", "Mo", "Go"):
-        if value < 1024 or unit == "Go":
-            text = f"{value:.0f}" if unit == "octets" else f"{value:.1f}".replace(".", ",")
-            return f"{text} {unit}"
-        value /= 1024
-    return f"{size} octets"

@@ -19,9 +19,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from data import formatting
 from data.database import Database, translate_errors
-from data.maintenance.common import Progress, ProgressCallback
+from data.kinds import KINDS
 from data.models import Fournisseur, Gamme, ImageGravure, Materiau, Serie, Verre
+from data.progress import Cancel, Progress, Steps
 from data.query import INDEX_DECIMALS
 from data.text import fold, search_key
 
@@ -88,8 +90,7 @@ def _lens(kind: str, row: Any, message: str) -> Finding:
     return Finding(kind, int(row.id), str(row.nom), f"Verre n° {row.id} « {row.nom} » : {message}")
 
 
-def _number(value: Any) -> str:
-    return f"{value}".replace(".", ",")
+_number = formatting.plain
 
 
 Check = Callable[[Connection, "Context"], Iterator[Finding]]
@@ -99,18 +100,18 @@ Check = Callable[[Connection, "Context"], Iterator[Finding]]
 class Context:
     backend: str
     quick: bool
-    progress: Progress
+    progress: Steps
 
 
 def check_integrity(
     db: Database,
     quick: bool = False,
-    progress: ProgressCallback | None = None,
-    cancel: Any = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> IntegrityReport:
     """Run every check; ``quick`` uses ``quick_check`` and skips decoding the images."""
     started = time.perf_counter()
-    steps = Progress(progress, cancel)
+    steps = Steps(progress, cancel)
     checks: list[Check] = []
     if db.is_sqlite:
         checks += [_sqlite_structure, _sqlite_foreign_keys]
@@ -220,11 +221,9 @@ def _references_agree(conn: Connection, ctx: Context) -> Iterator[Finding]:
                     f"la série « {row.serie} » n'appartient pas à la gamme du verre.")
 
 
+# The lens's references: (its column, the referenced table, the French word).
 _LENS_REFERENCES = (
-    ("fournisseur_id", F, "fournisseur"),
-    ("materiau_id", M, "matériau"),
-    ("gamme_id", G, "gamme"),
-    ("serie_id", S, "série"),
+    *((kind.lens_column, kind.model.__table__, kind.noun) for kind in KINDS.values()),
     ("image_id", IMG, "image"),
 )
 
@@ -241,8 +240,11 @@ def _missing_references(conn: Connection, ctx: Context) -> Iterator[Finding]:
         )
         for row in rows:
             yield _lens("cle_etrangere", row, f"{label} n° {row.ref} introuvable.")
-    for child, column, parent, label in ((G, "fournisseur_id", F, "fournisseur"),
-                                         (S, "gamme_id", G, "gamme")):
+    for kind in KINDS.values():
+        if kind.parent is None or kind.parent_column is None:
+            continue
+        child, column = kind.model.__table__, kind.parent_column
+        parent, label = KINDS[kind.parent].model.__table__, KINDS[kind.parent].noun
         alias = parent.alias()
         rows = conn.execute(
             sa.select(child.c.id, child.c.nom, child.c[column].label("ref"))
@@ -339,11 +341,12 @@ def _folded_columns(conn: Connection, ctx: Context) -> Iterator[Finding]:
         last = int(rows[-1].id)
         seen += len(rows)
         ctx.progress.fraction(0.8 * seen / total)
-    for table, label in ((F, "fournisseur"), (M, "matériau"), (G, "gamme"), (S, "série")):
+    for kind in KINDS.values():
+        table = kind.model.__table__
         for row in conn.execute(sa.select(table.c.id, table.c.nom, table.c.nom_normalise)):
             if row.nom_normalise != fold(row.nom):
                 yield Finding("normalisation", None, None,
-                              f"{label.capitalize()} « {row.nom} » (n° {row.id}) : nom normalisé "
+                              f"{kind.title} « {row.nom} » (n° {row.id}) : nom normalisé "
                               "pas à jour.")
 
 

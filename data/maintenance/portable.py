@@ -32,13 +32,13 @@ from sqlalchemy.engine import Connection
 from data.database import Database, translate_errors
 from data.maintenance.common import (
     BackupError,
-    Progress,
     RestoreError,
     create_private,
     remove_quietly,
     temp_path,
 )
 from data.maintenance.gzipio import CHUNK, WRITE_BUFFER, GzipWriter
+from data.progress import Steps
 
 FORMAT_NAME = "engravedetect-portable"
 FORMAT_VERSION = 1
@@ -149,7 +149,7 @@ def _revision(conn: Connection) -> str | None:
 
 
 def export_portable(
-    db: Database, final: Path, comment: dict[str, Any], progress: Progress
+    db: Database, final: Path, comment: dict[str, Any], progress: Steps
 ) -> dict[str, int]:
     """Write the portable backup ``final`` (through a temp file, verified); return row counts."""
     tmp = temp_path(final.parent, ".json.gz")
@@ -199,7 +199,7 @@ def _write_line(writer: GzipWriter, value: Any) -> None:
 
 
 def _write_table(
-    conn: Connection, shape: TableShape, writer: GzipWriter, progress: Progress, done: int,
+    conn: Connection, shape: TableShape, writer: GzipWriter, progress: Steps, done: int,
     total: int,
 ) -> int:
     _write_line(writer, {"table": shape.name, "columns": shape.columns, "types": shape.types})

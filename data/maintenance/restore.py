@@ -37,11 +37,8 @@ from data.database import Database, open_database, translate_errors
 from data.errors import DatabaseOpenError
 from data.maintenance import portable
 from data.maintenance.common import (
-    Progress,
-    ProgressCallback,
     RestoreError,
     SourceUnreadableError,
-    check_cancel,
     create_private,
     remove_quietly,
     temp_path,
@@ -49,6 +46,7 @@ from data.maintenance.common import (
 from data.maintenance.gzipio import CHUNK
 from data.maintenance.upkeep import refresh_after_load
 from data.migrate import MigrationError, alembic_config, head_revision, schema_state, upgrade
+from data.progress import Cancel, Progress, Steps, check_cancel
 from data.sqlite_bulk import IndexPause
 
 log = logging.getLogger("engravedetect.maintenance")
@@ -142,14 +140,14 @@ def prepare_restore(
     backup_file: Path | str,
     work_dir: Path,
     settings: Settings,
-    progress: Progress | None = None,
+    progress: Steps | None = None,
 ) -> PreparedBackup:
     """Check ``backup_file`` and bring it to a SQLite file at the app's schema in ``work_dir``.
 
     Raises RestoreError (French message) for a file that is not a backup, is damaged, or comes
     from a newer app; nothing outside ``work_dir``'s temporary file is touched.
     """
-    steps = progress or Progress(None)
+    steps = progress or Steps(None)
     source = Path(backup_file)
     if not source.is_file():
         raise RestoreError(f"Fichier de sauvegarde introuvable : {source}")
@@ -173,7 +171,7 @@ def prepare_restore(
         raise
 
 
-def _unpack_sqlite(source: Path, work: Path, compressed: bool, steps: Progress) -> None:
+def _unpack_sqlite(source: Path, work: Path, compressed: bool, steps: Steps) -> None:
     total = max(1, source.stat().st_size)
     steps.phase(0.0, 0.3)
     try:
@@ -192,7 +190,7 @@ def _unpack_sqlite(source: Path, work: Path, compressed: bool, steps: Progress) 
         raise RestoreError(DAMAGED) from exc
 
 
-def _prepare_sqlite(source: Path, work: Path, settings: Settings, steps: Progress) -> PreparedBackup:
+def _prepare_sqlite(source: Path, work: Path, settings: Settings, steps: Steps) -> PreparedBackup:
     import sqlite3
 
     steps.phase(0.3, 0.45)
@@ -258,7 +256,7 @@ def _counts(work: Path) -> dict[str, int]:
         conn.close()
 
 
-def _prepare_portable(source: Path, work: Path, settings: Settings, steps: Progress) -> PreparedBackup:
+def _prepare_portable(source: Path, work: Path, settings: Settings, steps: Steps) -> PreparedBackup:
     header = portable.read_header(source)
     if header is None:
         raise RestoreError(NOT_A_BACKUP)
@@ -295,7 +293,7 @@ ALL_ROWS = -(2**63)  # the lowest rowid SQLite has
 def replace_content(
     conn: Connection,
     sources: Iterator[tuple[portable.TableShape, Iterator[dict[str, Any]]]],
-    steps: Progress,
+    steps: Steps,
     total_rows: int,
 ) -> dict[str, int]:
     """Delete every catalogue row of the target, then insert ``sources`` keeping their ids.
@@ -409,8 +407,8 @@ def _move_sequences(conn: Connection, shapes: list[portable.TableShape]) -> None
 def restore_backup(
     target_url_or_db: Database | str,
     backup_file: Path | str,
-    progress: ProgressCallback | None = None,
-    cancel: Any = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
     *,
     settings: Settings | None = None,
     prepared: PreparedBackup | None = None,
@@ -421,7 +419,7 @@ def restore_backup(
     ``prepared`` backup (from ``prepare_restore``) skips the checking step.
     """
     started = time.perf_counter()
-    steps = Progress(progress, cancel)
+    steps = Steps(progress, cancel)
     db, owned, settings = _resolve_target(target_url_or_db, settings)
     url = db.url if db is not None else sa.make_url(str(target_url_or_db))
     sqlite_path = _sqlite_file(url)
@@ -462,14 +460,14 @@ def restore_backup(
     return result
 
 
-def _sub(steps: Progress, start: float, end: float) -> Progress:
-    """A Progress for a nested job that reports into [start, end] of ``steps``."""
+def _sub(steps: Steps, start: float, end: float) -> Steps:
+    """A Steps for a nested job that reports into [start, end] of ``steps``."""
     steps.phase(start, end)
 
     def forward(done: int, total: int) -> None:
         steps.fraction(done / total if total else 1.0)
 
-    return Progress(forward, steps.cancel)
+    return Steps(forward, steps.cancel)
 
 
 def _resolve_target(
@@ -506,8 +504,8 @@ def _refuse_newer_target(db: Database) -> None:
 
 
 def _safety_copy(
-    db: Database | None, sqlite_path: Path | None, settings: Settings, steps: Progress,
-    cancel: Any,
+    db: Database | None, sqlite_path: Path | None, settings: Settings, steps: Steps,
+    cancel: Cancel | None,
 ) -> tuple[Path | None, Path | None]:
     from data.maintenance.backups import backup_database
 
@@ -571,7 +569,7 @@ def _checkpoint(db: Database) -> None:
         log.warning("Point de contrôle WAL impossible avant restauration : %s", exc)
 
 
-def _load_into_server(db: Database, ready: PreparedBackup, steps: Progress) -> None:
+def _load_into_server(db: Database, ready: PreparedBackup, steps: Steps) -> None:
     if ready.kind in ("pgdump", "mariadb"):
         expected = "postgresql" if ready.kind == "pgdump" else "mysql"
         if db.backend != expected:

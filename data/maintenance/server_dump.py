@@ -19,17 +19,16 @@ from typing import IO
 from sqlalchemy.engine import URL
 
 from data.database import Database, mask_secrets
+from data.errors import Cancelled
 from data.maintenance.common import (
     BackupError,
-    Cancelled,
-    Progress,
     RestoreError,
     create_private,
-    is_cancelled,
     remove_quietly,
     temp_path,
 )
 from data.maintenance.gzipio import CHUNK, WRITE_BUFFER, GzipWriter
+from data.progress import Steps, is_cancelled
 
 log = logging.getLogger("engravedetect.maintenance")
 
@@ -84,7 +83,7 @@ def _connection_args(db: Database) -> list[str]:
     return args
 
 
-def _wait(proc: subprocess.Popen[bytes], progress: Progress) -> None:
+def _wait(proc: subprocess.Popen[bytes], progress: Steps) -> None:
     while proc.poll() is None:
         if is_cancelled(progress.cancel):
             proc.terminate()
@@ -99,7 +98,7 @@ def _failure(proc_stderr: bytes, action: str) -> str:
     return f"{action} : {detail}"
 
 
-def dump_server(db: Database, final: Path, progress: Progress) -> Path:
+def dump_server(db: Database, final: Path, progress: Steps) -> Path:
     program = dump_program(db)
     if program is None:
         raise BackupError("Programme de sauvegarde du serveur introuvable.")
@@ -121,7 +120,7 @@ def dump_server(db: Database, final: Path, progress: Progress) -> Path:
         raise
 
 
-def _pg_dump(program: str, db: Database, dest: Path, progress: Progress) -> None:
+def _pg_dump(program: str, db: Database, dest: Path, progress: Steps) -> None:
     args = [program, "--format=custom", "--compress=6", "--no-owner", "--no-privileges",
             f"--file={dest}", *_connection_args(db), db.url.database or ""]
     with subprocess.Popen(args, env=_environment(db.url), stdout=subprocess.DEVNULL,
@@ -132,7 +131,7 @@ def _pg_dump(program: str, db: Database, dest: Path, progress: Progress) -> None
         raise BackupError(_failure(stderr, "pg_dump a échoué"))
 
 
-def _mariadb_dump(program: str, db: Database, dest: Path, progress: Progress) -> None:
+def _mariadb_dump(program: str, db: Database, dest: Path, progress: Steps) -> None:
     args = [program, "--single-transaction", "--quick", "--hex-blob", "--routines",
             "--default-character-set=utf8mb4", *_connection_args(db), db.url.database or ""]
     err_file = temp_path(dest.parent, ".err")
@@ -156,7 +155,7 @@ def _mariadb_dump(program: str, db: Database, dest: Path, progress: Progress) ->
         raise BackupError(_failure(stderr, "mariadb-dump a échoué"))
 
 
-def _compress_stream(stream: IO[bytes] | None, raw: IO[bytes], progress: Progress) -> None:
+def _compress_stream(stream: IO[bytes] | None, raw: IO[bytes], progress: Steps) -> None:
     assert stream is not None
     writer = GzipWriter(raw, {"app": "EngraveDetect Catalogue", "fmt": "native",
                               "backend": "mysql"})
@@ -194,7 +193,7 @@ def verify_server_dump(db: Database, path: Path) -> None:
         raise BackupError("La sauvegarde du serveur est incomplète : fichier non conservé.")
 
 
-def restore_server_dump(db: Database, path: Path, progress: Progress) -> None:
+def restore_server_dump(db: Database, path: Path, progress: Steps) -> None:
     """Load a native server dump into ``db`` (its loader replaces the tables)."""
     program = load_program(db)
     if program is None:

@@ -28,13 +28,12 @@ from typing import Any
 
 from data.maintenance.common import (
     BackupError,
-    Progress,
-    check_cancel,
     create_private,
     remove_quietly,
     temp_path,
 )
 from data.maintenance.gzipio import CHUNK, WRITE_BUFFER, GzipWriter
+from data.progress import Steps, check_cancel
 
 log = logging.getLogger("engravedetect.maintenance")
 
@@ -105,7 +104,7 @@ def take_snapshot(conn: sqlite3.Connection, strict: bool) -> Snapshot:
 
 
 def online_copy(
-    src: sqlite3.Connection, dest: Path, progress: Progress, phase: tuple[float, float]
+    src: sqlite3.Connection, dest: Path, progress: Steps, phase: tuple[float, float]
 ) -> None:
     """Copy ``src`` page by page into the (empty, private) file ``dest``."""
     page_size = int(src.execute("PRAGMA page_size").fetchone()[0])
@@ -164,7 +163,7 @@ class CopyCheck(threading.Thread):
 
 
 def compress(
-    source: Path, dest: Path, comment: dict[str, Any], progress: Progress, phase: tuple[float, float]
+    source: Path, dest: Path, comment: dict[str, Any], progress: Steps, phase: tuple[float, float]
 ) -> None:
     total = source.stat().st_size
     progress.phase(*phase)
@@ -186,7 +185,7 @@ def compress(
         os.fsync(raw.fileno())
 
 
-def read_back(path: Path, expected_size: int, progress: Progress, phase: tuple[float, float]) -> None:
+def read_back(path: Path, expected_size: int, progress: Steps, phase: tuple[float, float]) -> None:
     """Decompress the whole file: gzip checks its CRC-32 and length at the end."""
     progress.phase(*phase)
     size = 0
@@ -206,7 +205,7 @@ def backup_sqlite(
     read_only: bool,
     final_gz: Path,
     comment: dict[str, Any],
-    progress: Progress,
+    progress: Steps,
     *,
     strict: bool = True,
 ) -> tuple[Snapshot, float]:
@@ -251,7 +250,7 @@ def backup_sqlite(
         remove_quietly(tmp_db)
 
 
-def _wait_for(checker: CopyCheck, progress: Progress, phase: tuple[float, float]) -> None:
+def _wait_for(checker: CopyCheck, progress: Steps, phase: tuple[float, float]) -> None:
     """Wait for the check while honouring cancel (stop() interrupts the running PRAGMA)."""
     progress.phase(*phase)
     while checker.is_alive():

@@ -16,8 +16,8 @@ from typing import Any
 from data.config import Settings
 from data.database import Database, translate_errors
 from data.errors import DBOperationError
-from data.maintenance.common import Progress, ProgressCallback
 from data.maintenance.portable import catalogue_tables
+from data.progress import Cancel, Progress, Steps
 
 log = logging.getLogger("engravedetect.maintenance")
 
@@ -40,7 +40,7 @@ def _tables(db: Database) -> list[str]:
         return [shape.name for shape in catalogue_tables(conn)]
 
 
-def _run(db: Database, statements: list[str], steps: Progress, autocommit: bool) -> None:
+def _run(db: Database, statements: list[str], steps: Steps, autocommit: bool) -> None:
     engine = db.engine.execution_options(isolation_level="AUTOCOMMIT") if autocommit else db.engine
     with translate_errors(), engine.connect() as conn:
         for number, statement in enumerate(statements):
@@ -67,10 +67,10 @@ def _file_size(db: Database) -> int | None:
     return total
 
 
-def vacuum(db: Database, progress: ProgressCallback | None = None, cancel: Any = None) -> UpkeepResult:
+def vacuum(db: Database, progress: Progress | None = None, cancel: Cancel | None = None) -> UpkeepResult:
     """Compact the database and refresh the planner's statistics."""
     started = time.perf_counter()
-    steps = Progress(progress, cancel)
+    steps = Steps(progress, cancel)
     steps.phase(0.0, 1.0)
     before = _file_size(db)
     if db.is_sqlite:
@@ -89,10 +89,10 @@ def vacuum(db: Database, progress: ProgressCallback | None = None, cancel: Any =
     return UpkeepResult("vacuum", time.perf_counter() - started, before, _file_size(db))
 
 
-def analyze(db: Database, progress: ProgressCallback | None = None, cancel: Any = None) -> UpkeepResult:
+def analyze(db: Database, progress: Progress | None = None, cancel: Cancel | None = None) -> UpkeepResult:
     """Refresh the statistics the query planner relies on."""
     started = time.perf_counter()
-    steps = Progress(progress, cancel)
+    steps = Steps(progress, cancel)
     steps.phase(0.0, 1.0)
     if db.is_sqlite:
         _run(db, ["ANALYZE", "PRAGMA optimize"], steps, autocommit=True)
@@ -122,17 +122,17 @@ def refresh_after_load(db: Database) -> None:
     else:
         statements = [f"ANALYZE TABLE `{t}`" for t in tables]
     try:
-        _run(db, statements, Progress(None), autocommit=True)
+        _run(db, statements, Steps(None), autocommit=True)
     except DBOperationError as exc:
         log.warning("Statistiques non rafraîchies après le chargement : %s", exc.message)
 
 
 def rebuild_indexes(
-    db: Database, progress: ProgressCallback | None = None, cancel: Any = None
+    db: Database, progress: Progress | None = None, cancel: Cancel | None = None
 ) -> UpkeepResult:
     """Rebuild every index (after a crash or a collation change)."""
     started = time.perf_counter()
-    steps = Progress(progress, cancel)
+    steps = Steps(progress, cancel)
     steps.phase(0.0, 1.0)
     tables = _tables(db)
     if db.is_sqlite:

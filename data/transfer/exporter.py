@@ -37,9 +37,12 @@ from typing import IO, Any
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
+from data import formatting
 from data.catalogue import count_lenses
 from data.database import Database
+from data.errors import Cancelled
 from data.models import Fournisseur, Gamme, ImageGravure, Materiau, Serie, Verre
+from data.progress import Cancel, Progress, check_cancel
 from data.query import LensQuery, filter_clauses
 from data.transfer.columns import (
     EXPORT_HEADERS,
@@ -50,10 +53,6 @@ from data.transfer.columns import (
 )
 from data.transfer.images import ImageFolder
 from data.transfer.readers import TransferError, detect_format
-from data.transfer.report import count_text
-
-ProgressFn = Callable[[int, int], None]
-CancelFn = Callable[[], bool]
 
 CHUNK = 2000
 FILE_MODE = 0o600
@@ -75,12 +74,8 @@ class ExportResult:
         """``"3 images de gravure écrites dans le dossier …/catalogue_images."`` ("" when none)."""
         if not self.images_folder:
             return ""
-        written = count_text(self.images, "image de gravure écrite", "images de gravure écrites")
+        written = formatting.count(self.images, "image de gravure écrite", "images de gravure écrites")
         return f"{written} dans le dossier {self.images_folder}."
-
-
-class _CancelledError(Exception):
-    pass
 
 
 _COLUMNS = {
@@ -144,12 +139,7 @@ def _with_images(
         yield chunk
 
 
-def decimal_text(value: float) -> str:
-    """``1.67 -> "1,67"``: the shortest exact form, with a decimal comma."""
-    text = repr(float(value))
-    if text.endswith(".0"):
-        text = text[:-2]
-    return text.replace(".", ",")
+decimal_text = formatting.exact  # ``1.67 -> "1,67"``: the shortest exact form
 
 
 def _csv_cell(name: str, value: Any) -> str:
@@ -295,8 +285,8 @@ def export_lenses(
     path: str | Path,
     fmt: str | None = None,
     query: LensQuery | None = None,
-    progress: ProgressFn | None = None,
-    cancel: CancelFn | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> ExportResult:
     """Write the lenses ``query`` matches to ``path``; ``progress(done, total)`` counts lenses.
 
@@ -315,8 +305,7 @@ def export_lenses(
     done = 0
 
     def check() -> None:
-        if cancel is not None and cancel():
-            raise _CancelledError
+        check_cancel(cancel)
 
     def tick(n: int) -> None:
         nonlocal done
@@ -350,7 +339,7 @@ def export_lenses(
     except BaseException as exc:
         images.discard()
         _remove(temp)
-        if isinstance(exc, _CancelledError):
+        if isinstance(exc, Cancelled):
             return ExportResult(str(path), fmt, done, cancelled=True)
         if isinstance(exc, OSError):
             raise _write_error(exc, path) from exc

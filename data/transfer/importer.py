@@ -24,7 +24,7 @@ catalogue as it is then: a lens another PC added or changed meanwhile aborts the
 (``ConflictError``), as does cancelling.
 
 On SQLite the lenses get the ids SQLite would give them, and their creation entries are
-written by SQLite itself from the new rows, in one statement (``history.record_lens_creations``:
+written by SQLite itself from the new rows, in one statement (``audit.record_lens_creations``:
 the very JSON the row-by-row path encodes). A small import sends its lenses straight to the
 driver as tuples. A large one (see ``PAUSE_MIN_ROWS``) sets the lens table's indexes and search
 trigger aside (``data.sqlite_bulk``); SQLite then copies the new lenses from the spill file,
@@ -54,12 +54,14 @@ import sqlalchemy as sa
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from data import history
-from data.catalogue import REFERENCE_MODELS, LensDetail, ensure_writable
+from data import audit
+from data.catalogue import LensDetail, ensure_writable
 from data.database import Database, attached
-from data.errors import ConflictError
+from data.errors import Cancelled, ConflictError
+from data.kinds import KINDS, SORT_KEYS
 from data.maintenance.upkeep import refresh_after_load
 from data.models import Verre, utcnow
+from data.progress import TOTAL, Cancel, Progress, Steps, check_cancel
 from data.sqlite_bulk import IndexPause, RawInsert, Rebuild, is_sqlite
 from data.text import fold
 from data.transfer import spill as spill_file
@@ -67,25 +69,13 @@ from data.transfer.images import PlannedImage, store_images
 from data.transfer.readers import TransferError, detect_format, open_table
 from data.transfer.references import PLACEHOLDER, PlannedReference, create_planned
 from data.transfer.report import ImportReport, cancelled_report
-from data.transfer.scan import CancelledError, Key, Progress, Scan, existing_lenses, index_text
+from data.transfer.scan import Key, Scan, existing_lenses, index_text
 from data.validation import LENS_FIELDS
 
-ProgressFn = Callable[[int, int], None]
-CancelFn = Callable[[], bool]
-PROGRESS_TOTAL = Progress.TOTAL
+PROGRESS_TOTAL = TOTAL
 
 _LENSES: sa.Table = Verre.metadata.tables["verres"]
-_SORT_KEYS = (
-    ("gamme_id", "gamme", "tri_gamme"),
-    ("serie_id", "serie", "tri_serie"),
-    ("materiau_id", "materiau", "tri_materiau"),
-)
-_REFERENCE_COLUMNS = (
-    ("fournisseur_id", "fournisseur"),
-    ("gamme_id", "gamme"),
-    ("serie_id", "serie"),
-    ("materiau_id", "materiau"),
-)
+_SORT_KEY_COLUMNS = tuple(key for _kind, key in SORT_KEYS)
 IMAGE_COLUMN = "image_id"  # in the spill when the file has an image column (placeholder ids)
 # What an update's spill record keeps of the lens before (for its audit entry).
 _BEFORE_FIELDS = (*LENS_FIELDS, IMAGE_COLUMN)
@@ -127,18 +117,18 @@ def prepare_import(
     fmt: str | None = None,
     *,
     update: bool = False,
-    progress: ProgressFn | None = None,
-    cancel: CancelFn | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
     dry_run: bool = False,
 ) -> PreparedImport:
     """Pass 1. Raises ``TransferError`` when the file cannot be read at all (empty, wrong
     format, missing columns, ...). With ``dry_run`` nothing is kept for pass 2."""
-    return _prepare(db, Path(path), fmt, update, dry_run, Progress(progress), cancel)
+    return _prepare(db, Path(path), fmt, update, dry_run, Steps(progress), cancel)
 
 
 def _prepare(
     db: Database, path: Path, fmt: str | None, update: bool, dry_run: bool,
-    progress: Progress, cancel: CancelFn | None,
+    progress: Steps, cancel: Cancel | None,
 ) -> PreparedImport:
     fmt = detect_format(path, fmt)
     spill = None if dry_run else spill_file.SpillWriter()
@@ -156,7 +146,7 @@ def _prepare(
                 spill.discard()
             return PreparedImport(report, update)
         spill_path = spill.finish()
-    except CancelledError:
+    except Cancelled:
         if spill is not None:
             spill.discard()
         return PreparedImport(cancelled_report(path, fmt, dry_run), update)
@@ -183,17 +173,17 @@ def commit_import(
     prepared: PreparedImport,
     *,
     author: str | None = None,
-    progress: ProgressFn | None = None,
-    cancel: CancelFn | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> ImportReport:
     """Pass 2: write what ``prepare_import`` planned, in one transaction; always discards
     the prepared data (a second commit of the same preview is refused)."""
-    return _commit(db, prepared, author, Progress(progress), cancel)
+    return _commit(db, prepared, author, Steps(progress), cancel)
 
 
 def _commit(
-    db: Database, prepared: PreparedImport, author: str | None, progress: Progress,
-    cancel: CancelFn | None,
+    db: Database, prepared: PreparedImport, author: str | None, progress: Steps,
+    cancel: Cancel | None,
 ) -> ImportReport:
     report = prepared.report
     if not prepared.writable:
@@ -207,14 +197,14 @@ def _commit(
     try:
         ensure_writable(db)
         with db.bulk_transaction(attach={spill_file.SPILL_SCHEMA: spill_path}) as session:
-            batch = _Batch(session, prepared, author or history.who(session), progress, cancel)
+            batch = _Batch(session, prepared, author or audit.who(session), progress, cancel)
             batch.run(spill_path)
         if not db.is_sqlite and _changed_much(report.to_write, _catalogue_size(db)):
             # A server plans with statistics: after a large import, refresh them at once rather
             # than when autovacuum comes by (as after a restore).
             refresh_after_load(db)
         return replace(report, written=True, batch_id=batch.batch_id)
-    except CancelledError:
+    except Cancelled:
         return cancelled_report(Path(report.path), report.format, False)
     finally:
         spill_file.discard(spill_path)
@@ -235,7 +225,7 @@ class _Batch:
 
     def __init__(
         self, session: Session, prepared: PreparedImport, author: str,
-        progress: Progress, cancel: CancelFn | None,
+        progress: Steps, cancel: Cancel | None,
     ) -> None:
         self.session = session
         self.prepared = prepared
@@ -254,13 +244,13 @@ class _Batch:
         self.constants: tuple[Any, ...] = ()
         # Columns holding ids that may be placeholders (the image's when the file names images).
         self._placeholder_columns = (
-            *(column for column, _kind in _REFERENCE_COLUMNS),
+            *(kind.lens_column for kind in KINDS.values()),
             *((IMAGE_COLUMN,) if IMAGE_COLUMN in prepared.keys else ()),
         )
 
     def run(self, spill_path: Path) -> None:
         report = self.prepared.report
-        self.batch_id = history.record_import(
+        self.batch_id = audit.record_import(
             self.session, Path(report.path).name, report.counts(), author=self.author
         )
         self.real, names = create_planned(
@@ -281,7 +271,7 @@ class _Batch:
             self._write_all(spill_path, 1.0)
         else:
             self._write_paused(spill_path, pause)
-        self.progress(1.0)
+        self.progress.fraction(1.0)
 
     def _write_all(
         self, spill_path: Path, share: float,
@@ -294,7 +284,7 @@ class _Batch:
             self._cancelled()
             self._write(chunk)
             done += len(chunk)
-            self.progress(share * done / total)
+            self.progress.fraction(share * done / total)
 
     def _write_paused(self, spill_path: Path, pause: IndexPause) -> None:
         """With the indexes set aside: the updates first, row by row; then, on another thread,
@@ -315,7 +305,7 @@ class _Batch:
             rebuild.stop()  # after a failure or a cancel: the connection is ours again
 
     def _rebuild_progress(self, rebuild: Rebuild, start: float) -> None:
-        self.progress(start + (1.0 - start) * rebuild.done / max(1, rebuild.steps))
+        self.progress.fraction(start + (1.0 - start) * rebuild.done / max(1, rebuild.steps))
         self._cancelled()
 
     def _copy_new_lenses(self) -> None:
@@ -342,20 +332,19 @@ class _Batch:
     def _record_creations(self, first_id: int) -> None:
         """SQLite: the creation entries of the lenses inserted from ``first_id`` on."""
         if self.next_id > first_id:
-            history.record_lens_creations(
+            audit.record_lens_creations(
                 self.connection, first_id, self.next_id - 1,
                 created=self.now, batch=self.batch_id, author=self.author,
             )
 
     def _cancelled(self) -> None:
-        if self.cancel is not None and self.cancel():
-            raise CancelledError
+        check_cancel(self.cancel)
 
     # -- SQLite
 
     def _prepare_sqlite(self) -> None:
         keys = self.prepared.keys
-        columns = ("id", *keys, *(key for _c, _k, key in _SORT_KEYS), "exemple", "version", "cree_le", "modifie_le")
+        columns = ("id", *keys, *_SORT_KEY_COLUMNS, "exemple", "version", "cree_le", "modifie_le")
         # ``indice`` values are floats already (validated); the constants are converted once.
         raw = RawInsert(self.connection, _LENSES, columns, ready=("indice", "exemple", "cree_le", "modifie_le"))
         now = raw.convert("cree_le", self.now)
@@ -390,9 +379,9 @@ class _Batch:
             value = row[column]
             if value is not None and value >= PLACEHOLDER:
                 row[column] = self.real[value]
-        for column, kind, key in _SORT_KEYS:
-            ref_id = row[column]
-            row[key] = None if ref_id is None else self._folded(kind, ref_id)
+        for kind, key in SORT_KEYS:
+            ref_id = row[kind.lens_column]
+            row[key] = None if ref_id is None else self._folded(kind.key, ref_id)
         return row
 
     def _folded(self, kind: str, ref_id: int) -> str | None:
@@ -469,14 +458,14 @@ class _Batch:
         self._audit_creations(ids, rows)
 
     def _audit_creations(self, ids: Iterable[int], rows: list[dict[str, Any]]) -> None:
-        history.record_encoded(self.session, self._creations(ids, rows), batch=self.batch_id, author=self.author)
+        audit.record_encoded(self.session, self._creations(ids, rows), batch=self.batch_id, author=self.author)
 
-    def _creations(self, ids: Iterable[int], rows: list[dict[str, Any]]) -> list[history.EncodedChange]:
-        """The creation entries of new lenses, encoded (``history.encode_change``)."""
+    def _creations(self, ids: Iterable[int], rows: list[dict[str, Any]]) -> list[audit.EncodedChange]:
+        """The creation entries of new lenses, encoded (``audit.encode_change``)."""
         now = self.now.isoformat()  # what the trail's JSON makes of the timestamps anyway
         return [
-            (history.CREATION, "verre", lens_id, history.lens_label(row), None,
-             history.to_json(self._created_state(lens_id, row, now)))
+            (audit.CREATION, "verre", lens_id, audit.lens_label(row), None,
+             audit.to_json(self._created_state(lens_id, row, now)))
             for lens_id, row in zip(ids, rows, strict=True)
         ]
 
@@ -484,9 +473,9 @@ class _Batch:
         """``_state(lens_id, row, row)`` of a new lens, built directly (one per imported lens)."""
         names = self.names
         state = {name: row[name] for name in LENS_FIELDS}
-        for column, kind in _REFERENCE_COLUMNS:
-            ref_id = row[column]
-            state[kind] = names.get((kind, ref_id)) if ref_id is not None else None
+        for kind in KINDS.values():
+            ref_id = row[kind.lens_column]
+            state[kind.key] = names.get((kind.key, ref_id)) if ref_id is not None else None
         state.update(
             version=1, cree_le=now, modifie_le=now, id=lens_id, image_id=row.get(IMAGE_COLUMN), exemple=False
         )
@@ -506,17 +495,17 @@ class _Batch:
         changes = []
         for before_values, row in updates:
             before = dict(zip(_BEFORE_FIELDS, before_values, strict=True))
-            old, new = history.diff(
+            old, new = audit.diff(
                 self._state(row["b_id"], before, row), self._state(row["b_id"], row, before)
             )
             if old or new:
                 changes.append(
-                    history.Change(
-                        history.MODIFICATION, "verre", row["b_id"], history.lens_label(row),
+                    audit.Change(
+                        audit.MODIFICATION, "verre", row["b_id"], audit.lens_label(row),
                         old=old, new=new,
                     )
                 )
-        history.record_many(self.session, changes, batch=self.batch_id, author=self.author)
+        audit.record_many(self.session, changes, batch=self.batch_id, author=self.author)
 
     def _state(self, lens_id: int, values: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
         """A lens as the audit trail keeps it (the fields of ``LensDetail``): ``values``, and
@@ -528,9 +517,9 @@ class _Batch:
                 state[name] = values[name]
             elif name in other:
                 state[name] = other[name]
-        for column, kind in _REFERENCE_COLUMNS:
-            ref_id = state.get(column)
-            state[kind] = self.names.get((kind, ref_id)) if ref_id is not None else None
+        for kind in KINDS.values():
+            ref_id = state.get(kind.lens_column)
+            state[kind.key] = self.names.get((kind.key, ref_id)) if ref_id is not None else None
         state.update(id=lens_id, exemple=False)
         return state
 
@@ -556,12 +545,12 @@ def _copy_statement(
 
     joins = []
     sort_keys = []
-    for position, (id_column, kind, _key) in enumerate(_SORT_KEYS):
+    for position, (kind, _key) in enumerate(SORT_KEYS):
         alias = f"k{position}"
-        table = REFERENCE_MODELS[kind].__tablename__
-        joins.append(f"LEFT JOIN {table} AS {alias} ON {alias}.id = l.{quoted(id_column)}")
+        table = kind.model.__tablename__
+        joins.append(f"LEFT JOIN {table} AS {alias} ON {alias}.id = l.{quoted(kind.lens_column)}")
         sort_keys.append(f"{alias}.nom_normalise")
-    columns = ("id", *keys, *(key for _c, _k, key in _SORT_KEYS), "exemple", "version", "cree_le", "modifie_le")
+    columns = ("id", *keys, *_SORT_KEY_COLUMNS, "exemple", "version", "cree_le", "modifie_le")
     return (
         f"INSERT INTO {_LENSES.name} ({', '.join(quoted(c) for c in columns)}) "
         f"SELECT ? - 1 + l.n, {', '.join('l.' + quoted(k) for k in keys)}, {', '.join(sort_keys)}, ?, ?, ?, ? "
@@ -582,8 +571,8 @@ def import_lenses(
     update: bool = False,
     dry_run: bool = False,
     author: str | None = None,
-    progress: ProgressFn | None = None,
-    cancel: CancelFn | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> ImportReport:
     """Check, then unless ``dry_run`` or refused, import a catalogue file (see module doc).
 
@@ -594,8 +583,8 @@ def import_lenses(
     path = Path(path)
     if not dry_run:
         ensure_writable(db)
-    half = PROGRESS_TOTAL if dry_run else PROGRESS_TOTAL // 2
-    prepared = _prepare(db, path, fmt, update, dry_run, Progress(progress, 0, half), cancel)
+    half = 1.0 if dry_run else 0.5
+    prepared = _prepare(db, path, fmt, update, dry_run, Steps(progress, None, 0.0, half), cancel)
     if not prepared.writable:
         return prepared.report
-    return _commit(db, prepared, author, Progress(progress, half, PROGRESS_TOTAL), cancel)
+    return _commit(db, prepared, author, Steps(progress, None, half, 1.0), cancel)

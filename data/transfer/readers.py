@@ -373,7 +373,7 @@ def _xlsx_rows(
 # ---------------------------------------------------------------- JSON
 
 
-class _JsonObjects:
+class JsonObjects:
     """Objects of a top-level JSON list, decoded one at a time from a bounded buffer."""
 
     def __init__(self, stream: IO[str], name: str) -> None:
@@ -481,7 +481,7 @@ def _json_table(path: Path, size: int) -> Iterator[Table]:
     if _first_bytes(path, 4096).count(b"\x00"):
         raise TransferError(f"« {path.name} » contient des données binaires : ce n'est pas du JSON.")
     with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as stream:
-        objects = iter(_JsonObjects(stream, path.name))
+        objects = iter(JsonObjects(stream, path.name))
         try:
             first = next(objects, None)
         except UnicodeDecodeError as exc:

@@ -19,23 +19,15 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from data import history
+from data import audit
 from data.errors import ValidationError
-from data.models import Fournisseur, Gamme, Materiau, Serie
+from data.kinds import KINDS
 from data.text import fold
 from data.transfer.report import NewReference
 from data.validation import REFERENCE_NAME_MAX, ValidationReport, validate_name
 
 PLACEHOLDER = 10**15
 MEMO_LIMIT = 100_000  # raw names remembered (a file names the same few on every row)
-
-_NAME_LABELS = {
-    "fournisseur": "Le nom du fournisseur",
-    "gamme": "Le nom de la gamme",
-    "serie": "Le nom de la série",
-    "materiau": "Le nom du matériau",
-}
-
 
 @dataclass(frozen=True)
 class PlannedReference:
@@ -61,19 +53,15 @@ class ReferenceResolver:
         self._load(session)
 
     def _load(self, session: Session) -> None:
-        for kind, model, parent in (
-            ("fournisseur", Fournisseur, None),
-            ("materiau", Materiau, None),
-            ("gamme", Gamme, Gamme.fournisseur_id),
-            ("serie", Serie, Serie.gamme_id),
-        ):
+        for kind in KINDS.values():
+            model, parent = kind.model, kind.parent_fk
             columns = [model.id, model.nom, model.nom_normalise]
             if parent is not None:
                 columns.append(parent)
             for row in session.execute(select(*columns)):
                 owner = row[3] if parent is not None else 0
-                self.ids[(kind, owner, row[2])] = row[0]
-                self.names[(kind, row[0])] = row[1]
+                self.ids[(kind.key, owner, row[2])] = row[0]
+                self.names[(kind.key, row[0])] = row[1]
 
     @staticmethod
     def is_placeholder(ref_id: int | None) -> bool:
@@ -99,7 +87,7 @@ class ReferenceResolver:
     def _resolve(self, kind: str, raw: str, parent_id: int) -> tuple[int | None, str | None]:
         if not raw.strip():
             return None, None
-        cleaned, problem = validate_name(raw, _NAME_LABELS[kind], REFERENCE_NAME_MAX)
+        cleaned, problem = validate_name(raw, f"Le nom {KINDS[kind].of}", REFERENCE_NAME_MAX)
         if problem:
             return None, problem
         key = (kind, parent_id, fold(cleaned))
@@ -132,13 +120,6 @@ class ReferenceResolver:
         return (self.names.get(("gamme", parent_id), "?"),)
 
 
-# kind -> (model, its parent column, the parent's model, the parent's kind); parents first.
-_KINDS: dict[str, tuple[Any, Any, Any, str | None]] = {
-    "fournisseur": (Fournisseur, None, None, None),
-    "materiau": (Materiau, None, None, None),
-    "gamme": (Gamme, Gamme.fournisseur_id, Fournisseur, "fournisseur"),
-    "serie": (Serie, Serie.gamme_id, Gamme, "gamme"),
-}
 IN_CHUNK = 500  # values in one ``IN (...)`` list
 
 
@@ -154,7 +135,7 @@ def create_planned(
     the name of every reference used, by (kind, real id)."""
     real: dict[int, int] = {}
     names: dict[tuple[str, int], str] = {}
-    for kind in _KINDS:
+    for kind in KINDS:  # parents first
         items = [p for p in planned if p.kind == kind]
         if items:
             _create_kind(session, kind, items, real, names, batch, author)
@@ -175,7 +156,8 @@ def _create_kind(
     batch: int | None,
     author: str,
 ) -> None:
-    model, parent_column, parent_model, parent_kind = _KINDS[kind]
+    model, parent_column, parent_kind = KINDS[kind].model, KINDS[kind].parent_fk, KINDS[kind].parent
+    parent_model = KINDS[parent_kind].model if parent_kind is not None else None
     table = model.__table__
     # (folded name, real parent id or 0) of each placeholder
     keys = {
@@ -225,8 +207,8 @@ def _create_kind(
             if parent_kind is not None:
                 state[f"{parent_kind}_id"] = key[1]
                 state[parent_kind] = parent_names[key[1]]
-            changes.append(history.Change(history.CREATION, kind, ref_id, item.name, new=state))
-    history.record_many(session, changes, batch=batch, author=author)
+            changes.append(audit.Change(audit.CREATION, kind, ref_id, item.name, new=state))
+    audit.record_many(session, changes, batch=batch, author=author)
 
 
 def _existing(session: Session, model: Any, parent_column: Any, folded: list[str]) -> dict[tuple[str, int], int]:

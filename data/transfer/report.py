@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from data import formatting
+from data.kinds import KINDS
+
 PROBLEM_LIMIT = 1000  # problems (and duplicates) listed; the rest are only counted
 
 # Problem kinds, so that a dialog can present them differently.
@@ -15,14 +18,6 @@ INVALID = "invalide"  # a value breaks a rule
 EXISTS = "existe"  # the lens is in the catalogue with other values (needs update=True)
 CONFLICT = "conflit"  # the same lens twice in the file with different values
 DUPLICATE = "doublon"  # skipped: identical to a catalogue lens or to an earlier row
-
-KIND_LABELS = {
-    "fournisseur": "fournisseur",
-    "gamme": "gamme",
-    "serie": "série",
-    "materiau": "matériau",
-}
-
 
 @dataclass(frozen=True)
 class ImportProblem:
@@ -53,7 +48,7 @@ class NewReference:
 
     def __str__(self) -> str:
         owner = f" (de {' › '.join(self.parents)})" if self.parents else ""
-        return f"{KIND_LABELS[self.kind]} « {self.name} »{owner}"
+        return f"{KINDS[self.kind].noun} « {self.name} »{owner}"
 
 
 @dataclass(frozen=True)
@@ -90,10 +85,10 @@ class ImportReport:
 
     def summary(self) -> str:
         return (
-            f"{count_text(self.new, 'nouveau', 'nouveaux')}, "
-            f"{count_text(self.updated, 'mis à jour', 'mis à jour')}, "
-            f"{count_text(self.duplicate, 'doublon', 'doublons')}, "
-            f"{count_text(self.refused, 'refusé', 'refusés')}"
+            f"{formatting.count(self.new, 'nouveau', 'nouveaux')}, "
+            f"{formatting.count(self.updated, 'mis à jour', 'mis à jour')}, "
+            f"{formatting.count(self.duplicate, 'doublon', 'doublons')}, "
+            f"{formatting.count(self.refused, 'refusé', 'refusés')}"
         )
 
     def counts(self) -> dict[str, int]:
@@ -112,12 +107,7 @@ class ImportReport:
         """``"3 nouvelles images de gravure"`` ("" when none)."""
         if not self.new_images:
             return ""
-        return count_text(self.new_images, "nouvelle image de gravure", "nouvelles images de gravure")
-
-
-def count_text(n: int, one: str, many: str) -> str:
-    """``12345, "verre", "verres" -> "12 345 verres"`` (French: 0 and 1 are singular)."""
-    return f"{n:,}".replace(",", " ") + " " + (one if n <= 1 else many)
+        return formatting.count(self.new_images, "nouvelle image de gravure", "nouvelles images de gravure")
 
 
 def cancelled_report(path: Path, fmt: str, dry_run: bool) -> ImportReport:
@@ -130,7 +120,7 @@ def cancelled_report(path: Path, fmt: str, dry_run: bool) -> ImportReport:
 
 def report_lines(report: ImportReport, duplicate_lines: int = 20) -> list[str]:
     """The report in French, line by line (the command prints it; a dialog may show it)."""
-    lines = [f"{Path(report.path).name} : {count_text(report.rows, 'ligne lue', 'lignes lues')}."]
+    lines = [f"{Path(report.path).name} : {formatting.count(report.rows, 'ligne lue', 'lignes lues')}."]
     lines.append(f"Verres : {report.summary()}.")
     if report.ignored_columns:
         ignored = ", ".join(f"« {c} »" for c in report.ignored_columns)
@@ -141,12 +131,12 @@ def report_lines(report: ImportReport, duplicate_lines: int = 20) -> list[str]:
         lines.append(f"À enregistrer : {report.images_text()}.")
     lines.extend(f"  {problem}" for problem in report.problems)
     if report.more_problems:
-        lines.append(f"  ... et {count_text(report.more_problems, 'autre problème', 'autres problèmes')}.")
+        lines.append(f"  ... et {formatting.count(report.more_problems, 'autre problème', 'autres problèmes')}.")
     shown = report.duplicates[:duplicate_lines]
     lines.extend(f"  {note}" for note in shown)
     hidden = len(report.duplicates) - len(shown) + report.more_duplicates
     if hidden:
-        lines.append(f"  ... et {count_text(hidden, 'autre doublon ignoré', 'autres doublons ignorés')}.")
+        lines.append(f"  ... et {formatting.count(hidden, 'autre doublon ignoré', 'autres doublons ignorés')}.")
     lines.append(outcome(report))
     return lines
 
@@ -159,5 +149,5 @@ def outcome(report: ImportReport) -> str:
     if report.dry_run:
         return "Vérification seule : rien n'a été écrit."
     if report.written:
-        return f"Import terminé : {count_text(report.to_write, 'verre écrit', 'verres écrits')}."
+        return f"Import terminé : {formatting.count(report.to_write, 'verre écrit', 'verres écrits')}."
     return "Rien à importer : le catalogue contient déjà tous ces verres."

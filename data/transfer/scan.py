@@ -13,7 +13,6 @@ its image on update.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.catalogue import _columns as lens_columns  # the folded columns, computed in one place
+from data import formatting
+from data.catalogue import lens_columns  # the folded columns, computed in one place
+from data.kinds import KIND_OF_LENS_COLUMN, KINDS
 from data.models import Verre
+from data.progress import Cancel, Steps, check_cancel
 from data.transfer.columns import IMAGE_FIELD, split_indices
 from data.transfer.images import ImageFiles
 from data.transfer.readers import SourceRow, Table
@@ -38,48 +40,18 @@ from data.transfer.report import (
 from data.transfer.spill import INSERT, UPDATE, SpillWriter
 from data.validation import LENS_FIELDS, LensValues, validate_lens
 
-CancelFn = Callable[[], bool]
 LOOKUP_BATCH = 500
 CHECK_EVERY = 256  # rows between two looks at the cancel flag
 PRESENT_SETS = 64  # sets of JSON keys remembered at most
 
 # A file field -> the LensValues field it feeds, and back.
-VALUE_FIELD = {
-    "fournisseur": "fournisseur_id",
-    "gamme": "gamme_id",
-    "serie": "serie_id",
-    "materiau": "materiau_id",
-}
-FILE_FIELD = {v: k for k, v in VALUE_FIELD.items()}
+VALUE_FIELD = {kind.key: kind.lens_column for kind in KINDS.values()}
+FILE_FIELD = KIND_OF_LENS_COLUMN
 ALL_VALUE_FIELDS = frozenset(LENS_FIELDS)
 
 Key = tuple[int, str, str, float]
 # The file says nothing about the lens's image (no such column, or a JSON object without the key).
 NO_IMAGE_GIVEN: Any = object()
-
-
-class CancelledError(Exception):
-    """The user cancelled: nothing is written."""
-
-
-class Progress:
-    """Maps a pass's own 0..1 fraction onto ``callback(done, total)`` in thousandths."""
-
-    TOTAL = 1000
-
-    def __init__(self, callback: Callable[[int, int], None] | None, start: int = 0, end: int = TOTAL) -> None:
-        self.callback = callback
-        self.start = start
-        self.end = end
-        self.last = -1
-
-    def __call__(self, fraction: float) -> None:
-        if self.callback is None:
-            return
-        value = self.start + int((self.end - self.start) * max(0.0, min(1.0, fraction)))
-        if value != self.last:
-            self.last = value
-            self.callback(value, self.TOTAL)
 
 
 def lens_key(values: LensValues, columns: dict[str, Any]) -> Key:
@@ -182,17 +154,16 @@ class Scan:
 
     # -- reading
 
-    def run(self, progress: Progress, cancel: CancelFn | None) -> None:
+    def run(self, progress: Steps, cancel: Cancel | None) -> None:
         fraction = self.table.fraction
         for row in self.table.rows:
             self.rows += 1
             self._row(row)
             if self.rows % CHECK_EVERY == 0:
-                if cancel is not None and cancel():
-                    raise CancelledError
-                progress(fraction())
+                check_cancel(cancel)
+                progress.fraction(fraction())
         self._flush()
-        progress(1.0)
+        progress.fraction(1.0)
 
     def _references(self, values: dict[str, object], problems: list[tuple[str, str]]) -> dict[str, int | None]:
         resolve = self.refs.resolve
@@ -424,5 +395,4 @@ def _line(problem: ImportProblem) -> int:
     return problem.line
 
 
-def index_text(value: float) -> str:
-    return f"{value:.3f}".rstrip("0").rstrip(".").replace(".", ",")
+index_text = formatting.index

@@ -26,10 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from data import history
+from data import audit, catalogue
+from data.audit import ACTION_LABELS, HistoryEntry
+from data.catalogue import Changes
 from data.database import Database
 from data.errors import CatalogueError
-from data.history import ACTION_LABELS, HistoryEntry
+from gui.ops import Ops
 
 PAGE = 200
 
@@ -39,11 +41,11 @@ def local_time(when: datetime) -> str:
 
 
 class HistoryDialog(QDialog):
-    lensRestored = Signal(int)
+    restored = Signal(object)  # the Changes of a lens restored from its deletion entry
 
     def __init__(
         self,
-        db: Database,
+        ops: Ops,
         lens_id: int | None = None,
         lens_label: str = "",
         can_restore: bool = False,
@@ -51,7 +53,7 @@ class HistoryDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("historyDialog")
-        self.db = db
+        self.ops = ops
         self.lens_id = lens_id
         self.can_restore = can_restore
         self.entries: list[HistoryEntry] = []
@@ -70,8 +72,7 @@ class HistoryDialog(QDialog):
         self.author = QComboBox(self)
         self.author.setObjectName("historyAuthor")
         self.author.addItem("Tous les auteurs", None)
-        for name in history.authors(db):
-            self.author.addItem(name, name)
+        ops.run(audit.authors, self._add_authors, lambda _exc: None, quick=True, name="auteurs")
         self.action = QComboBox(self)
         self.action.setObjectName("historyAction")
         self.action.addItem("Toutes les actions", None)
@@ -144,6 +145,10 @@ class HistoryDialog(QDialog):
         self.reload()
 
     # ------------------------------------------------------------ reading
+    def _add_authors(self, names: list[str]) -> None:
+        for name in names:
+            self.author.addItem(name, name)
+
     def _filters(self) -> dict[str, object]:
         since: date | None = None
         until: date | None = None
@@ -157,33 +162,46 @@ class HistoryDialog(QDialog):
             "action": self.action.currentData(),
         }
 
-    def _fetch(self, offset: int) -> list[HistoryEntry]:
-        f = self._filters()
+    def _fetch(self, db: Database, offset: int, f: dict[str, object]) -> list[HistoryEntry]:
+        """Runs off the UI thread (through ``ops``): the filters were read before."""
         if self.lens_id is not None:
-            entries = history.lens_history(self.db, self.lens_id)
+            entries = audit.lens_history(db, self.lens_id)
             return [
                 e for e in entries
                 if (f["author"] is None or e.author == f["author"])
                 and (f["action"] is None or e.action == f["action"])
             ][offset: offset + PAGE]
-        return history.catalogue_history(self.db, limit=PAGE, offset=offset, **f)  # type: ignore[arg-type]
+        return audit.catalogue_history(db, limit=PAGE, offset=offset, **f)  # type: ignore[arg-type]
+
+    def _first_page(self, db: Database, f: dict[str, object]) -> tuple[list[HistoryEntry], int]:
+        entries = self._fetch(db, 0, f)
+        total = len(entries) if self.lens_id is not None else audit.count_history(db, **f)  # type: ignore[arg-type]
+        return entries, total
 
     def reload(self) -> None:
-        try:
-            self.entries = self._fetch(0)
-            total = (
-                len(self.entries) if self.lens_id is not None
-                else history.count_history(self.db, **self._filters())  # type: ignore[arg-type]
-            )
-        except CatalogueError as exc:
-            self.entries, total = [], 0
-            self.count_label.setText(exc.message)
+        f = self._filters()
+        self.ops.run(lambda db: self._first_page(db, f), self._show_first, self._read_failed,
+                     key=f"history.{id(self)}", quick=True, name="historique")
+
+    def _show_first(self, page: tuple[list[HistoryEntry], int]) -> None:
+        self.entries, total = page
         self._fill()
         self.count_label.setText(f"{total} entrée{'s' if total > 1 else ''}")
         self.more_button.setVisible(len(self.entries) < total)
 
+    def _read_failed(self, exc: CatalogueError) -> None:
+        self.entries = []
+        self._fill()
+        self.count_label.setText(exc.message)
+        self.more_button.setVisible(False)
+
     def _more(self) -> None:
-        self.entries += self._fetch(len(self.entries))
+        f, offset = self._filters(), len(self.entries)
+        self.ops.run(lambda db: self._fetch(db, offset, f), self._add_more, self._read_failed,
+                     key=f"history.{id(self)}", quick=True, name="historique")
+
+    def _add_more(self, entries: list[HistoryEntry]) -> None:
+        self.entries += entries
         self._fill()
 
     def _fill(self) -> None:
@@ -215,7 +233,7 @@ class HistoryDialog(QDialog):
             for column, text in enumerate((change.label, change.old_text, change.new_text)):
                 self.changes.setItem(row, column, QTableWidgetItem(text))
         restorable = (
-            entry is not None and entry.action == history.SUPPRESSION and entry.target == "verre"
+            entry is not None and entry.action == audit.SUPPRESSION and entry.target == "verre"
         )
         self.restore_button.setEnabled(restorable and self.can_restore)
         self.restore_button.setToolTip(
@@ -226,14 +244,22 @@ class HistoryDialog(QDialog):
 
     # ------------------------------------------------------------ restoring
     def restore_selected(self) -> int | None:
+        """Re-create the selected deleted lens; its id once restored (None while it runs)."""
         entry = self.selected_entry()
         if entry is None:
             return None
-        try:
-            lens_id = history.restore_deleted(self.db, entry.id)
-        except CatalogueError as exc:
+        restored: list[int] = []
+        self.restore_button.setEnabled(False)  # one restore at a time
+
+        def done(changes: Changes) -> None:
+            restored.append(changes.lens_id)
+            self.restored.emit(changes)
+            self.reload()
+
+        def failed(exc: CatalogueError) -> None:
+            self._show_selected()
             QMessageBox.warning(self, "Restauration impossible", exc.message)
-            return None
-        self.lensRestored.emit(lens_id)
-        self.reload()
-        return lens_id
+
+        self.ops.run(lambda db: catalogue.restore_deleted(db, entry.id), done, failed, quick=True,
+                     name="restauration")
+        return restored[0] if restored else None

@@ -13,9 +13,6 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
-    QComboBox,
-    QCompleter,
-    QDialog,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -29,20 +26,18 @@ from PySide6.QtWidgets import (
 )
 
 from data import catalogue
-from data.catalogue import LensDetail, ReferenceItem
+from data.catalogue import Changes, LensDetail, ReferenceItem
 from data.database import Database
 from data.errors import CatalogueError, ConflictError, ValidationError
 from data.validation import FIELD_LABELS, ReferenceFacts, validate_lens
+from gui.dialogs.write_guard import WriteGuard
 from gui.images import placeholder
+from gui.ops import Ops
+from gui.widgets.reference_combo import COMBO_FIELDS, KIND_OF, NEW_ITEM, NEW_LABEL, ReferenceCombo
 
-NEW_ITEM = "__nouveau__"
 TEXT_FIELDS = ("nom", "variante", "indice", "hauteur_min", "hauteur_max", "gravure_nasale",
                "url_gravure", "url_source")
-COMBO_FIELDS = ("fournisseur_id", "gamme_id", "serie_id", "materiau_id")
 ERROR_STYLE = "border: 1px solid #c62828; border-radius: 3px; background: #fff6f6;"
-KIND_OF = {"fournisseur_id": "fournisseur", "gamme_id": "gamme", "serie_id": "serie", "materiau_id": "materiau"}
-NEW_LABEL = {"fournisseur_id": "Nouveau fournisseur…", "gamme_id": "Nouvelle gamme…",
-             "serie_id": "Nouvelle série…", "materiau_id": "Nouveau matériau…"}
 PLACEHOLDERS = {
     "nom": "ex. Varilux Comfort Max",
     "variante": "ex. Short, Transitions (facultatif)",
@@ -55,54 +50,25 @@ PLACEHOLDERS = {
 }
 
 
-class ReferenceCombo(QComboBox):
-    """A searchable list of references with a "nouveau…" entry at the end."""
-
-    def __init__(self, name: str, optional: bool, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(f"field_{name}")
-        self.field = name
-        self.optional = optional
-        self.setEditable(True)
-        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        completer = self.completer()
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.lineEdit().setPlaceholderText("— aucun(e) —" if optional else "Choisir…")
-
-    def set_items(self, items: list[ReferenceItem], selected: int | None) -> None:
-        self.blockSignals(True)
-        self.clear()
-        if self.optional:
-            self.addItem("", None)
-        for item in items:
-            self.addItem(item.nom, item.id)
-        self.addItem(NEW_LABEL[self.field], NEW_ITEM)
-        index = self.findData(selected) if selected is not None else (0 if self.optional else -1)
-        self.setCurrentIndex(index)
-        if index < 0:
-            self.setEditText("")
-        self.blockSignals(False)
-
-    def value(self) -> object:
-        """The chosen id; None when empty; the typed text when it matches nothing."""
-        text = self.currentText().strip()
-        if not text:
-            return None
-        index = self.findText(text, Qt.MatchFlag.MatchFixedString)
-        if index >= 0:
-            data = self.itemData(index)
-            return None if data in (None, NEW_ITEM) else data
-        return "inconnu"
+def _lists(db: Database, supplier: int | None, range_id: int | None) -> dict[str, list[ReferenceItem]]:
+    """The four reference lists a lens needs (ranges of its supplier, series of its range)."""
+    return {
+        "fournisseur_id": catalogue.list_suppliers(db),
+        "materiau_id": catalogue.list_materials(db),
+        "gamme_id": catalogue.list_ranges(db, [supplier]) if supplier else [],
+        "serie_id": catalogue.list_series(db, [range_id]) if range_id else [],
+    }
 
 
-class LensDialog(QDialog):
-    saved = Signal(int)
+class LensDialog(WriteGuard):
+    """A new, edited or duplicated lens. Reads and writes go through ``ops``; every write's
+    ``Changes`` leave through ``changed`` (a reference created on the way, then the save)."""
+
+    changed = Signal(object)  # Changes
 
     def __init__(
         self,
-        db: Database,
+        ops: Ops,
         lens: LensDetail | None = None,
         duplicate: bool = False,
         parent: QWidget | None = None,
@@ -110,7 +76,7 @@ class LensDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("lensDialog")
-        self.db = db
+        self.ops = ops
         self.lens = None if duplicate else lens
         self.version = lens.version if lens and not duplicate else None
         self._image: bytes | None = None
@@ -215,24 +181,38 @@ class LensDialog(QDialog):
             self._fill(lens)
         self._show_image(image_bytes)
         if lens is not None and lens.image_id is not None and image_bytes is None:
-            try:
-                content, _ = catalogue.get_image(db, lens.image_id)
-                self._show_image(content)
-                if duplicate:
-                    self._image = content
-            except CatalogueError:
-                self._show_image(None)
+            image_id = lens.image_id
+            ops.run(lambda db: catalogue.get_image(db, image_id)[0],
+                    lambda content: self._stored_image(content, duplicate),
+                    lambda _exc: self._show_image(None), key=f"lens.image.{id(self)}", quick=True, name="image")
         self.validate()
         self.resize(980, 640)
 
     # ------------------------------------------------------------ references
+    def _stored_image(self, content: bytes, duplicate: bool) -> None:
+        self._show_image(content)
+        if duplicate:
+            self._image = content
+
     def _load_references(self, lens: LensDetail | None) -> None:
-        self._references["fournisseur_id"] = catalogue.list_suppliers(self.db)
-        self._references["materiau_id"] = catalogue.list_materials(self.db)
-        self._combo("fournisseur_id").set_items(self._references["fournisseur_id"], lens.fournisseur_id if lens else None)
-        self._combo("materiau_id").set_items(self._references["materiau_id"], lens.materiau_id if lens else None)
-        self._reload_ranges(lens.gamme_id if lens else None)
-        self._reload_series(lens.serie_id if lens else None)
+        supplier, range_id = (lens.fournisseur_id, lens.gamme_id) if lens else (None, None)
+        self.ops.run(lambda db: _lists(db, supplier, range_id), lambda lists: self._show_references(lists, lens),
+                     self._read_failed, key=f"lens.lists.{id(self)}", quick=True, name="listes")
+
+    def _show_references(self, lists: dict[str, list[ReferenceItem]], lens: LensDetail | None) -> None:
+        self._references.update(lists)
+        chosen = {
+            "fournisseur_id": lens.fournisseur_id if lens else None, "materiau_id": lens.materiau_id if lens else None,
+            "gamme_id": lens.gamme_id if lens else None, "serie_id": lens.serie_id if lens else None,
+        }
+        for name in COMBO_FIELDS:
+            self._combo(name).set_items(lists[name], chosen[name])
+        self._combo("gamme_id").setEnabled(self._int_value("fournisseur_id") is not None)
+        self._combo("serie_id").setEnabled(self._int_value("gamme_id") is not None)
+        self.validate()
+
+    def _read_failed(self, exc: CatalogueError) -> None:
+        self._show_banner(f"Lecture impossible : {exc.message}")
 
     def _combo(self, name: str) -> ReferenceCombo:
         widget = self.inputs[name]
@@ -243,19 +223,30 @@ class LensDialog(QDialog):
         value = self._combo(name).value()
         return value if isinstance(value, int) else None
 
-    def _reload_ranges(self, selected: int | None = None) -> None:
+    def _reload_ranges(self, selected: int | None = None, then_series: int | None = None) -> None:
+        """Ranges of the chosen supplier, then (once shown) the series of the chosen range."""
         supplier = self._int_value("fournisseur_id")
-        ranges = catalogue.list_ranges(self.db, [supplier]) if supplier else []
-        self._references["gamme_id"] = ranges
-        self._combo("gamme_id").set_items(ranges, selected)
-        self._combo("gamme_id").setEnabled(supplier is not None)
+
+        def show(ranges: list[ReferenceItem]) -> None:
+            self._references["gamme_id"] = ranges
+            self._combo("gamme_id").set_items(ranges, selected)
+            self._combo("gamme_id").setEnabled(supplier is not None)
+            self._reload_series(then_series)
+
+        self.ops.run(lambda db: catalogue.list_ranges(db, [supplier]) if supplier else [], show,
+                     self._read_failed, key=f"lens.ranges.{id(self)}", quick=True, name="gammes")
 
     def _reload_series(self, selected: int | None = None) -> None:
         range_id = self._int_value("gamme_id")
-        series = catalogue.list_series(self.db, [range_id]) if range_id else []
-        self._references["serie_id"] = series
-        self._combo("serie_id").set_items(series, selected)
-        self._combo("serie_id").setEnabled(range_id is not None)
+
+        def show(series: list[ReferenceItem]) -> None:
+            self._references["serie_id"] = series
+            self._combo("serie_id").set_items(series, selected)
+            self._combo("serie_id").setEnabled(range_id is not None)
+            self.validate()
+
+        self.ops.run(lambda db: catalogue.list_series(db, [range_id]) if range_id else [], show,
+                     self._read_failed, key=f"lens.series.{id(self)}", quick=True, name="séries")
 
     def _combo_changed(self, name: str) -> None:
         combo = self._combo(name)
@@ -264,7 +255,6 @@ class LensDialog(QDialog):
             return
         if name == "fournisseur_id":
             self._reload_ranges()
-            self._reload_series()
         elif name == "gamme_id":
             self._reload_series()
         self.validate()
@@ -278,29 +268,41 @@ class LensDialog(QDialog):
         elif kind == "serie":
             parent_id = self._int_value("gamme_id")
         text, ok = QInputDialog.getText(self, NEW_LABEL[name].rstrip("…"), "Nom :")
-        created: int | None = None
-        if ok and text.strip():
-            try:
-                created = catalogue.create_reference(self.db, kind, text, parent_id)  # type: ignore[arg-type]
-            except CatalogueError as exc:
-                QMessageBox.warning(self, "Création impossible", exc.message)
-        if created is None:
+
+        def none_chosen() -> None:
             combo.blockSignals(True)
             combo.setCurrentIndex(0 if combo.optional else -1)
             combo.blockSignals(False)
             self.validate()
+
+        def failed(exc: CatalogueError) -> None:
+            QMessageBox.warning(self, "Création impossible", exc.message)
+            none_chosen()
+
+        if not (ok and text.strip()):
+            none_chosen()
             return
-        if name == "fournisseur_id":
-            self._references[name] = catalogue.list_suppliers(self.db)
-            combo.set_items(self._references[name], created)
-            self._reload_ranges()
-            self._reload_series()
-        elif name == "materiau_id":
-            self._references[name] = catalogue.list_materials(self.db)
-            combo.set_items(self._references[name], created)
+        self.ops.run(lambda db: self._create_and_list(db, name, kind, text, parent_id),
+                     lambda answer: self._reference_created(name, *answer), failed, quick=True, name="référence")
+
+    @staticmethod
+    def _create_and_list(db: Database, name: str, kind: str, text: str, parent_id: int | None) -> Any:
+        changes = catalogue.create_reference(db, kind, text, parent_id)  # type: ignore[arg-type]
+        created = changes.reference_id
+        listed = {"fournisseur_id": catalogue.list_suppliers, "materiau_id": catalogue.list_materials}
+        items = listed[name](db) if name in listed else []
+        return created, changes, items
+
+    def _reference_created(self, name: str, created: int, changes: Changes, items: list[ReferenceItem]) -> None:
+        self.changed.emit(changes)
+        combo = self._combo(name)
+        if name in ("fournisseur_id", "materiau_id"):
+            self._references[name] = items
+            combo.set_items(items, created)
+            if name == "fournisseur_id":
+                self._reload_ranges()
         elif name == "gamme_id":
             self._reload_ranges(created)
-            self._reload_series()
         else:
             self._reload_series(created)
         self.validate()
@@ -400,32 +402,42 @@ class LensDialog(QDialog):
 
     # ------------------------------------------------------------ saving
     def save(self) -> None:
-        if not self.validate():
+        """Save through ``ops``; while the write runs, a second save and closing are refused."""
+        if self.writing or not self.validate():
             return
-        raw = self.raw_values()
-        try:
-            if self.lens is None:
-                lens_id = catalogue.create_lens(self.db, raw, image=self._image)
-            else:
-                assert self.version is not None
-                if self._image_changed:
-                    self.version = catalogue.update_lens(
-                        self.db, self.lens.id, raw, self.version, image=self._image
-                    )
-                else:
-                    self.version = catalogue.update_lens(self.db, self.lens.id, raw, self.version)
-                lens_id = self.lens.id
-        except ValidationError as exc:
-            self._show_report(exc)
-            return
-        except ConflictError as exc:
-            self._conflict(exc.message)
-            return
-        except CatalogueError as exc:
-            self._show_banner(f"Enregistrement impossible : {exc.message} Vos saisies sont conservées.")
-            return
-        self.saved.emit(lens_id)
+        raw, image, image_changed = self.raw_values(), self._image, self._image_changed
+        if self.lens is None:
+            def call(db: Database) -> Changes:
+                return catalogue.create_lens(db, raw, image=image)
+        else:
+            lens_id, version = self.lens.id, self.version
+            assert version is not None
+
+            def call(db: Database) -> Changes:
+                if image_changed:
+                    return catalogue.update_lens(db, lens_id, raw, version, image=image)
+                return catalogue.update_lens(db, lens_id, raw, version)
+
+        self.writing = True
+        self.save_button.setEnabled(False)
+        self.ops.run(call, self._saved, self._save_failed, quick=True, name="enregistrement")
+
+    def _saved(self, changes: Changes) -> None:
+        self.writing = False
+        if changes.version is not None:
+            self.version = changes.version
+        self.changed.emit(changes)
         self.accept()
+
+    def _save_failed(self, exc: CatalogueError) -> None:
+        self.writing = False
+        self.validate()
+        if isinstance(exc, ValidationError):
+            self._show_report(exc)
+        elif isinstance(exc, ConflictError):
+            self._conflict(exc.message)
+        else:
+            self._show_banner(f"Enregistrement impossible : {exc.message} Vos saisies sont conservées.")
 
     def _show_report(self, exc: ValidationError) -> None:
         for name, message in exc.report.errors.items():
@@ -454,11 +466,11 @@ class LensDialog(QDialog):
         """Replace the inputs with the lens as it is now (after a conflict)."""
         if self.lens is None:
             return
-        try:
-            current = catalogue.get_lens(self.db, self.lens.id)
-        except CatalogueError as exc:
-            self._show_banner(exc.message)
-            return
+        lens_id = self.lens.id
+        self.ops.run(lambda db: catalogue.get_lens(db, lens_id), self._reloaded,
+                     lambda exc: self._show_banner(exc.message), quick=True, name="verre")
+
+    def _reloaded(self, current: LensDetail) -> None:
         self.lens = current
         self.version = current.version
         self._image, self._image_changed = None, False

@@ -6,6 +6,8 @@ merging moves them (ranges and series follow a merged supplier).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,9 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from data import catalogue
-from data.catalogue import ReferenceItem
+from data.catalogue import Changes, ReferenceItem
 from data.database import Database
 from data.errors import CatalogueError
+from gui.ops import Ops
 
 KINDS = (
     ("fournisseur", "Fournisseurs", "fournisseur"),
@@ -37,13 +40,30 @@ KINDS = (
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class ReferenceTab(QWidget):
-    changed = Signal()
+def _lists(db: Database, kind: str) -> tuple[list[ReferenceItem], dict[int, str]]:
+    """A tab's items and the names of their parents (ranges: suppliers; series: ranges)."""
+    if kind == "fournisseur":
+        return catalogue.list_suppliers(db), {}
+    if kind == "materiau":
+        return catalogue.list_materials(db), {}
+    if kind == "gamme":
+        return catalogue.list_ranges(db), {s.id: s.nom for s in catalogue.list_suppliers(db)}
+    ranges = catalogue.list_ranges(db)
+    suppliers = {s.id: s.nom for s in catalogue.list_suppliers(db)}
+    parents = {r.id: f"{r.nom} ({suppliers.get(r.parent_id or 0, '?')})" for r in ranges}
+    return catalogue.list_series(db), parents
 
-    def __init__(self, db: Database, kind: str, noun: str, parent: QWidget | None = None) -> None:
+
+class ReferenceTab(QWidget):
+    """One kind of reference. Reads and writes go through ``ops`` (off the UI thread on a server);
+    a write's ``Changes`` leave through ``changed``."""
+
+    changed = Signal(object)  # Changes
+
+    def __init__(self, ops: Ops, kind: str, noun: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(f"references_{kind}")
-        self.db = db
+        self.ops = ops
         self.kind = kind
         self.noun = noun
         self.items: list[ReferenceItem] = []
@@ -79,18 +99,12 @@ class ReferenceTab(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        if self.kind == "fournisseur":
-            self.items = catalogue.list_suppliers(self.db)
-        elif self.kind == "materiau":
-            self.items = catalogue.list_materials(self.db)
-        elif self.kind == "gamme":
-            self.parent_names = {s.id: s.nom for s in catalogue.list_suppliers(self.db)}
-            self.items = catalogue.list_ranges(self.db)
-        else:
-            ranges = catalogue.list_ranges(self.db)
-            suppliers = {s.id: s.nom for s in catalogue.list_suppliers(self.db)}
-            self.parent_names = {r.id: f"{r.nom} ({suppliers.get(r.parent_id or 0, '?')})" for r in ranges}
-            self.items = catalogue.list_series(self.db)
+        kind = self.kind
+        self.ops.run(lambda db: _lists(db, kind), self._show, lambda exc: self._report(exc.message, ok=False),
+                     key=f"references.{kind}", quick=True, name="références")
+
+    def _show(self, lists: tuple[list[ReferenceItem], dict[int, str]]) -> None:
+        self.items, self.parent_names = lists
         self.table.setRowCount(len(self.items))
         for row, item in enumerate(self.items):
             cells = [item.nom]
@@ -110,10 +124,21 @@ class ReferenceTab(QWidget):
         self.message.setText(message)
         self.message.setStyleSheet("" if ok else "color: #b00020;")
 
-    def _done(self, message: str) -> None:
-        self.reload()
-        self._report(message)
-        self.changed.emit()
+    def _write(self, call: Callable[[Database], Changes], message: Callable[[Changes], str]) -> bool:
+        """Run one write; False when it was refused at once (the reason shows in the tab)."""
+        refused: list[CatalogueError] = []
+
+        def failed(exc: CatalogueError) -> None:
+            refused.append(exc)
+            self._report(exc.message, ok=False)
+
+        def done(changes: Changes) -> None:
+            self.reload()
+            self._report(message(changes))
+            self.changed.emit(changes)
+
+        self.ops.run(call, done, failed, quick=True, name="références")
+        return not refused
 
     def add(self) -> None:
         parent_id = None
@@ -127,18 +152,19 @@ class ReferenceTab(QWidget):
             self.add_named(name, parent_id)
 
     def add_named(self, name: str, parent_id: int | None = None) -> bool:
-        try:
-            catalogue.create_reference(self.db, self.kind, name, parent_id)  # type: ignore[arg-type]
-        except CatalogueError as exc:
-            self._report(exc.message, ok=False)
-            return False
-        self._done(f"« {name.strip()} » ajouté.")
-        return True
+        kind = self.kind
+        return self._write(lambda db: catalogue.create_reference(db, kind, name, parent_id),
+                           lambda _c: f"« {name.strip()} » ajouté.")
 
     def _choose_parent(self) -> int | None:
-        options = (
-            catalogue.list_suppliers(self.db) if self.kind == "gamme" else catalogue.list_ranges(self.db)
+        parents: list[list[ReferenceItem]] = []
+        self.ops.run(
+            lambda db: catalogue.list_suppliers(db) if self.kind == "gamme" else catalogue.list_ranges(db),
+            parents.append, lambda exc: self._report(exc.message, ok=False), quick=True,
         )
+        if not parents:  # still being read (a server): the user asks again in a moment
+            return None
+        options = parents[0]
         labels = [
             o.nom if self.kind == "gamme" else self.parent_names.get(o.id, o.nom) for o in options
         ]
@@ -159,13 +185,9 @@ class ReferenceTab(QWidget):
             self.rename_to(item, name)
 
     def rename_to(self, item: ReferenceItem, name: str) -> bool:
-        try:
-            catalogue.rename_reference(self.db, self.kind, item.id, name)  # type: ignore[arg-type]
-        except CatalogueError as exc:
-            self._report(exc.message, ok=False)
-            return False
-        self._done(f"« {item.nom} » renommé en « {name.strip()} ».")
-        return True
+        kind = self.kind
+        return self._write(lambda db: catalogue.rename_reference(db, kind, item.id, name),
+                           lambda _c: f"« {item.nom} » renommé en « {name.strip()} ».")
 
     def merge_candidates(self, item: ReferenceItem) -> list[ReferenceItem]:
         """Items ``item`` may merge into: same kind, and the same parent for ranges/series."""
@@ -197,13 +219,11 @@ class ReferenceTab(QWidget):
             self.merge_into(item, target)
 
     def merge_into(self, item: ReferenceItem, target: ReferenceItem) -> bool:
-        try:
-            moved = catalogue.merge_references(self.db, self.kind, item.id, target.id)  # type: ignore[arg-type]
-        except CatalogueError as exc:
-            self._report(exc.message, ok=False)
-            return False
-        self._done(f"« {item.nom} » fusionné dans « {target.nom} » : {moved} verre(s) déplacé(s).")
-        return True
+        kind = self.kind
+        return self._write(
+            lambda db: catalogue.merge_references(db, kind, item.id, target.id),
+            lambda c: f"« {item.nom} » fusionné dans « {target.nom} » : {c.moved} verre(s) déplacé(s).",
+        )
 
     def delete(self) -> None:
         item = self.selected()
@@ -212,26 +232,22 @@ class ReferenceTab(QWidget):
         self.delete_item(item)
 
     def delete_item(self, item: ReferenceItem) -> bool:
-        try:
-            catalogue.delete_reference(self.db, self.kind, item.id)  # type: ignore[arg-type]
-        except CatalogueError as exc:
-            self._report(exc.message, ok=False)
-            return False
-        self._done(f"« {item.nom} » supprimé.")
-        return True
+        kind = self.kind
+        return self._write(lambda db: catalogue.delete_reference(db, kind, item.id),
+                           lambda _c: f"« {item.nom} » supprimé.")
 
 
 class ReferencesDialog(QDialog):
-    changed = Signal()
+    changed = Signal(object)  # the Changes of each write
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("referencesDialog")
         self.setWindowTitle("Fournisseurs, gammes, séries et matériaux")
         self.tabs = QTabWidget(self)
         self.pages: dict[str, ReferenceTab] = {}
         for kind, title, noun in KINDS:
-            page = ReferenceTab(db, kind, noun, self)
+            page = ReferenceTab(ops, kind, noun, self)
             page.changed.connect(self._changed)
             self.tabs.addTab(page, title)
             self.pages[kind] = page
@@ -245,7 +261,7 @@ class ReferencesDialog(QDialog):
         layout.addLayout(row)
         self.resize(760, 520)
 
-    def _changed(self) -> None:
+    def _changed(self, changes: Changes) -> None:
         for page in self.pages.values():
             page.reload()
-        self.changed.emit()
+        self.changed.emit(changes)

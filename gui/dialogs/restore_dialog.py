@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from data.formatting import size as format_size
 from data.maintenance import BackupInfo, list_backups
-from data.maintenance.common import format_size
 from gui.models.lens_table import FRENCH
 
 KIND_LABELS = {

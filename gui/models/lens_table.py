@@ -1,8 +1,10 @@
 """The lens table model: rows come from SQL a page at a time, never the whole result at once.
 
-On a query change the model reads the first page at once and asks for the total count — on the
-UI thread when the catalogue is small, in a pool thread otherwise (started once the first page is
-painted, so that it never competes with that paint), so the window never waits on it. Further pages are read when the view first paints them; a row near the end is read from the
+On a query change the model reads the first page and asks for the total count through
+``gui.ops`` — inline when ops says the catalogue is small and local, in a pool thread otherwise
+(the count started once the first page is painted, so that it never competes with that paint),
+so the window never waits on it. A write's ``Changes`` repaint only the touched rows (like
+calibre's ``refresh_ids``); a created or deleted lens re-runs the query. Further pages are read when the view first paints them; a row near the end is read from the
 end of the result (a reversed ORDER BY), so jumping to the last row never reads the rows before
 it. Only a bounded number of pages of cells is kept.
 """
@@ -12,12 +14,12 @@ from __future__ import annotations
 import logging
 from array import array
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QLocale,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -25,54 +27,48 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
 from data import catalogue
-from data.catalogue import LensRow
+from data.catalogue import Changes, LensRow
 from data.database import Database
 from data.errors import CatalogueError
 from data.query import LensQuery
+from gui.models.lens_columns import (
+    _ALIGNMENT,
+    _DISPLAY,
+    _FONT,
+    _FOREGROUND,
+    _HORIZONTAL,
+    _NO_FLAGS,
+    _NUMBER_COLUMNS,
+    _RIGHT,
+    _ROLES,
+    _ROW_FLAGS,
+    _TOOLTIP,
+    _UNKNOWN_COLOR,
+    _VERTICAL,
+    COL_HMIN,
+    COL_NAME,
+    COLUMN_KEYS,
+    COLUMNS,
+    FRENCH,
+    HEADER_TIPS,
+    ID_ROLE,
+    ROW_ROLE,
+    UNKNOWN_HEIGHT,
+    _display,
+    format_count,
+    format_index,
+)
+from gui.ops import Ops
 from gui.workers.jobs import Job, JobRunner
 
 log = logging.getLogger("engravedetect.gui.model")
 
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("nom", "Nom"),
-    ("variante", "Variante"),
-    ("fournisseur", "Fournisseur"),
-    ("gamme", "Gamme"),
-    ("serie", "Série"),
-    ("materiau", "Matériau"),
-    ("indice", "Indice"),
-    ("hauteur_min", "H. min"),
-    ("hauteur_max", "H. max"),
-    ("gravure_nasale", "Gravure nasale"),
-)
-COLUMN_KEYS = tuple(key for key, _ in COLUMNS)
-(COL_NAME, COL_VARIANT, COL_SUPPLIER, COL_RANGE, COL_SERIES, COL_MATERIAL, COL_INDEX,
- COL_HMIN, COL_HMAX, COL_ENGRAVING) = range(len(COLUMNS))
-
-HEADER_TIPS = {
-    "hauteur_min": "Hauteur de montage minimale (mm) — cliquez pour trier",
-    "hauteur_max": "Hauteur de montage maximale (mm) — cliquez pour trier",
-    "gravure_nasale": "Code gravé sous la marque nasale — cliquez pour trier",
-}
-
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
-
-UNKNOWN_HEIGHT = "inconnue"
-FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
-
-
-def format_index(value: float) -> str:
-    return FRENCH.toString(float(value), "f", 2)
-
-
-def format_count(n: int) -> str:
-    """``12 345 verres`` (French grouping, singular for 0 and 1)."""
-    return f"{FRENCH.toString(n)} {'verre' if n in (0, 1) else 'verres'}"
-
+# Names the rest of the window has always taken from here.
+__all__ = ["COLUMNS", "COLUMN_KEYS", "FRENCH", "ID_ROLE", "ROW_ROLE", "UNKNOWN_HEIGHT", "LensTableModel",
+           "format_count", "format_index"]
 
 class LensTableModel(QAbstractTableModel):
     countReady = Signal(int)
@@ -81,20 +77,17 @@ class LensTableModel(QAbstractTableModel):
 
     PAGE_SIZE = 100
     MAX_PAGES = 60
-    SYNC_COUNT_LIMIT = 50_000  # below this catalogue size, counting on the UI thread is instant
     COUNT_UNPAINTED_MS = 100  # a count waiting for a paint that does not come starts after this
 
-    def __init__(self, db: Database, parent: QObject | None = None, runner: JobRunner | None = None) -> None:
+    def __init__(self, source: Database | Ops, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._db = db
-        self._runner = runner or JobRunner(self, max_threads=2)
+        self._ops = source if isinstance(source, Ops) else Ops(source, parent=self)
         self._query = LensQuery()  # the query whose rows are shown
         self._requested = self._query  # the latest query asked for (may still be loading)
         self._pages: OrderedDict[int, list[LensRow | None]] = OrderedDict()
         self._count: int | None = None
         self._shown_rows = 0
         self._generation = 0
-        self._catalogue_size: int | None = None
         self._ids: array[int] | None = None  # ordered ids of a large result, once loaded
         self._ids_runner = JobRunner(self, max_threads=1)
         self._ids_job: Job | None = None
@@ -118,14 +111,19 @@ class LensTableModel(QAbstractTableModel):
 
     @property
     def db(self) -> Database:
-        return self._db
+        return self._ops.db
+
+    @property
+    def _db(self) -> Database:
+        return self._ops.db
 
     def total_count(self) -> int | None:
         return self._count
 
     def set_database(self, db: Database) -> None:
-        self._db = db
-        self._catalogue_size = None
+        """Show the same query on another database (ops has switched to it already)."""
+        if db is not self._ops.db:
+            self._ops.set_database(db)
         self.set_query(self._requested)
 
     DEEP_PAGES = 3  # pages this far from both ends are worth reading by id
@@ -134,32 +132,25 @@ class LensTableModel(QAbstractTableModel):
         """Show ``query``'s result: first page, then the count.
 
         On a small catalogue both are read at once on the UI thread (a few milliseconds). On a
-        large one the first page is read in a pool thread: the current rows stay on screen until
-        it arrives, and a query replaced meanwhile is dropped when its page comes back.
+        large one, or on a server, the first page is read in a pool thread: the current rows stay
+        on screen until it arrives, and a query replaced meanwhile is dropped when its page comes
+        back. A failure leaves the current rows on screen and says why (``queryFailed``).
         """
         self._generation += 1
         self._requested = query
         self._cancel_ids()
-        if self._small_catalogue():
-            try:
-                first = self._read_page(query, 0, self.PAGE_SIZE, reverse=False)
-            except CatalogueError as exc:
-                first = []
-                self.queryFailed.emit(exc.message)
-            self._show_first_page(self._generation, query, first)
-            return
-        generation, db = self._generation, self._db
-        size = self.PAGE_SIZE
-        job = Job("première page", lambda _p, _c: catalogue.lens_page(db, query, 0, size))
-        job.signals.finished.connect(lambda rows, g=generation, q=query: self._show_first_page(g, q, rows))
-        job.signals.failed.connect(lambda message, g=generation: self._count_failed(g, message))
-        self._runner.start(job)
+        generation, size = self._generation, self.PAGE_SIZE
+        self._ops.run(
+            lambda db: catalogue.lens_page(db, query, 0, size),
+            lambda rows: self._show_first_page(generation, query, rows),
+            lambda exc: self._count_failed(generation, exc.message),
+            key="table.page", quick=True, name="première page",
+        )
 
     def _show_first_page(self, generation: int, query: LensQuery, first: list[LensRow]) -> None:
         if generation != self._generation:
             return  # a newer query replaced this one meanwhile
-        if not self._small_catalogue():
-            self.fetched_rows += len(first)
+        self.fetched_rows += len(first)
         self.beginResetModel()
         self._query = query
         self._pages.clear()
@@ -174,10 +165,12 @@ class LensTableModel(QAbstractTableModel):
         if self._count is not None:
             self.countReady.emit(self._count)
         elif self._small_catalogue():
-            try:
-                self._apply_count(generation, catalogue.count_lenses(self._db, query))
-            except CatalogueError as exc:
-                self.queryFailed.emit(exc.message)
+            self._ops.run(
+                lambda db: catalogue.count_lenses(db, query),
+                lambda n: self._apply_count(generation, n),
+                lambda exc: self._count_failed(generation, exc.message),
+                key="table.count", quick=True, name="comptage",
+            )
         else:
             # Once the view has painted the first page: a count starting at once would compete
             # with the paint for the interpreter (its SQL is built and its result read in
@@ -189,17 +182,41 @@ class LensTableModel(QAbstractTableModel):
             QTimer.singleShot(self.COUNT_UNPAINTED_MS, self, lambda: self._start_waiting_count(generation))
 
     def refresh(self) -> None:
-        """Re-read the current query (after an edit, an import, a restore)."""
-        self._catalogue_size = None
+        """Re-read the current query (lenses created or deleted, an import, a restore)."""
+        self._ops.forget_size()
         self.set_query(self._requested)
 
+    def apply_changes(self, changes: Changes) -> None:
+        """What a write changed: re-run the query when rows came or went (or names changed
+        everywhere), else repaint only the touched rows."""
+        if changes.everything or changes.created or changes.deleted or changes.references:
+            self.refresh()
+        elif changes.lenses:
+            self.refresh_ids(changes.lenses)
+
+    def refresh_ids(self, ids: Iterable[int]) -> None:
+        """Re-read the given lenses among the rows in memory and repaint their rows in place."""
+        rows = {lens_id: row for lens_id in ids if (row := self.row_of_lens(lens_id)) is not None}
+        if not rows:
+            return
+        generation, wanted = self._generation, list(rows)
+        self._ops.run(lambda db: catalogue.lens_rows(db, wanted),
+                      lambda fresh: self._repaint(generation, rows, fresh),
+                      lambda exc: self.queryFailed.emit(exc.message), quick=True, name="verres modifiés")
+
+    def _repaint(self, generation: int, rows: dict[int, int], fresh: list[LensRow]) -> None:
+        if generation != self._generation:
+            return  # the query changed meanwhile: its rows are read anew
+        found = {lens.id: lens for lens in fresh}
+        for lens_id, row in rows.items():
+            page = self._pages.get(row // self.PAGE_SIZE)
+            if page is None:
+                continue
+            page[row % self.PAGE_SIZE] = found.get(lens_id)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
     def _small_catalogue(self) -> bool:
-        if self._catalogue_size is None:
-            try:
-                self._catalogue_size = catalogue.count_lenses(self._db, LensQuery())
-            except CatalogueError:
-                self._catalogue_size = self.SYNC_COUNT_LIMIT + 1
-        return self._catalogue_size <= self.SYNC_COUNT_LIMIT
+        return self._ops.inline_ok()
 
     def _start_waiting_count(self, generation: int) -> None:
         """The count of ``generation`` no paint started (a newer query's is left waiting)."""
@@ -218,11 +235,12 @@ class LensTableModel(QAbstractTableModel):
     def _count_in_background(self, generation: int, query: LensQuery) -> None:
         if generation != self._generation:
             return  # replaced (or shut down) before the count could start
-        db = self._db
-        job = Job("comptage", lambda _progress, _cancelled: catalogue.count_lenses(db, query))
-        job.signals.finished.connect(lambda n, g=generation: self._apply_count(g, n))
-        job.signals.failed.connect(lambda message, g=generation: self._count_failed(g, message))
-        self._runner.start(job)
+        self._ops.run(
+            lambda db: catalogue.count_lenses(db, query),
+            lambda n: self._apply_count(generation, n),
+            lambda exc: self._count_failed(generation, exc.message),
+            key="table.count", name="comptage",
+        )
 
     def _count_failed(self, generation: int, message: str) -> None:
         if generation == self._generation:
@@ -270,7 +288,31 @@ class LensTableModel(QAbstractTableModel):
         self._generation += 1
         self._cancel_ids()
         self._ids_runner.shutdown()
-        self._runner.shutdown()
+        self._ops.shutdown()
+
+    def locate_lens(self, lens_id: int, found: Callable[[int | None], None]) -> None:
+        """The row of a lens in the shown result, from the rows in memory or the ordered ids —
+        read once for this query (off the UI thread on a large catalogue) and kept."""
+        row = self.row_of_lens(lens_id)
+        if row is not None or self._ids is not None:
+            found(row)
+            return
+        generation, query = self._generation, self._query
+
+        def located(ids: array[int]) -> None:
+            if generation != self._generation:
+                found(None)
+                return
+            if len(ids) == self._count:
+                self._ids = ids
+            try:
+                found(ids.index(lens_id))
+            except ValueError:
+                found(None)
+
+        self._ops.run(lambda db: catalogue.lens_ids(db, query), located,
+                      lambda exc: (self.queryFailed.emit(exc.message), found(None)),
+                      key="table.locate", quick=True, name="recherche du verre")
 
     # ----------------------------------------------------------- pages
     def _read(self, offset: int, limit: int, reverse: bool) -> list[LensRow]:
@@ -353,16 +395,6 @@ class LensTableModel(QAbstractTableModel):
                 return None
         return None
 
-    def update_lens_row(self, lens_id: int) -> None:
-        """Re-read one lens after an edit and repaint its row in place."""
-        row = self.row_of_lens(lens_id)
-        if row is None:
-            return
-        fresh = catalogue.lens_rows(self._db, [lens_id])
-        page = self._pages[row // self.PAGE_SIZE]
-        page[row % self.PAGE_SIZE] = fresh[0] if fresh else None
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-
     # ----------------------------------------------------------- Qt model API
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self._shown_rows
@@ -426,29 +458,3 @@ class LensTableModel(QAbstractTableModel):
         if key == self._requested.sort and descending == self._requested.descending:
             return
         self.set_query(replace(self._requested, sort=key, descending=descending))
-
-
-_DISPLAY = Qt.ItemDataRole.DisplayRole.value
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
-_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
-_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
-_FONT = Qt.ItemDataRole.FontRole.value
-_ROLES = frozenset({_DISPLAY, _ALIGNMENT, _FOREGROUND, _FONT, _TOOLTIP, ID_ROLE, ROW_ROLE})
-_HORIZONTAL = Qt.Orientation.Horizontal
-_VERTICAL = Qt.Orientation.Vertical
-_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-_NO_FLAGS = Qt.ItemFlag.NoItemFlags
-_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
-_NUMBER_COLUMNS = frozenset({COL_INDEX, COL_HMIN, COL_HMAX})
-_UNKNOWN_COLOR = QColor("#8a8a8a")
-
-
-def _display(lens: LensRow, column: int) -> str:
-    if column == COL_INDEX:
-        return format_index(lens.indice)
-    if column == COL_HMIN:
-        return UNKNOWN_HEIGHT if lens.hauteur_min is None else str(lens.hauteur_min)
-    if column == COL_HMAX:
-        return "" if lens.hauteur_max is None else str(lens.hauteur_max)
-    value = getattr(lens, COLUMN_KEYS[column])
-    return "" if value is None else str(value)

@@ -15,9 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from data.catalogue import LensDetail
+from data import catalogue
+from data.catalogue import Changes, LensDetail
+from data.errors import CatalogueError
+from gui.events import Events
 from gui.images import ImageStore, image_key, placeholder
 from gui.models.lens_table import UNKNOWN_HEIGHT, format_index
+from gui.ops import Ops
 
 NO_IMAGE = "Pas d'image de gravure pour ce verre"
 BROKEN_IMAGE = "Image de gravure indisponible"
@@ -61,8 +65,18 @@ class ZoomDialog(QDialog):
 
 
 class DetailPane(QFrame):
-    def __init__(self, images: ImageStore, parent: QWidget | None = None) -> None:
+    """The chosen lens in full. Given ``ops`` and ``events``, it reads a lens by id off the UI
+    thread (the latest choice wins) and re-reads it when a write touched it."""
+
+    readFailed = Signal(str)
+
+    def __init__(self, images: ImageStore, parent: QWidget | None = None, ops: Ops | None = None,
+                 events: Events | None = None) -> None:
         super().__init__(parent)
+        self._ops = ops
+        if events is not None:
+            events.changed.connect(self._catalogue_changed)
+            events.database_replaced.connect(lambda _db: self.show_lens(None))
         self.setObjectName("detailPane")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setMinimumWidth(280)
@@ -130,6 +144,27 @@ class DetailPane(QFrame):
     @property
     def lens(self) -> LensDetail | None:
         return self._lens
+
+    def show_lens_id(self, lens_id: int | None) -> None:
+        if lens_id is None or self._ops is None:
+            self.show_lens(None)
+            return
+
+        def failed(exc: CatalogueError) -> None:
+            self.show_lens(None)
+            self.readFailed.emit(exc.message)
+
+        self._ops.run(lambda db: catalogue.get_lens(db, lens_id), self.show_lens, failed,
+                      key="detail.lens", quick=True, name="détail du verre")
+
+    def _catalogue_changed(self, changes: Changes) -> None:
+        shown = self._lens
+        if shown is None:
+            return
+        if shown.id in changes.deleted:
+            self.show_lens(None)
+        elif changes.everything or changes.references or shown.id in changes.lenses:
+            self.show_lens_id(shown.id)
 
     def show_lens(self, lens: LensDetail | None) -> None:
         self._lens = lens

@@ -30,11 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from data import catalogue
-from data.catalogue import ReferenceItem
+from data.catalogue import Changes, ReferenceItem
 from data.database import Database
 from data.query import LensQuery
-from gui.models.lens_table import FRENCH, LensTableModel, format_index
-from gui.workers.jobs import Job, JobRunner
+from gui.events import Events
+from gui.models.lens_table import FRENCH, format_index
+from gui.ops import Ops
 
 SEARCH_DELAY_MS = 250
 
@@ -164,14 +165,13 @@ class FilterPanel(QWidget):
     changed = Signal()
     listsReloaded = Signal()  # the value lists were re-read (at once or from a pool thread)
 
-    # Lenses up to which the lists are re-read on the UI thread: the table's own threshold.
-    SYNC_LISTS_LIMIT = LensTableModel.SYNC_COUNT_LIMIT
-
-    def __init__(self, db: Database, parent: QWidget | None = None, runner: JobRunner | None = None) -> None:
+    def __init__(self, source: Database | Ops, parent: QWidget | None = None, events: Events | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("filterPanel")
-        self._db = db
-        self._runner = runner or JobRunner(self, max_threads=1)
+        self.ops = source if isinstance(source, Ops) else Ops(source, parent=self)
+        if events is not None:
+            events.changed.connect(self._catalogue_changed)
+            events.database_replaced.connect(self.set_database)
         self._lists_generation = 0
         self._supplier_names: dict[int, str] = {}
         self._range_names: dict[int, str] = {}
@@ -243,23 +243,27 @@ class FilterPanel(QWidget):
 
     # ------------------------------------------------------------ lists
     def set_database(self, db: Database) -> None:
-        self._db = db
+        if db is not self.ops.db:
+            self.ops.set_database(db)
         self.reload()
+
+    def _catalogue_changed(self, changes: Changes) -> None:
+        """Any write may change a list or its lens counts: the lists re-read themselves."""
+        if not changes.empty:
+            self.reload()
 
     def reload(self) -> None:
         """Re-read the value lists (after an edit, import or restore), keeping the ticks."""
         self._lists_generation += 1
-        generation, db = self._lists_generation, self._db
+        generation = self._lists_generation
         ticked_suppliers, ticked_ranges = self._ticked_suppliers(), self._ticked_ranges()
-        if catalogue.count_lenses(db, LensQuery()) <= self.SYNC_LISTS_LIMIT:
-            self._show_lists(generation, read_lists(db, ticked_suppliers, ticked_ranges))
-            return
-        for widget in self._value_lists():
-            if widget.count() == 0:
-                widget.show_loading()
-        job = Job("listes des filtres", lambda _p, _c: read_lists(db, ticked_suppliers, ticked_ranges))
-        job.signals.finished.connect(lambda lists, g=generation: self._show_lists(g, lists))
-        self._runner.start(job)
+        if not self.ops.inline_ok():
+            for widget in self._value_lists():
+                if widget.count() == 0:
+                    widget.show_loading()
+        self.ops.run(lambda db: read_lists(db, ticked_suppliers, ticked_ranges),
+                     lambda lists: self._show_lists(generation, lists),
+                     key="filters.lists", quick=True, name="listes des filtres")
 
     def _show_lists(self, generation: int, lists: FilterLists) -> None:
         if generation != self._lists_generation:
@@ -275,7 +279,6 @@ class FilterPanel(QWidget):
             self._show_series(lists.series, lists.series_ranges)
         else:  # ticks changed while the lists were read: read the dependent lists again
             self._fill_ranges()
-            self._fill_series()
         self.listsReloaded.emit()
 
     def _value_lists(self) -> tuple[CheckList, ...]:
@@ -288,8 +291,15 @@ class FilterPanel(QWidget):
         return tuple(int(str(v)) for v in self.range_list.checked_values())
 
     def _fill_ranges(self) -> None:
+        """The ranges of the ticked suppliers, then the series that follow from them."""
         suppliers = self._ticked_suppliers()
-        self._show_ranges(catalogue.list_ranges(self._db, suppliers), suppliers)
+
+        def show(ranges: list[ReferenceItem]) -> None:
+            self._show_ranges(ranges, suppliers)
+            self._fill_series()
+
+        self.ops.run(lambda db: catalogue.list_ranges(db, suppliers), show,
+                     key="filters.ranges", quick=True, name="gammes")
 
     def _show_ranges(self, ranges: list[ReferenceItem], suppliers: Sequence[int]) -> None:
         self._range_names = {r.id: r.nom for r in ranges}
@@ -303,7 +313,9 @@ class FilterPanel(QWidget):
     def _fill_series(self) -> None:
         listed = [int(str(value)) for value in self.range_list.values()]
         ranges = _series_ranges(self._ticked_suppliers(), self._ticked_ranges(), listed)
-        self._show_series([] if ranges is None else catalogue.list_series(self._db, ranges), ranges or ())
+        self.ops.run(lambda db: [] if ranges is None else catalogue.list_series(db, ranges),
+                     lambda series: self._show_series(series, ranges or ()),
+                     key="filters.series", quick=True, name="séries")
 
     def _show_series(self, series: list[ReferenceItem], ranges: Sequence[int]) -> None:
         show_range = len(ranges) != 1
@@ -315,7 +327,6 @@ class FilterPanel(QWidget):
 
     def _suppliers_changed(self) -> None:
         self._fill_ranges()
-        self._fill_series()
         self.changed.emit()
 
     def _ranges_changed(self) -> None:
@@ -356,5 +367,4 @@ class FilterPanel(QWidget):
         self._search_timer.stop()
         self.blockSignals(False)
         self._fill_ranges()
-        self._fill_series()
         self.changed.emit()

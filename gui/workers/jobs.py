@@ -1,7 +1,8 @@
 """Background jobs: one plain function run in a pool thread, its outcome delivered as signals.
 
 The function runs off the UI thread and never touches widgets; it receives ``progress(done,
-total)`` and ``cancelled()`` callables. Signals reach the UI thread through queued connections.
+total)`` and ``cancelled()`` callables (``data.progress``); a function that sees ``cancelled()``
+stops by raising ``data.errors.Cancelled``. Signals reach the UI thread through queued connections.
 Closing the window cancels jobs and waits for them (``JobRunner.shutdown``).
 """
 
@@ -15,17 +16,12 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from data.database import mask_secrets
-from data.errors import CatalogueError
+from data.errors import Cancelled, CatalogueError
+from data.progress import CancelCheck, Progress
 
 log = logging.getLogger("engravedetect.jobs")
 
-ProgressFn = Callable[[int, int], None]
-CancelledFn = Callable[[], bool]
-JobFunction = Callable[[ProgressFn, CancelledFn], Any]
-
-
-class JobCancelledError(Exception):
-    """Raised by a job function that noticed ``cancelled()`` and stopped cleanly."""
+JobFunction = Callable[[Progress, CancelCheck], Any]
 
 
 class JobSignals(QObject):
@@ -47,6 +43,7 @@ class Job(QRunnable):
         self.finished_event = threading.Event()
         self.result: Any = None  # what the function returned, once finished
         self.error: str | None = None  # the French failure message, once failed
+        self.exception: BaseException | None = None  # what the function raised, once failed
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -64,16 +61,16 @@ class Job(QRunnable):
     def run(self) -> None:
         try:
             result = self._function(self._progress, self.is_cancelled)
-        except JobCancelledError:
-            self._fail("Opération annulée : rien n'a été modifié.")
+        except Cancelled as exc:
+            self.exception = exc
+            self._fail(exc.message)
         except CatalogueError as exc:
+            self.exception = exc
             self._fail(exc.message)
         except Exception as exc:  # noqa: BLE001 - carried back to the UI, never swallowed
-            if type(exc).__name__ == "Cancelled":
-                self._fail("Opération annulée : rien n'a été modifié.")
-            else:
-                log.exception("Tâche « %s » en échec", self.name)
-                self._fail(f"Erreur inattendue : {mask_secrets(str(exc))}")
+            self.exception = exc
+            log.exception("Tâche « %s » en échec", self.name)
+            self._fail(f"Erreur inattendue : {mask_secrets(str(exc))}")
         else:
             self.result = result
             self.signals.finished.emit(result)

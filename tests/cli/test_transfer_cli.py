@@ -131,7 +131,7 @@ def test_update_option(sqlite_catalogue: str, tmp_path: Path, password: None, ca
     try:
         refs = make_refs(db)
         lens_id = catalogue.create_lens(db, lens_values(refs, gamme_id=None, serie_id=None, materiau_id=None,
-                                                        gravure_nasale=None, url_source=None))
+                                                        gravure_nasale=None, url_source=None)).lens_id
     finally:
         db.dispose()
     path = csv_file(tmp_path, "Essilor;Varilux Comfort Max;1,6;15;20")

@@ -41,10 +41,10 @@ def test_clean_catalogue_has_no_findings(db: Database) -> None:
 def test_check_finds_every_planted_problem(db: Database) -> None:
     refs = make_refs(db)
     other = make_refs(db, supplier="Hoya", range_="Hoyalux", series="iD", material="Eyas")
-    good = catalogue.create_lens(db, lens_values(refs, nom="Modèle sain"))
-    twin = catalogue.create_lens(db, lens_values(refs, nom="Jumeau"))
-    sorted_wrong = catalogue.create_lens(db, lens_values(refs, nom="Tri de gamme faux"))
-    decimals = catalogue.create_lens(db, lens_values(refs, nom="Indice non arrondi"))
+    good = catalogue.create_lens(db, lens_values(refs, nom="Modèle sain")).lens_id
+    twin = catalogue.create_lens(db, lens_values(refs, nom="Jumeau")).lens_id
+    sorted_wrong = catalogue.create_lens(db, lens_values(refs, nom="Tri de gamme faux")).lens_id
+    decimals = catalogue.create_lens(db, lens_values(refs, nom="Indice non arrondi")).lens_id
     f = refs.supplier
     plant(
         db,
@@ -58,7 +58,7 @@ def test_check_finds_every_planted_problem(db: Database) -> None:
         f"UPDATE verres SET tri_gamme = 'zzz' WHERE id = {sorted_wrong}",
         f"UPDATE verres SET indice = 1.6666667 WHERE id = {decimals}",
     )
-    duplicate = catalogue.create_lens(db, lens_values(refs, nom="Jumeau"))
+    duplicate = catalogue.create_lens(db, lens_values(refs, nom="Jumeau")).lens_id
     report = maintenance.check_integrity(db)
     assert "indice" in _kinds(report, 101)
     assert "hauteur" in _kinds(report, 102)
@@ -78,7 +78,7 @@ def test_check_finds_every_planted_problem(db: Database) -> None:
 
 def test_check_finds_images_that_cannot_be_decoded(db: Database) -> None:
     refs = make_refs(db)
-    lens = catalogue.create_lens(db, lens_values(refs))
+    lens = catalogue.create_lens(db, lens_values(refs)).lens_id
     content = b"\x89PNG\r\n\x1a\n" + b"not really an image" * 10
     with db.engine.begin() as conn:
         conn.execute(
@@ -125,7 +125,7 @@ def test_sqlite_rule_violations_are_summed_up_in_french(sqlite_db):
     from tests.factories import lens_values, make_refs
 
     refs = make_refs(sqlite_db)
-    ids = [service.create_lens(sqlite_db, lens_values(refs, nom=f"V{i}")) for i in range(3)]
+    ids = [service.create_lens(sqlite_db, lens_values(refs, nom=f"V{i}")).lens_id for i in range(3)]
     with sqlite3.connect(sqlite_db.sqlite_path) as conn:
         conn.execute("PRAGMA ignore_check_constraints = ON")
         conn.execute("UPDATE verres SET hauteur_min = 30, hauteur_max = 10 WHERE id IN (?, ?)", ids[:2])

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-from data import catalogue, history
+from data import audit, catalogue
 from data.database import Database
 from data.errors import ConflictError, ValidationError
 from data.models import Fournisseur, Gamme, Historique
@@ -87,7 +87,7 @@ def trail(db: Database) -> list[tuple[Any, ...]]:
 
 
 def _without_times(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    decoded = [history.from_json(v) if i in (4, 5) else v for i, v in enumerate(row)]
+    decoded = [audit.from_json(v) if i in (4, 5) else v for i, v in enumerate(row)]
     for values in decoded[4:6]:
         for key in ("cree_le", "modifie_le"):
             values.pop(key, None)
@@ -152,7 +152,7 @@ def test_a_reference_created_elsewhere_meanwhile_is_reused(db: Database, tmp_pat
     path = write_csv(tmp_path / "f.csv", ["Hoya;Hoyalux;iD;A;;Orma;1,5;;;;", "Hoya;Hoyalux;;B;;;1,6;;;;"])
     prepared = prepare_import(db, path)
     assert {r.kind for r in prepared.report.new_references} == {"fournisseur", "gamme", "serie", "materiau"}
-    other = catalogue.create_reference(db, "fournisseur", "HOYA")  # another PC, meanwhile
+    other = catalogue.create_reference(db, "fournisseur", "HOYA").reference_id  # another PC, meanwhile
     report = commit_import(db, prepared, author="marc@comptoir")
     assert report.written
     with db.transaction() as s:
@@ -162,7 +162,7 @@ def test_a_reference_created_elsewhere_meanwhile_is_reused(db: Database, tmp_pat
         created = s.execute(
             select(Historique.cible, Historique.nouvelles_valeurs).where(Historique.lot == report.batch_id)
         ).tuples().all()
-    by_kind = {kind: history.from_json(values) for kind, values in created if kind != "verre"}
+    by_kind = {kind: audit.from_json(values) for kind, values in created if kind != "verre"}
     assert set(by_kind) == {"gamme", "serie", "materiau"}  # the supplier was not created by the import
     assert by_kind["gamme"] == {"nom": "Hoyalux", "fournisseur_id": other, "fournisseur": "HOYA"}
     assert by_kind["serie"] == {"nom": "iD", "gamme_id": range_.id, "gamme": "Hoyalux"}
@@ -173,14 +173,14 @@ def test_a_reference_created_elsewhere_meanwhile_is_reused(db: Database, tmp_pat
 
 
 def test_a_parent_removed_meanwhile_refuses_the_import(db: Database, tmp_path: Path) -> None:
-    supplier = catalogue.create_reference(db, "fournisseur", "Hoya")
+    supplier = catalogue.create_reference(db, "fournisseur", "Hoya").reference_id
     path = write_csv(tmp_path / "f.csv", ["Hoya;Hoyalux;;A;;;1,5;;;;"])
     prepared = prepare_import(db, path)
     catalogue.delete_reference(db, "fournisseur", supplier)  # another PC, meanwhile
-    before = history.count_history(db)
+    before = audit.count_history(db)
     with pytest.raises(ValidationError, match="fournisseur existant"):
         commit_import(db, prepared)
-    assert history.count_history(db) == before
+    assert audit.count_history(db) == before
     with db.transaction() as s:
         assert s.execute(select(Gamme)).first() is None
 
@@ -230,7 +230,7 @@ def test_a_large_import_gives_what_the_row_by_row_path_gives(
     path = write_csv(tmp_path / "big.csv", big_rows(BIG))
     results, _reports = import_both_ways(tmp_path, monkeypatch, paused, path)
     assert len(paused[0].paused) == 0  # all re-created
-    created = [r for r in results["row by row"]["trail"] if r[0] == history.CREATION and r[1] == "verre"]
+    created = [r for r in results["row by row"]["trail"] if r[0] == audit.CREATION and r[1] == "verre"]
     assert len(created) == BIG - 1 + 2
 
 
@@ -253,9 +253,9 @@ def test_a_large_import_with_images_gives_what_the_row_by_row_path_gives(
     with_image = [row for row in lenses.values() if row[13] is not None]
     assert {row[13] for row in with_image} == {1, 2, 3} and len(with_image) == BIG - BIG // 4
     for action, target, lens_id, _label, old, new, batch in results["indexes set aside"]["trail"]:
-        if target == "verre" and action == history.CREATION and batch is not None:
+        if target == "verre" and action == audit.CREATION and batch is not None:
             assert new["image_id"] == lenses[lens_id][13]
-        elif target == "verre" and action == history.MODIFICATION:  # row 5, seeded without an image
+        elif target == "verre" and action == audit.MODIFICATION:  # row 5, seeded without an image
             assert old["image_id"] is None and new["image_id"] == lenses[lens_id][13] is not None
 
 
@@ -265,9 +265,9 @@ def test_each_imported_lens_is_audited_as_the_service_audits_a_new_lens(db: Data
     ids = list(catalogue.lens_ids(db, LensQuery()))
     assert len(ids) == 40
     for lens_id in ids:
-        (created,) = history.lens_history(db, lens_id)
+        (created,) = audit.lens_history(db, lens_id)
         assert created.batch == report.batch_id and created.author == "marc@comptoir"
-        expected = history.from_json(history.to_json(catalogue.lens_state(catalogue.get_lens(db, lens_id))))
+        expected = audit.from_json(audit.to_json(catalogue.lens_state(catalogue.get_lens(db, lens_id))))
         written = dict(created.new)
         assert set(written) == set(expected)
         for key in ("cree_le", "modifie_le"):  # the same instant, as each database stores it
@@ -314,7 +314,7 @@ def test_a_large_import_stopped_leaves_everything_as_it_was(
         # The entries are the rebuild's last step: the user cancels as SQLite starts them, or
         # just as they are written (after the last look at the cancel flag during the rebuild).
         entries_started: list[bool] = []
-        real_record = history.record_lens_creations
+        real_record = audit.record_lens_creations
 
         def record(*args: Any, **kwargs: Any) -> int:
             if how == "cancel while writing entries":
@@ -323,7 +323,7 @@ def test_a_large_import_stopped_leaves_everything_as_it_was(
             entries_started[:] = [True]
             return written
 
-        monkeypatch.setattr(history, "record_lens_creations", record)
+        monkeypatch.setattr(audit, "record_lens_creations", record)
         cancel = lambda: bool(entries_started)  # noqa: E731
     if how == "failure while rebuilding":
         real_resume = IndexPause.resume

@@ -32,13 +32,13 @@ def build_catalogue(db: Database) -> dict[str, int]:
     essilor = make_refs(db)
     hoya = make_refs(db, supplier="Hoya", range_="Hoyalux", series="iD", material="Eyas")
     ids = {
-        "red 1": catalogue.create_lens(db, lens_values(essilor, indice=1.5), RED),
-        "red 2": catalogue.create_lens(db, lens_values(essilor, indice=1.6, variante="Court"), RED),
-        "blue": catalogue.create_lens(db, lens_values(essilor, indice=1.67, gravure_nasale="c74"), BLUE),
-        "none": catalogue.create_lens(db, lens_values(essilor, indice=1.74, url_gravure="https://x.fr/g.png")),
-        "green": catalogue.create_lens(db, lens_values(hoya, nom="MyStyle", indice=1.6, hauteur_min=None), GREEN),
+        "red 1": catalogue.create_lens(db, lens_values(essilor, indice=1.5), RED).lens_id,
+        "red 2": catalogue.create_lens(db, lens_values(essilor, indice=1.6, variante="Court"), RED).lens_id,
+        "blue": catalogue.create_lens(db, lens_values(essilor, indice=1.67, gravure_nasale="c74"), BLUE).lens_id,
+        "none": catalogue.create_lens(db, lens_values(essilor, indice=1.74, url_gravure="https://x.fr/g.png")).lens_id,
+        "green": catalogue.create_lens(db, lens_values(hoya, nom="MyStyle", indice=1.6, hauteur_min=None), GREEN).lens_id,
         "none 2": catalogue.create_lens(db, lens_values(hoya, nom="Nulle part", indice=1.5, gamme_id=None,
-                                                        serie_id=None, materiau_id=None)),
+                                                        serie_id=None, materiau_id=None)).lens_id,
     }
     return ids
 

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from data import catalogue, history
+from data import audit, catalogue
 from data.database import Database
 from data.errors import ConflictError
 from data.models import Fournisseur, Gamme, Historique, Materiau, Serie, Verre
@@ -190,7 +190,7 @@ def test_the_same_lens_twice_with_different_values_is_refused(db: Database, tmp_
 
 def test_a_changed_lens_needs_update(db: Database, tmp_path: Path) -> None:
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs, url_source=None))
+    lens_id = catalogue.create_lens(db, lens_values(refs, url_source=None)).lens_id
     path = write_csv(tmp_path, "Essilor;Varilux;Comfort Max;Varilux Comfort Max;;Orma;1,6;15;20;AIPZ;")
     refused = import_lenses(db, path)
     assert refused.refused == 1 and refused.problems[0].kind == EXISTS
@@ -201,14 +201,14 @@ def test_a_changed_lens_needs_update(db: Database, tmp_path: Path) -> None:
     assert (done.new, done.updated, done.refused) == (0, 1, 0) and done.written
     detail = catalogue.get_lens(db, lens_id)
     assert detail.hauteur_min == 15 and detail.version == 2
-    entries = history.lens_history(db, lens_id)
-    assert entries[0].action == history.MODIFICATION and entries[0].batch == done.batch_id
+    entries = audit.lens_history(db, lens_id)
+    assert entries[0].action == audit.MODIFICATION and entries[0].batch == done.batch_id
     assert entries[0].old == {"hauteur_min": 14} and entries[0].new == {"hauteur_min": 15}
 
 
 def test_update_keeps_the_fields_the_file_does_not_have(db: Database, tmp_path: Path) -> None:
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs, url_source="https://x.fr", hauteur_max=30))
+    lens_id = catalogue.create_lens(db, lens_values(refs, url_source="https://x.fr", hauteur_max=30)).lens_id
     path = write_csv(
         tmp_path, "Essilor;Varilux Comfort Max;1,6;18", header="Marque;Nom;Indice;Hauteur min\n"
     )
@@ -221,7 +221,7 @@ def test_update_keeps_the_fields_the_file_does_not_have(db: Database, tmp_path: 
 
 def test_update_refused_when_the_merged_lens_breaks_a_rule(db: Database, tmp_path: Path) -> None:
     refs = make_refs(db)
-    lens_id = catalogue.create_lens(db, lens_values(refs, hauteur_max=20))
+    lens_id = catalogue.create_lens(db, lens_values(refs, hauteur_max=20)).lens_id
     path = write_csv(tmp_path, "Essilor;Varilux Comfort Max;1,6;25", header="Marque;Nom;Indice;Hauteur min\n")
     report = import_lenses(db, path, update=True)
     assert report.refused == 1
@@ -251,13 +251,13 @@ def test_dry_run_writes_nothing(db: Database, tmp_path: Path) -> None:
 def test_import_is_audited_once_and_each_lens_points_to_it(db: Database, tmp_path: Path) -> None:
     path = write_csv(tmp_path, "Hoya;;;A;;;1,5 - 1,6;;;;")
     report = import_lenses(db, path, author="marc@comptoir")
-    entries = history.catalogue_history(db, action=history.IMPORT)
+    entries = audit.catalogue_history(db, action=audit.IMPORT)
     assert len(entries) == 1 and entries[0].id == report.batch_id
     assert entries[0].author == "marc@comptoir" and entries[0].new["fichier"] == "import.csv"
     assert entries[0].new["nouveaux"] == 2
     for lens_id in catalogue.lens_ids(db, LensQuery()):
-        (created,) = history.lens_history(db, lens_id)
-        assert created.action == history.CREATION and created.batch == report.batch_id
+        (created,) = audit.lens_history(db, lens_id)
+        assert created.action == audit.CREATION and created.batch == report.batch_id
         assert created.batch_label == "Import de import.csv"
         assert created.new["fournisseur"] == "Hoya" and created.new["id"] == lens_id
     with db.transaction() as s:
@@ -277,7 +277,7 @@ def test_cancel_during_either_pass_writes_nothing(db: Database, tmp_path: Path) 
     second = import_lenses(db, path, cancel=cancel_in_pass_two)
     assert second.cancelled and not second.written
     assert counts(db)["verres"] == 0 and counts(db)["fournisseurs"] == 0
-    assert history.count_history(db) == 0
+    assert audit.count_history(db) == 0
 
 
 def test_progress_rises_to_the_end(db: Database, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from data import catalogue, history
+from data import audit, catalogue
 from data.database import Database
 from data.models import Fournisseur, ImageGravure, Verre
 from data.query import LensQuery
@@ -237,7 +237,7 @@ def test_cancel_after_the_images_are_stored_writes_nothing(db: Database, tmp_pat
 
 
 def lens_with_image(db: Database, content: bytes | None = RED) -> int:
-    return catalogue.create_lens(db, lens_values(make_refs(db)), content)
+    return catalogue.create_lens(db, lens_values(make_refs(db)), content).lens_id
 
 
 def test_the_same_lens_with_the_same_image_is_a_duplicate(db: Database, tmp_path: Path) -> None:
@@ -262,10 +262,10 @@ def test_another_image_needs_update_and_is_audited(db: Database, tmp_path: Path)
     assert (done.updated, done.new_images) == (1, 1) and done.written
     detail = catalogue.get_lens(db, lens_id)
     assert image_of(db, lens_id) == BLUE and detail.version == 2
-    entry = history.lens_history(db, lens_id)[0]
-    assert entry.action == history.MODIFICATION and entry.batch == done.batch_id
+    entry = audit.lens_history(db, lens_id)[0]
+    assert entry.action == audit.MODIFICATION and entry.batch == done.batch_id
     assert entry.old == {"image_id": red_id} and entry.new == {"image_id": detail.image_id}
-    assert history.catalogue_history(db, action=history.IMPORT)[0].new["images"] == 1
+    assert audit.catalogue_history(db, action=audit.IMPORT)[0].new["images"] == 1
 
 
 def test_an_empty_cell_removes_the_image_on_update(db: Database, tmp_path: Path) -> None:
@@ -275,7 +275,7 @@ def test_an_empty_cell_removes_the_image_on_update(db: Database, tmp_path: Path)
     report = import_lenses(db, path, update=True)
     assert report.updated == 1
     assert catalogue.get_lens(db, lens_id).image_id is None
-    assert history.lens_history(db, lens_id)[0].new == {"image_id": None}
+    assert audit.lens_history(db, lens_id)[0].new == {"image_id": None}
 
 
 def test_without_an_image_column_an_update_keeps_the_image(db: Database, tmp_path: Path) -> None:
@@ -285,13 +285,13 @@ def test_without_an_image_column_an_update_keeps_the_image(db: Database, tmp_pat
     assert import_lenses(db, path, update=True).updated == 1
     detail = catalogue.get_lens(db, lens_id)
     assert detail.image_id == red_id and detail.hauteur_min == 18
-    assert history.lens_history(db, lens_id)[0].new == {"hauteur_min": 18}
+    assert audit.lens_history(db, lens_id)[0].new == {"hauteur_min": 18}
 
 
 def test_a_json_object_without_the_key_keeps_the_image_and_null_removes_it(db: Database, tmp_path: Path) -> None:
     first = lens_with_image(db)
     refs = make_refs(db)
-    second = catalogue.create_lens(db, lens_values(refs, indice=1.5), RED)
+    second = catalogue.create_lens(db, lens_values(refs, indice=1.5), RED).lens_id
     items = [
         {"fournisseur": "Essilor", "nom": "Varilux Comfort Max", "indice": 1.6, "hauteur_min": 15},
         {"fournisseur": "Essilor", "nom": "Varilux Comfort Max", "indice": 1.5, "image_gravure": None},
@@ -329,7 +329,7 @@ def test_new_lenses_are_audited_with_their_image(db: Database, tmp_path: Path) -
     put(tmp_path, "rouge.png", RED)
     report = import_lenses(db, write_csv(tmp_path, "Hoya;A;1,5;rouge.png", header="Fournisseur;Nom;Indice;Image gravure\n"))
     lens_id = only_lens(db)
-    (created,) = history.lens_history(db, lens_id)
+    (created,) = audit.lens_history(db, lens_id)
     assert created.batch == report.batch_id
     image_id = catalogue.get_lens(db, lens_id).image_id
     assert image_id is not None and created.new["image_id"] == image_id

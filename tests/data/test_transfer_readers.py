@@ -332,7 +332,7 @@ def test_json_lines_are_right_across_read_chunks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
     """Each object's line, and the line of a syntax error, whatever the reads' sizes."""
-    from data.transfer.readers import _JsonObjects
+    from data.transfer.readers import JsonObjects
 
     monkeypatch.setattr("data.transfer.readers.CHUNK_BYTES", chunk)
     items = [{"nom": f"Verre\n{i}", "fournisseur": "Hoya", "indice": 1.5} for i in range(40)]
@@ -340,7 +340,7 @@ def test_json_lines_are_right_across_read_chunks(
     expected = [n + 1 for n, line in enumerate(text.split("\n")) if line == "  {"]
     path = write(tmp_path / "a.json", text)
     with path.open(encoding="utf-8", newline="") as stream:
-        assert [line for line, _ in _JsonObjects(stream, "a.json")] == expected
+        assert [line for line, _ in JsonObjects(stream, "a.json")] == expected
     # The last object loses a value: the message names the line where that object starts.
     broken = text.replace('"indice": 1.5\n  }\n]', '"indice": \n  }\n]')
     path = write(tmp_path / "b.json", broken)

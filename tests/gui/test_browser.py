@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QListWidget, QPushButton,
 from data import catalogue
 from data.query import LensQuery
 from gui.models.lens_table import COLUMN_KEYS, ID_ROLE, LensTableModel, format_count
+from gui.ops import Ops
 
 
 def status_count(window) -> str:
@@ -195,7 +196,7 @@ def test_missing_and_broken_images_show_the_placeholder(sqlite_db, open_window, 
 
 
 def test_gallery_and_table_share_filters_and_selection(window, qtbot):
-    window.view_toggle_action.trigger()
+    window.action("viewToggleAction").trigger()
     assert window.stack.currentWidget() is window.gallery
     assert window.gallery.model() is window.model
     window.gallery.setCurrentIndex(window.model.index(5, 0))
@@ -203,7 +204,7 @@ def test_gallery_and_table_share_filters_and_selection(window, qtbot):
     assert window.detail.lens.id == window.model.lens_id_at(5)
     window.table.selectRow(2)
     assert window.gallery.currentIndex().row() == 2
-    window.view_toggle_action.trigger()
+    window.action("viewToggleAction").trigger()
     assert window.stack.currentWidget() is window.table
 
 
@@ -232,9 +233,9 @@ def test_ctrl_f_focuses_search(window, qtbot):
 
 def test_remove_sample_needs_admin_then_removes_only_sample(window):
     assert not window.admin_mode
-    assert not window.remove_sample_action.isEnabled()
+    assert not window.action("removeSampleAction").isEnabled()
     assert window.unlock_admin("secret-admin")
-    removed = window.remove_sample_now()
+    removed = window.editing.remove_sample_now()
     assert removed >= 300
     assert window.model.rowCount() == 0
     assert not window.banner.isVisibleTo(window)
@@ -249,7 +250,7 @@ def test_large_catalogue_reads_first_page_and_count_off_the_ui_thread(sqlite_db,
     with sqlite_db.transaction() as s:
         for i in range(750):
             catalogue.insert_lens(s, lens_values(refs, nom=f"Verre {i:03d}", indice=1.5 + (i % 3) / 10), None, False)
-    monkeypatch.setattr(LensTableModel, "SYNC_COUNT_LIMIT", 10)
+    monkeypatch.setattr(Ops, "SMALL_CATALOGUE", 10)
     monkeypatch.setattr(LensTableModel, "DEEP_PAGES", 0)  # 250 rows stand for a million
     model = LensTableModel(sqlite_db)
     counts: list[int] = []
@@ -281,7 +282,7 @@ def test_large_catalogue_counts_after_the_first_page_and_never_for_a_replaced_qu
     with sqlite_db.transaction() as s:
         for i in range(300):
             catalogue.insert_lens(s, lens_values(refs, nom=f"Verre {i:03d}", indice=1.5 + (i % 3) / 10), None, False)
-    monkeypatch.setattr(LensTableModel, "SYNC_COUNT_LIMIT", 10)
+    monkeypatch.setattr(Ops, "SMALL_CATALOGUE", 10)
     counted: list[LensQuery] = []
     real_count = catalogue.count_lenses
     monkeypatch.setattr(catalogue, "count_lenses", lambda db, q: counted.append(q) or real_count(db, q))
@@ -318,7 +319,7 @@ def test_large_catalogue_counts_once_the_view_has_painted_the_first_page(sqlite_
     """A count running beside the paint of the first page would slow that paint down (both
     need the interpreter): the count starts when the view has painted the new rows."""
     _many_lenses(sqlite_db)
-    monkeypatch.setattr(LensTableModel, "SYNC_COUNT_LIMIT", 10)
+    monkeypatch.setattr(Ops, "SMALL_CATALOGUE", 10)
     monkeypatch.setattr(LensTableModel, "COUNT_UNPAINTED_MS", 60_000)  # only a paint starts it
     paints: list[int] = []
 
@@ -356,7 +357,7 @@ def test_large_catalogue_counts_without_a_view_and_for_the_latest_query(sqlite_d
     """With no view painting, the count starts all the same after a moment; the moment of an
     earlier query never takes the count of a later one away."""
     _many_lenses(sqlite_db)
-    monkeypatch.setattr(LensTableModel, "SYNC_COUNT_LIMIT", 10)
+    monkeypatch.setattr(Ops, "SMALL_CATALOGUE", 10)
     monkeypatch.setattr(LensTableModel, "COUNT_UNPAINTED_MS", 300)
     model = LensTableModel(sqlite_db)
     counts: list[int] = []
@@ -376,14 +377,14 @@ def test_each_cell_says_what_the_table_shows(sqlite_db):
     table does not use are left to the view's defaults."""
     from PySide6.QtGui import QBrush, QFont
 
-    from gui.models.lens_table import COL_HMAX, COL_HMIN, COL_INDEX, COL_NAME, COLUMNS, ROW_ROLE
+    from gui.models.lens_columns import COL_HMAX, COL_HMIN, COL_INDEX, COL_NAME, COLUMNS, ROW_ROLE
     from tests.factories import lens_values, make_refs
 
     refs = make_refs(sqlite_db)
-    known = catalogue.create_lens(sqlite_db, lens_values(refs, nom="A connu", indice=1.67, variante="Court"))
+    known = catalogue.create_lens(sqlite_db, lens_values(refs, nom="A connu", indice=1.67, variante="Court")).lens_id
     unknown = catalogue.create_lens(
         sqlite_db, lens_values(refs, nom="B inconnu", hauteur_min=None, hauteur_max=None, gravure_nasale=None)
-    )
+    ).lens_id
     model = LensTableModel(sqlite_db)
     model.set_query(LensQuery())
     assert model.rowCount() == 2 and model.columnCount() == len(COLUMNS)
@@ -441,7 +442,7 @@ def test_large_catalogue_rereads_the_filter_lists_off_the_ui_thread(sqlite_db, q
     for i in range(30):
         refs = essilor if i % 3 else hoya
         catalogue.create_lens(sqlite_db, lens_values(refs, nom=f"Verre {i:02d}", indice=1.5 + (i % 3) / 10))
-    monkeypatch.setattr(FilterPanel, "SYNC_LISTS_LIMIT", 10)
+    monkeypatch.setattr(Ops, "SMALL_CATALOGUE", 10)
     panel = FilterPanel(sqlite_db)
     # Until the first lists arrive, each says it is loading (a line that is not a value).
     assert panel.supplier_list.count() == 1 and panel.supplier_list.item(0).text() == "Chargement…"
@@ -450,7 +451,8 @@ def test_large_catalogue_rereads_the_filter_lists_off_the_ui_thread(sqlite_db, q
         pass
     assert _list_items(panel.supplier_list) == {essilor.supplier: "Essilor (20)", hoya.supplier: "Hoya (10)"}
     tick(panel.supplier_list, lambda it: it.text().startswith("Hoya"))
-    assert set(_list_items(panel.range_list)) == {hoya.range_}
+    # The dependent list is read off the UI thread too: it follows the tick when it arrives.
+    qtbot.waitUntil(lambda: set(_list_items(panel.range_list)) == {hoya.range_}, timeout=10_000)
 
     catalogue.create_lens(sqlite_db, lens_values(hoya, nom="Nouveau"))
     on_ui_thread: list[bool] = []
@@ -469,5 +471,5 @@ def test_large_catalogue_rereads_the_filter_lists_off_the_ui_thread(sqlite_db, q
     with qtbot.waitSignal(panel.listsReloaded, timeout=10_000):
         panel.reload()
         tick(panel.supplier_list, lambda it: it.text().startswith("Essilor"))
-    assert set(_list_items(panel.range_list)) == {essilor.range_, hoya.range_}
-    panel._runner.shutdown()
+    qtbot.waitUntil(lambda: set(_list_items(panel.range_list)) == {essilor.range_, hoya.range_}, timeout=10_000)
+    panel.ops.shutdown()

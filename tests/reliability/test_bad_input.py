@@ -161,7 +161,7 @@ def test_creating_from_arbitrary_input_saves_a_valid_row_or_refuses_cleanly(
     def attempt(raw: dict[str, Any]) -> None:
         before = table_counts(db)
         try:
-            lens_id = catalogue.create_lens(db, raw)
+            lens_id = catalogue.create_lens(db, raw).lens_id
         except ValidationError as exc:
             assert exc.report.errors
             assert table_counts(db) == before, "a refused save wrote something"
@@ -182,7 +182,7 @@ def test_updating_from_arbitrary_input_saves_a_valid_row_or_changes_nothing(
 ) -> None:
     from tests.factories import lens_values
 
-    lens_id = catalogue.create_lens(db, lens_values(refs))
+    lens_id = catalogue.create_lens(db, lens_values(refs)).lens_id
 
     @quick(150, backend)
     @given(with_references(refs))
@@ -190,7 +190,7 @@ def test_updating_from_arbitrary_input_saves_a_valid_row_or_changes_nothing(
         current = catalogue.get_lens(db, lens_id)
         before = table_counts(db)
         try:
-            version = catalogue.update_lens(db, lens_id, raw, current.version)
+            version = catalogue.update_lens(db, lens_id, raw, current.version).version
         except ValidationError:
             assert catalogue.get_lens(db, lens_id) == current
             assert table_counts(db) == before
@@ -217,7 +217,7 @@ def test_reference_names_from_arbitrary_input_save_or_refuse_cleanly(
     def attempt(kind: tuple[str, int | None], name: str) -> None:
         before = table_counts(db)
         try:
-            ref_id = catalogue.create_reference(db, kind[0], name, kind[1])  # type: ignore[arg-type]
+            ref_id = catalogue.create_reference(db, kind[0], name, kind[1]).reference_id  # type: ignore[arg-type]
         except ValidationError:
             assert table_counts(db) == before
             return
@@ -334,7 +334,7 @@ def test_any_search_text_finds_what_the_fold_and_fragment_rule_finds(
     lenses = {}
     for nom, variante, gravure in SMALL_CATALOGUE:
         lens_id = catalogue.create_lens(db, {"nom": nom, "variante": variante, "gravure_nasale": gravure,
-                                             "fournisseur_id": refs.supplier, "indice": 1.6})
+                                             "fournisseur_id": refs.supplier, "indice": 1.6}).lens_id
         lenses[lens_id] = (nom, variante, gravure)
     tally = {"queries": 0, "hits": 0}
 

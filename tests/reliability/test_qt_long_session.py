@@ -87,7 +87,7 @@ CHILD = textwrap.dedent(
 
     def edit(n):
         calls = 0
-        dialog = window.lens_dialog(catalogue.get_lens(window.db, ids[n % len(ids)]))
+        dialog = window.editing.lens_dialog(catalogue.get_lens(window.db, ids[n % len(ids)]))
         for name in ("nom", "variante", "gravure_nasale", "indice", "url_source"):
             field = dialog.findChild(QLineEdit, "field_" + name)
             if field is not None:

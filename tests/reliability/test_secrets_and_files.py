@@ -99,7 +99,7 @@ def test_only_http_links_are_accepted(link: str, sqlite_db: Database) -> None:
 def test_http_and_https_links_are_kept(sqlite_db: Database) -> None:
     refs = make_refs(sqlite_db)
     lens = catalogue.create_lens(sqlite_db, lens_values(
-        refs, url_gravure="HTTPS://exemple.fr/g.png", url_source="http://fournisseur.example/v"))
+        refs, url_gravure="HTTPS://exemple.fr/g.png", url_source="http://fournisseur.example/v")).lens_id
     assert catalogue.get_lens(sqlite_db, lens).url_gravure == "HTTPS://exemple.fr/g.png"
 
 
@@ -118,7 +118,7 @@ def image_bytes(fmt: str, size: tuple[int, int] = (32, 16), noise: bool = False)
 def test_png_and_jpeg_images_are_stored(sqlite_db: Database) -> None:
     refs = make_refs(sqlite_db)
     for fmt in ("PNG", "JPEG"):
-        lens = catalogue.create_lens(sqlite_db, lens_values(refs, nom=fmt), image=image_bytes(fmt))
+        lens = catalogue.create_lens(sqlite_db, lens_values(refs, nom=fmt), image=image_bytes(fmt)).lens_id
         image_id = catalogue.get_lens(sqlite_db, lens).image_id
         assert image_id is not None
         content, mime = catalogue.get_image(sqlite_db, image_id)
@@ -146,7 +146,7 @@ def test_other_files_and_images_over_5_mb_are_refused_and_nothing_is_written(
     sqlite_db: Database, refused_images: dict[str, bytes]
 ) -> None:
     refs = make_refs(sqlite_db)
-    lens = catalogue.create_lens(sqlite_db, lens_values(refs))
+    lens = catalogue.create_lens(sqlite_db, lens_values(refs)).lens_id
     url = str(sqlite_db.url)
     for name, content in refused_images.items():
         with pytest.raises(ValidationError) as caught:

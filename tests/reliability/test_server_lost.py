@@ -52,7 +52,7 @@ def test_the_server_stopping_mid_session_loses_nothing_and_the_session_recovers(
     stops = refused = 0
     try:
         refs = make_refs(db)
-        ids = [catalogue.create_lens(db, lens_values(refs, nom=f"Verre {n}")) for n in range(5)]
+        ids = [catalogue.create_lens(db, lens_values(refs, nom=f"Verre {n}")).lens_id for n in range(5)]
         committed_entries = trail_count(db)
         edit_target = catalogue.get_lens(db, ids[0])
         kept_input = {**edit_target.form_values(), "variante": "saisie gardée"}
@@ -78,7 +78,7 @@ def test_the_server_stopping_mid_session_loses_nothing_and_the_session_recovers(
 
         # 3. Back: the same Database works again; the edit kept by the dialog saves.
         assert catalogue.count_lenses(db, LensQuery()) == 5
-        version = catalogue.update_lens(db, ids[0], kept_input, edit_target.version)
+        version = catalogue.update_lens(db, ids[0], kept_input, edit_target.version).version
         assert version == edit_target.version + 1
 
         # 4. A second stop between two calls, then back again.

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from data import admin, catalogue, history, maintenance
+from data import admin, audit, catalogue, maintenance
 from data.database import Database
 from data.models import Parametre
 from data.query import LensQuery
@@ -126,23 +126,23 @@ def test_no_path_of_the_app_updates_or_deletes_an_audit_entry(
 ) -> None:
     """Every writer of the service and of the trail, run once: none touches past entries."""
     refs = make_refs(db)
-    other = catalogue.create_reference(db, "fournisseur", "Autre")
-    lens = catalogue.create_lens(db, lens_values(refs))
+    other = catalogue.create_reference(db, "fournisseur", "Autre").reference_id
+    lens = catalogue.create_lens(db, lens_values(refs)).lens_id
     catalogue.update_lens(db, lens, lens_values(refs, variante="XL"), 1)
-    snapshot = catalogue.delete_lenses(db, [lens])
+    snapshot = catalogue.delete_lenses(db, [lens]).snapshots
     catalogue.restore_lens(db, snapshot[0])
-    gone = catalogue.create_lens(db, lens_values(refs, nom="Éphémère"))
+    gone = catalogue.create_lens(db, lens_values(refs, nom="Éphémère")).lens_id
     catalogue.delete_lenses(db, [gone])
-    deletion = next(d for d in history.deleted_lenses(db) if d.restored_as is None)
-    history.restore_deleted(db, deletion.entry_id)
+    deletion = next(d for d in audit.deleted_lenses(db) if d.restored_as is None)
+    catalogue.restore_deleted(db, deletion.entry_id)
     catalogue.rename_reference(db, "fournisseur", other, "Autre fournisseur")
     catalogue.merge_references(db, "fournisseur", other, refs.supplier)
-    spare = catalogue.create_reference(db, "materiau", "Polycarbonate")
+    spare = catalogue.create_reference(db, "materiau", "Polycarbonate").reference_id
     catalogue.delete_reference(db, "materiau", spare)
     source = tmp_path / "import.csv"
     source.write_text(CSV, encoding="utf-8")
     import_lenses(db, source)
-    history.catalogue_history(db)
+    audit.catalogue_history(db)
     assert count_rows(str(db.url.render_as_string(hide_password=False)), "historique") >= 10
     assert len(statements) > 50
     offenders = [s for s in statements if _TRAIL_WRITE.match(s)]
@@ -188,10 +188,10 @@ def test_hostile_text_reaches_the_database_only_as_bound_parameters(
     refs = make_refs(db)
     created = []
     for n, hostile in enumerate(HOSTILE):
-        supplier = catalogue.create_reference(db, "fournisseur", hostile[:90])
+        supplier = catalogue.create_reference(db, "fournisseur", hostile[:90]).reference_id
         created.append(catalogue.create_lens(db, lens_values(
             refs, nom=hostile, variante=hostile[:50], gravure_nasale=hostile[:50],
-            url_source=f"https://exemple.fr/?q={n}")))
+            url_source=f"https://exemple.fr/?q={n}")).lens_id)
         assert supplier > 0
         assert catalogue.count_lenses(db, LensQuery(text=hostile)) >= 1
         catalogue.lens_ids(db, LensQuery(text=hostile, sort="fournisseur"))

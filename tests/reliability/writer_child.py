@@ -50,7 +50,7 @@ def main(argv: list[str]) -> None:
     print("PRET", flush=True)
     while True:
         if not known or rnd.random() < 0.6:
-            lens_id = catalogue.create_lens(db, lens_fields(next_seq, refs, rnd))
+            lens_id = catalogue.create_lens(db, lens_fields(next_seq, refs, rnd)).lens_id
             print(f"C {next_seq} {lens_id}", flush=True)
             known.append(lens_id)
             next_seq += 1
@@ -59,7 +59,7 @@ def main(argv: list[str]) -> None:
             current = catalogue.get_lens(db, lens_id)
             raw = {**current.form_values(), "variante": f"v{current.version + 1}",
                    "hauteur_max": rnd.randint(current.hauteur_min or 0, 40)}
-            version = catalogue.update_lens(db, lens_id, raw, current.version)
+            version = catalogue.update_lens(db, lens_id, raw, current.version).version
             print(f"U {lens_id} {version}", flush=True)
 
 

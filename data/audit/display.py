@@ -1,0 +1,160 @@
+"""The audit trail as a person reads it: French labels, values, one line per entry."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from data import formatting
+from data.audit.record import (
+    CREATION,
+    FUSION,
+    IMPORT,
+    MODIFICATION,
+    NOT_DIFFED,
+    RENOMMAGE,
+    RESTAURATION,
+    SUPPRESSION,
+)
+from data.kinds import KINDS
+from data.validation import FIELD_LABELS as _VALIDATION_LABELS
+
+ACTION_LABELS = {
+    CREATION: "Création",
+    MODIFICATION: "Modification",
+    SUPPRESSION: "Suppression",
+    RESTAURATION: "Restauration",
+    FUSION: "Fusion",
+    IMPORT: "Import",
+    RENOMMAGE: "Renommage",
+}
+TARGET_LABELS = {
+    "verre": "Verre",
+    **{kind.key: kind.title for kind in KINDS.values()},
+    "catalogue": "Catalogue",
+}
+FIELD_LABELS: dict[str, str] = {
+    **_VALIDATION_LABELS,
+    **{kind.name_column: kind.title for kind in KINDS.values()},
+    "image_id": "Image de gravure",
+    "exemple": "Donnée d'exemple",
+    "version": "Version",
+    "cree_le": "Créé le",
+    "modifie_le": "Modifié le",
+    "id": "N°",
+    "verres_deplaces": "Verres déplacés",
+    "gammes": "Gammes supprimées avec lui",
+    "series": "Séries supprimées avec elle",
+}
+# Order in which a lens's fields are shown; reference ids are shown through their names.
+LENS_FIELD_ORDER = (
+    "nom",
+    "variante",
+    "fournisseur",
+    "gamme",
+    "serie",
+    "materiau",
+    "indice",
+    "hauteur_min",
+    "hauteur_max",
+    "gravure_nasale",
+    "url_gravure",
+    "url_source",
+    "image_id",
+    "exemple",
+)
+# A lens state's reference id -> the key of the reference's name (shown instead of the id).
+REFERENCE_NAME_OF_ID = {kind.lens_column: kind.name_column for kind in KINDS.values()}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One line of an entry as the history view shows it."""
+
+    field: str
+    label: str
+    old: Any
+    new: Any
+
+    @property
+    def old_text(self) -> str:
+        return format_value(self.field, self.old)
+
+    @property
+    def new_text(self) -> str:
+        return format_value(self.field, self.new)
+
+
+def format_value(name: str, value: Any) -> str:
+    """A value as a French reader expects it (decimal comma, oui/non, a dash for nothing)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float):
+        return formatting.index(value) if name == "indice" else formatting.plain(value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One row of the trail, decoded. ``when`` is naive UTC (convert for display)."""
+
+    id: int
+    when: datetime
+    author: str
+    action: str
+    target: str
+    target_id: int | None
+    label: str
+    old: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    new: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    batch: int | None = None
+    batch_label: str | None = None
+    undoes: int | None = None
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)
+
+    @property
+    def target_label(self) -> str:
+        return TARGET_LABELS.get(self.target, self.target)
+
+    def changes(self) -> list[FieldChange]:
+        """The fields of the entry in display order; reference ids shown through their names."""
+        keys = set(self.old) | set(self.new)
+        shown = [k for k in LENS_FIELD_ORDER if k in keys]
+        shown += sorted(k for k in keys if k not in shown and k not in NOT_DIFFED)
+        hidden = {
+            key for key, name in REFERENCE_NAME_OF_ID.items() if key in shown and name in keys
+        }
+        return [
+            FieldChange(k, FIELD_LABELS.get(k, k), self.old.get(k), self.new.get(k))
+            for k in shown
+            if k not in hidden
+        ]
+
+    def summary(self, most: int = 4) -> str:
+        """One line for a list: ``Indice : 1,6 → 1,67 ; Matériau : Orma → Trivex``.
+
+        Only for entries that change values in place (modification, fusion, renommage); a
+        creation, deletion or restoration is told by its action and label alone.
+        """
+        if self.action not in (MODIFICATION, FUSION, RENOMMAGE) or not self.old:
+            return ""
+        parts = [
+            f"{c.label} : {c.old_text} → {c.new_text}"
+            for c in self.changes()
+            if c.field not in ("id", "verres_deplaces")
+        ]
+        if self.action == FUSION and "verres_deplaces" in self.new:
+            parts.append(f"{self.new['verres_deplaces']} verre(s) déplacé(s)")
+        extra = len(parts) - most
+        text_ = " ; ".join(parts[:most])
+        return f"{text_} ; … (+{extra})" if extra > 0 else text_
+

@@ -1,0 +1,80 @@
+"""What a lens stores besides what the user typed, written once for every path that writes
+lenses (the dialog's save, the import's bulk path, the sample, the integrity check):
+
+- ``lens_columns``: the folded search text and the sort keys derived from the lens's own texts;
+- ``add_sort_keys`` / ``refresh_sort_keys``: the folded names of its range, series and material,
+  copied onto the lens (sorting a million lenses by range needs them on the lens row);
+- ``lens_state``: the lens as the audit trail keeps it (the SQLite bulk path of ``data.audit``
+  writes the same text from the rows; a test holds the two to the same bytes).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from data.catalogue.values import LensDetail
+from data.kinds import KINDS, SORT_KEYS
+from data.models import Verre
+from data.text import fold, folded_search_key
+from data.validation import LensValues
+
+
+def lens_columns(values: LensValues) -> dict[str, Any]:
+    """The lens's columns with their folded copies (a shallow copy: ``asdict`` is slow).
+
+    Each text is folded once (an import computes this for every lens of the file)."""
+    columns = dict(values.__dict__)  # its fields, in declaration order (no copy of each value)
+    name, variant, engraving = fold(values.nom), fold(values.variante), fold(values.gravure_nasale)
+    columns["recherche"] = folded_search_key(name, variant, engraving)
+    columns["tri_nom"] = name
+    columns["tri_variante"] = variant or None
+    columns["tri_gravure"] = engraving or None
+    return columns
+
+
+# The lens's sort keys copied from its references: (its id column, the key column, the model).
+SORT_KEY_COLUMNS = tuple((kind.lens_column, key, kind.model) for kind, key in SORT_KEYS)
+
+
+def add_sort_keys(session: Session, columns: dict[str, Any]) -> dict[str, Any]:
+    """Copy the folded names of the lens's range, series and material onto it (sort keys).
+
+    Sorting a million lenses by range needs the name on the lens row itself, in an index;
+    ``rename_reference`` and ``merge_references`` keep these copies right.
+    """
+    for id_column, key_column, model in SORT_KEY_COLUMNS:
+        ref_id = columns.get(id_column)
+        columns[key_column] = (
+            None
+            if ref_id is None
+            else session.execute(select(model.nom_normalise).where(model.id == ref_id)).scalar_one_or_none()
+        )
+    return columns
+
+
+def refresh_sort_keys(session: Session, kind: str, ref_id: int) -> None:
+    """After a rename or a merge: the lenses of reference ``ref_id`` get its current folded name."""
+    for id_column, key_column, model in SORT_KEY_COLUMNS:
+        if KINDS[kind].model is model:
+            name = select(model.nom_normalise).where(model.id == ref_id).scalar_subquery()
+            session.execute(
+                update(Verre)
+                .where(getattr(Verre, id_column) == ref_id)
+                .values({key_column: name})
+                .execution_options(synchronize_session=False)
+            )
+
+
+_DETAIL_FIELDS = tuple(LensDetail.__dataclass_fields__)
+
+
+def lens_state(detail: LensDetail) -> dict[str, Any]:
+    """A lens as the audit trail keeps it: every field, with the names of its references.
+
+    A shallow copy (every field is a plain value): ``asdict`` deep-copies and is slow in bulk.
+    """
+    return {name: getattr(detail, name) for name in _DETAIL_FIELDS}
+

@@ -1,0 +1,67 @@
+"""Starting a background job for a controller, and telling the user how it went.
+
+Jobs of the "données" group never overlap (a backup, a restore, an export cannot run together);
+progress and a real Cancel show in the status bar; the outcome comes back as a message the user
+can act on, in a non-modal box (the window stays usable behind it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMessageBox
+
+from gui.controllers.port import WindowPort
+from gui.models.lens_table import FRENCH
+from gui.workers.jobs import Job
+
+DATA_GROUP = "données"
+
+
+def seconds(value: float) -> str:
+    return FRENCH.toString(value, "f", 1) + " s"
+
+
+class Background(QObject):
+    def __init__(self, port: WindowPort, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.port = port
+        self.last_message: QMessageBox | None = None
+
+    def start(
+        self,
+        name: str,
+        text: str,
+        function: Callable[[Any, Any], Any],
+        on_success: Callable[[Any], None],
+        cancellable: bool = True,
+        quiet_failure: bool = False,
+        on_done: Callable[[], None] | None = None,
+    ) -> Job | None:
+        """Run ``function(progress, cancelled)`` in the data group; None when another one runs."""
+        running = self.port.jobs.busy(DATA_GROUP)
+        if running is not None:
+            self.inform("Tâche en cours", f"« {running.name} » est en cours : attendez qu'elle se termine.")
+            return None
+        job = Job(name, function, exclusive=DATA_GROUP)
+        job.signals.finished.connect(on_success)
+        if quiet_failure:
+            job.signals.failed.connect(lambda m: self.port.show_status(m, 10000))
+        else:
+            job.signals.failed.connect(lambda m, n=name: self.inform(f"{n} : échec", m, QMessageBox.Icon.Warning))
+        if on_done is not None:
+            job.signals.done.connect(on_done)
+        self.port.follow_job(job, text, cancellable)
+        self.port.jobs.start(job)
+        return job
+
+    def inform(self, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Information) -> QMessageBox:
+        """A non-modal message: the window stays usable behind it."""
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self.port.parent_widget())
+        box.setObjectName("dataMessage")
+        box.setModal(False)
+        box.show()
+        self.last_message = box
+        return box

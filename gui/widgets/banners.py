@@ -1,0 +1,69 @@
+"""The two notices above the table: the sample catalogue, and a database opened read-only."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from data import sample
+from data.catalogue import Changes
+from gui.events import Events
+from gui.ops import Ops
+
+
+class SampleBanner(QFrame):
+    """Says the catalogue is the sample one; its button removes the sample. It looks again
+    whenever lenses went (a deletion, an import, a restore, the sample removed)."""
+
+    sampleShown = Signal(bool)
+
+    def __init__(self, ops: Ops, events: Events, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ops = ops
+        events.changed.connect(self._catalogue_changed)
+        events.database_replaced.connect(lambda _db: self.refresh())
+        self.setObjectName("sampleBanner")
+        self.setStyleSheet(
+            "#sampleBanner { background: #fff4d6; border: 1px solid #e6c36a; border-radius: 4px; }"
+        )
+        text = QLabel(
+            "<b>Catalogue d'exemple</b> : noms de fabricants réels, mais codes de gravure, "
+            "hauteurs et dessins inventés pour la démonstration. Ne l'utilisez pas pour "
+            "identifier un verre réel."
+        )
+        text.setWordWrap(True)
+        self.remove_button = QPushButton("Supprimer les données d'exemple")
+        self.remove_button.setObjectName("removeSampleButton")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(text, 1)
+        layout.addWidget(self.remove_button)
+
+    def refresh(self) -> None:
+        self._ops.run(sample.has_sample, self._show, lambda _exc: None, key="banner.sample", quick=True,
+                      name="catalogue d'exemple")
+
+    def _show(self, has_sample: bool) -> None:
+        self.setVisible(has_sample)
+        self.sampleShown.emit(has_sample)
+
+    def _catalogue_changed(self, changes: Changes) -> None:
+        if changes.everything or changes.deleted:
+            self.refresh()
+
+    def set_admin(self, admin: bool) -> None:
+        self.remove_button.setToolTip("" if admin else "Demande le mot de passe administrateur.")
+
+
+class ReadOnlyBanner(QLabel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("readOnlyBanner")
+        self.setWordWrap(True)
+        self.setStyleSheet(
+            "background: #e8eefc; border: 1px solid #9fb3e6; border-radius: 4px; padding: 6px;"
+        )
+
+    def show_reason(self, read_only: bool, reason: str | None) -> None:
+        self.setVisible(read_only)
+        self.setText(reason or "")

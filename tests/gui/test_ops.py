@@ -1,0 +1,90 @@
+"""gui/ops: off the UI thread unless quick on a small local file, latest answer only, failures
+carried back to the UI thread in French."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import QThread
+from PySide6.QtWidgets import QApplication
+
+from data.errors import DatabaseUnavailableError, NotFoundError
+from gui.ops import Ops
+
+
+def on_ui_thread() -> bool:
+    return QThread.currentThread() is QApplication.instance().thread()
+
+
+@pytest.fixture
+def ops(sqlite_db, qtbot):
+    ops = Ops(sqlite_db)
+    yield ops
+    ops.shutdown()
+
+
+def test_a_quick_call_on_a_small_sqlite_file_runs_inline(ops):
+    seen: list[bool] = []
+    assert ops.inline_ok()
+    assert ops.run(lambda db: on_ui_thread(), seen.append, quick=True) is None
+    assert seen == [True]
+
+
+def test_a_call_not_declared_quick_runs_off_the_ui_thread(ops, qtbot):
+    ran_on_ui: list[bool] = []
+    answered_on_ui: list[bool] = []
+    job = ops.run(lambda db: ran_on_ui.append(on_ui_thread()), lambda _r: answered_on_ui.append(on_ui_thread()))
+    assert job is not None
+    qtbot.waitUntil(lambda: bool(answered_on_ui), timeout=5000)
+    assert ran_on_ui == [False] and answered_on_ui == [True]
+
+
+def test_above_the_small_catalogue_even_quick_calls_leave_the_ui_thread(ops, qtbot, monkeypatch):
+    monkeypatch.setattr(Ops, "SMALL_CATALOGUE", -1)
+    ops.forget_size()
+    seen: list[bool] = []
+    assert ops.run(lambda db: on_ui_thread(), seen.append, quick=True) is not None
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen == [False]
+
+
+def test_an_older_answer_of_the_same_key_arriving_late_is_dropped(ops, qtbot):
+    release = threading.Event()
+    answers: list[str] = []
+
+    def slow(_db):
+        release.wait(5)
+        return "ancienne"
+
+    ops.run(slow, answers.append, key="liste")
+    ops.run(lambda _db: "récente", answers.append, key="liste")
+    qtbot.waitUntil(lambda: answers == ["récente"], timeout=5000)
+    release.set()
+    qtbot.wait(200)
+    assert answers == ["récente"]
+
+
+def test_a_lost_server_is_announced_and_the_failure_comes_back_on_the_ui_thread(ops, qtbot):
+    failures: list[tuple[str, bool]] = []
+
+    def lost(_db):
+        raise DatabaseUnavailableError("Base indisponible : la connexion au serveur est perdue.")
+
+    with qtbot.waitSignal(ops.unavailable, timeout=5000) as said:
+        ops.run(lost, None, lambda exc: failures.append((exc.message, on_ui_thread())))
+    assert said.args[0].startswith("Base indisponible")
+    qtbot.waitUntil(lambda: bool(failures), timeout=5000)
+    assert failures[0][1] and "indisponible" in failures[0][0]
+
+
+def test_a_failure_without_its_own_callback_is_reported_in_french(ops, qtbot):
+    def missing(_db):
+        raise NotFoundError("Verre introuvable.")
+
+    with qtbot.waitSignal(ops.failed, timeout=5000) as said:
+        ops.run(missing)
+    assert said.args == ["Verre introuvable."]
+    with qtbot.waitSignal(ops.failed, timeout=5000) as said:
+        ops.run(lambda _db: 1 / 0)
+    assert said.args[0].startswith("Erreur inattendue")
