@@ -59,11 +59,9 @@ def shelf(db) -> Shelf:
     }
     ids = {
         key: catalogue.create_lens(db, lens_values(
-            makers[maker], nom=name, gravure_nasale=code, indice=index, hauteur_min=14))
+            makers[maker], nom=name, gravure_nasale=code, indice=index, hauteur_min=14)).created[0]
         for key, (maker, name, code, index) in LENSES.items()
     }
-    with db.transaction() as session:
-        rebuild_code_keys(session)
     return Shelf(db, ids, makers["essilor"].supplier, makers["zeiss"].supplier)
 
 
