@@ -20,6 +20,8 @@ sets are intersected before the lenses' fields are read in one query, and
 from __future__ import annotations
 
 import itertools
+import threading
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -27,8 +29,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from data.catalogue import plan_query
 from data.catalogue.code_keys import SKELETON_MAX, code_candidates, stored_skeleton
+from data.catalogue.planner import plan_query
 from data.database import Database
 from data.identify import (
     Candidate,
@@ -54,6 +56,12 @@ MAX_JOINED_RUN = 4
 #: every code match): the nearest ones only, so that ranking stays a few milliseconds.
 SHORT_LIMIT = 300
 _CHUNK = 500
+#: Candidates per word by default: a ranked page shows the best hundred; their keys are read
+#: best first (the typed code, its misreadings and the codes starting with it, then the one-edit
+#: neighbours), and ranking 2,000 candidates took 50 ms at a million lenses.
+RANKED_LIMIT = 300
+#: Words this short are read as codes first (see ``_code_like``).
+SHORT_CODE = 3
 UNINDEXED = QueryPlan(no_filter_index=True)
 _INDEX_EPSILON = 1e-9
 
@@ -85,9 +93,33 @@ class RankedResult:
 
 
 def vocabulary(db: Database) -> Vocabulary:
-    """The reference names the box knows (makers, ranges, series, materials), by name."""
+    """The reference names the box knows (makers, ranges, series, materials), by name.
+
+    Read once per database and kept while a cheap marker (each reference table's row count,
+    highest id and total name length: one statement) stays the same, and at most
+    :data:`VOCABULARY_TTL_S` seconds (a rename keeping the name's length, on another PC)."""
     with db.transaction() as session:
-        return _vocabulary(session)
+        marker = tuple(session.execute(_VOCABULARY_MARKER).one())
+        key = (id(db.engine), db.engine.url.render_as_string(hide_password=True))
+        known = _VOCABULARIES.get(key)
+        now = time.monotonic()
+        if known is not None and known[0] == marker and now - known[1] < VOCABULARY_TTL_S:
+            return known[2]
+        found = _vocabulary(session)
+    with _VOCABULARY_LOCK:
+        _VOCABULARIES[key] = (marker, now, found)
+    return found
+
+
+#: Longest a vocabulary is kept without reading the names again.
+VOCABULARY_TTL_S = 30.0
+_VOCABULARIES: dict[tuple[int, str], tuple[tuple[Any, ...], float, Vocabulary]] = {}
+_VOCABULARY_LOCK = threading.Lock()
+_VOCABULARY_MARKER = select(*(
+    select(aggregate).select_from(model).scalar_subquery()
+    for model in _REFERENCE_MODEL.values()
+    for aggregate in (func.count(), func.max(model.id), func.sum(func.length(model.nom)))
+))
 
 
 def _vocabulary(session: Session) -> Vocabulary:
@@ -162,6 +194,14 @@ def _code_found(
         limit = min(limit, SHORT_LIMIT)
     ids, cut = code_candidates(session, exact, [typed], filters, limit)
     return _Found(set(ids), cut)
+
+
+def _code_like(word: TextTerm) -> bool:
+    """A word an optician types for a code rather than a name: with a digit (``spu50``,
+    ``e3s``), or of at most :data:`SHORT_CODE` characters (``ai``, ``hde``). When its code
+    lookup finds lenses, its name search is skipped: name matches rank after every code match
+    (a name holding ``spu50`` is that code's lens anyway)."""
+    return any(ch.isdigit() for ch in word.code) or len(word.code) <= SHORT_CODE
 
 
 def _name_references(session: Session, folded: str) -> dict[Kind, list[int]]:
@@ -261,10 +301,11 @@ def _run_found(
     """Lenses that may account for every word of the run, one by one or joined."""
     segments: dict[tuple[int, int], _Found] = {}
     for i, word in enumerate(run):
-        segments[(i, i + 1)] = _join((
-            _code_found(session, word.code, filters, limit),
-            _name_found(session, query, word, filters, limit),
-        ))
+        code = _code_found(session, word.code, filters, limit)
+        if code.ids and _code_like(word):
+            segments[(i, i + 1)] = code  # its name matches would rank after all of these
+        else:
+            segments[(i, i + 1)] = _join((code, _name_found(session, query, word, filters, limit)))
     if len(run) > MAX_JOINED_RUN:
         return _meet(list(segments.values()))
     for start, end in itertools.combinations(range(len(run) + 1), 2):
@@ -320,19 +361,20 @@ def _candidates(session: Session, ids: Iterable[int]) -> list[Candidate]:
 
 
 def ranked_search(
-    db: Database, query: LensQuery, parsed: ParsedQuery, limit: int = 2000
+    db: Database, query: LensQuery, parsed: ParsedQuery, limit: int | None = None
 ) -> RankedResult | None:
     """The lenses the box's words find, best first, each with its reason; None when the box
     holds no text word (only an index, a height or names: the caller shows the usual sorted
     list, narrowed by the same filters).
 
     ``query`` carries the filters ticked in the lists (its ``text`` is ignored: ``parsed`` is
-    the box); ``limit`` caps each candidate set (``RankedResult.cut`` says when one was cut).
+    the box); ``limit`` caps each candidate set, :data:`RANKED_LIMIT` by default
+    (``RankedResult.cut`` says when one was cut: a lens may be missing).
     """
     if not parsed.texts:
         return None
     with db.transaction() as session:
-        return _ranked(session, query, parsed, limit)
+        return _ranked(session, query, parsed, RANKED_LIMIT if limit is None else limit)
 
 
 def _ranked(session: Session, query: LensQuery, parsed: ParsedQuery, limit: int) -> RankedResult:
