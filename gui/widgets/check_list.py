@@ -17,7 +17,9 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 MEMBERS_ROLE = Qt.ItemDataRole.UserRole + 1
 
 TYPED_TIP = "Tapé dans la recherche : retirez le mot (son ×) pour l'enlever"
+OVERRIDDEN_TIP = "Sans effet tant qu'un nom de cette liste est tapé dans la recherche"
 _TYPED_BRUSH = QBrush(QColor("#e8f0fb"))
+_OVERRIDDEN_BRUSH = QBrush(QColor("#8a8a8a"))
 
 
 class CheckList(QListWidget):
@@ -131,7 +133,10 @@ class CheckList(QListWidget):
             font.setBold(typed)
             item.setFont(font)
             item.setBackground(_TYPED_BRUSH if typed else QBrush())
-            item.setToolTip(TYPED_TIP if typed else "")
+            # A tick of a list whose kind is typed is replaced by the typed name: greyed.
+            overridden = bool(self._typed) and not typed and item.checkState() == Qt.CheckState.Checked
+            item.setForeground(_OVERRIDDEN_BRUSH if overridden else QBrush())
+            item.setToolTip(TYPED_TIP if typed else OVERRIDDEN_TIP if overridden else "")
             if item.checkState() != Qt.CheckState.Checked:
                 item.setCheckState(Qt.CheckState.PartiallyChecked if typed else Qt.CheckState.Unchecked)
             if typed and first is None:

@@ -163,3 +163,16 @@ def test_chips_wrap_on_a_narrow_panel(window, qtbot):
     chips = window.filters.chips
     assert chips.heightForWidth(1000) < chips.heightForWidth(160)
     assert all(isinstance(c.button, QToolButton) for c in chips.chips())
+
+
+def test_a_tick_replaced_by_a_typed_word_is_greyed_and_has_no_chip(window, qtbot):
+    from gui.widgets.check_list import OVERRIDDEN_TIP
+
+    panel = window.filters
+    item_of(panel.index_list, "1,50").setCheckState(Qt.CheckState.Checked)
+    type_in_box(window, qtbot, "1,67")
+    assert item_of(panel.index_list, "1,50").toolTip() == OVERRIDDEN_TIP
+    assert chip_labels(window) == ["Indice 1,67"] and window.model.query.indices == (1.67,)
+    qtbot.mouseClick(panel.chips.chips()[0].button, Qt.MouseButton.LeftButton)
+    assert item_of(panel.index_list, "1,50").toolTip() == ""
+    assert chip_labels(window) == ["Indice 1,50 (liste)"] and window.model.query.indices == (1.5,)
