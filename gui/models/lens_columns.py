@@ -39,7 +39,7 @@ ALL_LABELS = (*(label for _key, label in COLUMNS), REASON_LABEL)
 # The order an optician compares at the counter: the code, the index and the heights first.
 DEFAULT_ORDER = (REASON_KEY, "gravure_nasale", "indice", "hauteur_min", "hauteur_max", "fournisseur", "nom",
                  "variante", "gamme", "serie", "materiau")
-DEFAULT_WIDTHS = {"pertinence": 150, "gravure_nasale": 110, "indice": 56, "hauteur_min": 64,
+DEFAULT_WIDTHS = {"pertinence": 132, "gravure_nasale": 135, "indice": 56, "hauteur_min": 64,
                   "hauteur_max": 64, "fournisseur": 100, "nom": 185, "variante": 80, "gamme": 95,
                   "serie": 105, "materiau": 110}
 

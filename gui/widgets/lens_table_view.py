@@ -24,6 +24,8 @@ from gui.models.lens_columns import (
     REASON_KEY,
 )
 
+REASON_WIDTHS = (90, 175)  # the Pertinence column fits its reasons within these
+
 
 @dataclass
 class ColumnState:
@@ -138,6 +140,10 @@ class LensTableView(QTableView):
         header.setSortIndicator(column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
         header.blockSignals(False)
         if column == COL_REASON and not header.isSectionHidden(COL_REASON):
+            # The reasons read whole (« un caractère en trop »), within bounds: the code,
+            # index and heights must stay in view on a narrow screen.
+            fitted = self.sizeHintForColumn(COL_REASON)
+            header.resizeSection(COL_REASON, max(REASON_WIDTHS[0], min(REASON_WIDTHS[1], fitted)))
             self.horizontalScrollBar().setValue(0)
 
 
