@@ -44,6 +44,7 @@ from data.identify import (
     rank,
 )
 from data.identify.ranking import NEAR_INDEX
+from data.identify.words import format_index
 from data.models import Fournisseur, Gamme, Materiau, Serie, Verre
 from data.query import LensQuery, QueryPlan, filter_clauses
 
@@ -406,7 +407,12 @@ def near_misses(db: Database, query: LensQuery, parsed: ParsedQuery) -> list[str
             count = _count_without(session, replace(query, indices=()), _without(parsed, IndexTerm))
             if count:
                 offers.append(f"sans l'indice : {lens_count_text(count)}")
-        offers.extend(f"code proche : {code}" for code in _near_codes(session, parsed))
+        wanted = {round(v, 2) for v in (*parsed.indices, *query.indices)}
+        for code, indices in _near_codes(session, parsed).items():
+            # A near code that exists only at other indices says so: its way out drops the index.
+            other = sorted(indices) if wanted and not wanted & set(indices) else []
+            where = f" (indice {' ou '.join(format_index(v) for v in other[:3])})" if other else ""
+            offers.append(f"code proche : {code}{where}")
         makers = [t for t in parsed.references if t.kind is Kind.SUPPLIER]
         if makers or query.supplier_ids:
             lighter = ParsedQuery(parsed.text, tuple(t for t in parsed.terms if t not in makers))
@@ -430,10 +436,11 @@ def _count_without(session: Session, query: LensQuery, parsed: ParsedQuery) -> i
     return len(_ranked(session, query, parsed, 200))
 
 
-def _near_codes(session: Session, parsed: ParsedQuery, most: int = 3) -> list[str]:
+def _near_codes(session: Session, parsed: ParsedQuery, most: int = 3) -> dict[str, set[float]]:
     """Engravings (as written) that a typed code word comes close to, whatever the filters:
-    equal or one edit away once misreadings are folded, and not the typed code itself."""
-    codes: dict[str, None] = {}
+    equal or one edit away once misreadings are folded, and not the typed code itself; each
+    with the indices (2 decimals) of its lenses."""
+    codes: dict[str, set[float]] = {}
     for word in parsed.texts:
         if len(word.code) < MIN_EDIT:
             continue
@@ -441,9 +448,10 @@ def _near_codes(session: Session, parsed: ParsedQuery, most: int = 3) -> list[st
         ids, _ = code_candidates(session, [typed, *neighbours(typed)], [], [], 50)
         candidates = {c.id: c for c in _candidates(session, ids)}
         for candidate in rank(ParsedQuery(word.text, (word,)), candidates.values()):
-            engraving = candidates[candidate.id].engraving
-            if engraving and compact(engraving) != word.code:
-                codes.setdefault(engraving, None)
-            if len(codes) >= most:
-                return list(codes)
-    return list(codes)
+            found = candidates[candidate.id]
+            engraving = found.engraving
+            if engraving and compact(engraving) != word.code and (engraving in codes or len(codes) < most):
+                codes.setdefault(engraving, set())
+                if found.index is not None:
+                    codes[engraving].add(round(found.index, 2))
+    return codes
