@@ -20,7 +20,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, delete, func, insert, select
+from sqlalchemy import ColumnElement, Connection, Table, and_, delete, func, insert, select, true
 from sqlalchemy.orm import Session
 
 from data.identify import engraving_keys, skeleton
@@ -250,6 +250,7 @@ def code_candidates(
     filters are tested on the lens of each key read, by id). Skeletons longer than the column
     are cut as stored ones are."""
     connection = _connection(connection_or_session)
+    postgresql = connection.dialect.name == "postgresql"
     found: dict[int, None] = {}
 
     def read(condition: ColumnElement[bool]) -> bool:
@@ -262,7 +263,13 @@ def code_candidates(
             .subquery()
         )
         stmt = select(keys.c.verre_id, keys.c.squelette)
-        if filters:
+        if filters and postgresql:
+            # Each key's lens through the primary key (a LATERAL the planner cannot flatten):
+            # PostgreSQL cannot estimate the filters' "+ 0" and would otherwise pick a nested
+            # loop over every filtered lens, once per key read (hundreds of milliseconds).
+            lens = select(Verre.id).where(Verre.id == keys.c.verre_id, *filters).limit(1).lateral()
+            stmt = stmt.join(lens, true())
+        elif filters:
             stmt = stmt.join(Verre, Verre.id == keys.c.verre_id).where(*filters)
         rows = connection.execute(stmt.order_by(keys.c.squelette, keys.c.verre_id)).all()
         for lens_id, _skel in rows:
