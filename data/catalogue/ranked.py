@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from data.catalogue.code_keys import SKELETON_MAX, code_candidates, stored_skeleton
+from data.catalogue.code_keys import SKELETON_MAX, code_candidates, one_of, stored_skeleton
 from data.catalogue.planner import plan_query
 from data.database import Database
 from data.identify import (
@@ -346,6 +346,7 @@ _CANDIDATE_COLUMNS = (
 def _candidates(session: Session, ids: Iterable[int]) -> list[Candidate]:
     """The fields ranking needs, for ``ids`` (a few IN lists)."""
     wanted = sorted(ids)
+    postgresql = session.get_bind().dialect.name == "postgresql"
     found: list[Candidate] = []
     for start in range(0, len(wanted), _CHUNK):
         stmt = (
@@ -354,7 +355,7 @@ def _candidates(session: Session, ids: Iterable[int]) -> list[Candidate]:
             .outerjoin(Gamme, Gamme.id == Verre.gamme_id)
             .outerjoin(Serie, Serie.id == Verre.serie_id)
             .outerjoin(Materiau, Materiau.id == Verre.materiau_id)
-            .where(Verre.id.in_(wanted[start : start + _CHUNK]))
+            .where(one_of(Verre.id, wanted[start : start + _CHUNK], postgresql))
         )
         for row in session.execute(stmt):
             found.append(Candidate(
