@@ -217,3 +217,20 @@ def test_bounded_key_lookups_say_when_they_were_cut_alike_on_every_database(shel
         assert (ids, cut) == ([shelf.ids["spu50_67"]], False)
         ids, cut = code_candidates(session, [stored_skeleton("spu5o")], [], at_167, 10, scan=2)
         assert (ids, cut) == ([shelf.ids["spu50_67"]], True)
+
+
+def test_two_legible_characters_and_the_index_find_a_code_with_one_faded(shelf):
+    # HDE read « HE » under the lamp (the D faded): the index narrows enough to offer it.
+    result = search(shelf, "he 1,6")
+    assert keys_of(shelf, result)[:2] == ["hde_60", "hde_604"]
+    assert result.reasons[shelf.ids["hde_60"]] == "un caractère effacé"
+    assert keys_of(shelf, search(shelf, "he", LensQuery(indices=(1.6,))))[0] == "hde_60"
+    assert "hde_67" in keys_of(shelf, search(shelf, "rodenstock he"))
+    assert not {"hde_60", "hde_604", "hde_67"} & set(keys_of(shelf, search(shelf, "he")))
+
+
+def test_a_faded_character_in_one_part_of_the_code(shelf):
+    # HM 50 read « M 50 » at 1,5 (the H faded).
+    result = search(shelf, "m 50 1,5")
+    assert keys_of(shelf, result)[0] == "hm50"
+    assert result.reasons[shelf.ids["hm50"]] == "un caractère effacé"
