@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from data import catalogue
 from data.catalogue import Changes, LensDetail
 from data.errors import CatalogueError
+from gui.engraving_drawing import engraving_pixmap
 from gui.events import Events
 from gui.images import ImageStore, image_key, placeholder
 from gui.models.lens_table import UNKNOWN_HEIGHT, format_index
@@ -220,6 +221,9 @@ class DetailPane(QFrame):
         size = self._image_size()
         if self._key is None:
             self._show_placeholder(NO_IMAGE, size)
+            if self._lens is not None:  # the engraving drawn from the sign: marks, shapes, code
+                lens = self._lens
+                self.image.setPixmap(engraving_pixmap(size, lens.gravure_nasale, getattr(lens, "symbols", ())))
             return
         if self._images.is_broken(self._key):
             self._show_placeholder(BROKEN_IMAGE, size)
@@ -249,7 +253,7 @@ class DetailPane(QFrame):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self._lens is not None and self.image.has_image:
+        if self._lens is not None and (self.image.has_image or self._key is None):
             self._refresh_image()
 
     def zoom(self) -> None:
