@@ -191,7 +191,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ filters and table
     def apply_filters(self) -> None:
         self._reselect = self.current_lens_id()
-        self.model.set_query(self.filters.build_query(self._sort.key, self._sort.descending))
+        self.model.set_query(self.filters.build_ticked_query(self._sort.key, self._sort.descending))  # box read by the model
 
     def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
         """A header click: the user's sort, in SQL; on a ranked result, the ranked set's order
