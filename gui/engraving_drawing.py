@@ -3,8 +3,9 @@
 An optician compares what she sees under the lamp with a drawing laid out like the lens: the two
 alignment circles 34 mm apart on the horizontal line, the nasal sign under the nasal circle (its
 shapes drawn from the vocabulary, then its letters and digits as read), the addition under the
-temporal circle when it is known. The nasal circle is on the left, as the guides draw a right
-lens seen from the front; both circles are named, so nobody has to know the convention.
+temporal circle when it is known. The temporal circle is on the left and the nasal one on the
+right, as the sample catalogue's pictures draw them; both circles are named, so nobody has to
+know the convention.
 
 Vector (``QPainter``), readable from the gallery's thumbnail (208×130) to the detail pane; the
 pixmaps are cached by what they show and their size. A shape key nobody knows is written as its
@@ -53,19 +54,22 @@ def draw_engraving(
     painter.setPen(QPen(FRAME, 1, Qt.PenStyle.DashLine))
     painter.setBrush(BACKGROUND)
     painter.drawRoundedRect(rect.adjusted(1.5, 1.5, -1.5, -1.5), 6, 6)
+    painter.setPen(QPen(FRAME, 1))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawEllipse(rect.adjusted(0.03 * w, 0.05 * h, -0.03 * w, -0.05 * h))  # the lens
 
     apart = min(0.56 * w, 1.9 * h)
-    nasal = QPointF(rect.center().x() - apart / 2, rect.top() + 0.3 * h)
-    temporal = QPointF(rect.center().x() + apart / 2, nasal.y())
+    temporal = QPointF(rect.center().x() - apart / 2, rect.top() + 0.3 * h)
+    nasal = QPointF(rect.center().x() + apart / 2, temporal.y())
     radius = max(4.0, 0.035 * min(w, 1.6 * h))
     small = max(9.0, 0.075 * h)
 
     # The horizontal line and the 34 mm between the marks.
     painter.setPen(QPen(GUIDE, 1, Qt.PenStyle.DotLine))
-    painter.drawLine(QPointF(rect.left() + 8, nasal.y()), QPointF(rect.right() - 8, nasal.y()))
+    painter.drawLine(QPointF(rect.left() + 0.04 * w, nasal.y()), QPointF(rect.right() - 0.04 * w, nasal.y()))
     painter.setFont(_font(painter, small))
     painter.setPen(NOTE)
-    gap = QRectF(nasal.x() + radius, nasal.y() - small - 4, apart - 2 * radius, small + 2)
+    gap = QRectF(temporal.x() + radius, nasal.y() - small - 4, apart - 2 * radius, small + 2)
     painter.drawText(gap, Qt.AlignmentFlag.AlignCenter, f"{MARKS_APART_MM} mm")
     for centre, name in ((nasal, "nasal"), (temporal, "temporal")):
         painter.setPen(QPen(INK, max(1.2, radius / 4)))
@@ -77,8 +81,8 @@ def draw_engraving(
 
     # Under the nasal circle: the shapes, then the characters as read.
     top = nasal.y() + radius + 0.06 * h
-    room = QRectF(max(rect.left() + 6, nasal.x() - apart / 2 + 4), top,
-                  min(apart - 8, 2 * (nasal.x() - rect.left() - 6)), rect.bottom() - top - (small + 6))
+    half = min(apart / 2 - 4, rect.right() - 8 - nasal.x())
+    room = QRectF(nasal.x() - half, top, 2 * half, rect.bottom() - top - (small + 6))
     _draw_sign(painter, room, code, symbols)
     if addition:
         painter.setPen(INK)
@@ -88,7 +92,7 @@ def draw_engraving(
     if note:
         painter.setPen(NOTE)
         painter.setFont(_font(painter, small, italic=True))
-        painter.drawText(rect.adjusted(6, 0, -8, -4), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, note)
+        painter.drawText(rect.adjusted(6, 0, -8, -4), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, note)
     painter.restore()
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QEvent, QSize, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from gui.symbol_art import ICON_SIZE, ShapeLike, grouped, shape_icon
@@ -52,7 +52,16 @@ class _FlowBox(QWidget):
         return self.flow.heightForWidth(width)
 
     def sizeHint(self) -> QSize:
-        return QSize(8 * (BUTTON_SIZE + 2), self.flow.heightForWidth(8 * (BUTTON_SIZE + 2)))
+        width = self.width() if self.width() > BUTTON_SIZE else 7 * (BUTTON_SIZE + 2)
+        return QSize(width, self.flow.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(BUTTON_SIZE, self.flow.heightForWidth(max(self.width(), BUTTON_SIZE)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.flow.heightForWidth(self.width()) != self.height():
+            self.updateGeometry()  # more or fewer rows at this width: ask the panel for the room
 
 
 class SymbolPalette(QWidget):
@@ -98,6 +107,7 @@ class SymbolPalette(QWidget):
             self._buttons[key].setChecked(True)
         self.set_typed(self._typed)
         self._paint_icons()
+        self.updateGeometry()
         if changed:
             self.checkedChanged.emit()
 

@@ -66,7 +66,7 @@ class SymbolSearch(QWidget):
         for rank in range(1, PROPOSALS + 1):
             button = QToolButton(self)
             button.setObjectName(f"sketchProposal_{rank}")
-            button.setFixedSize(BUTTON_SIZE + 4, BUTTON_SIZE + 4)
+            button.setFixedSize(BUTTON_SIZE, BUTTON_SIZE)
             button.setIconSize(QSize(ICON_SIZE, ICON_SIZE))
             button.setAutoRaise(True)
             button.setStyleSheet("QToolButton { border: 1px solid #c5cfdc; border-radius: 4px; }"

@@ -25,8 +25,8 @@ def ink_pixels(image: QImage, area: QRect) -> int:
 
 
 def nasal_half(size: QSize) -> QRect:
-    """Under the nasal circle: the left half, below the marks."""
-    return QRect(4, int(size.height() * 0.4), size.width() // 2 - 4, int(size.height() * 0.45))
+    """Under the nasal circle: the right half, below the marks."""
+    return QRect(size.width() // 2 + 4, int(size.height() * 0.4), size.width() // 2 - 8, int(size.height() * 0.45))
 
 
 def test_the_shapes_are_drawn_under_the_nasal_circle_at_gallery_size(qapp):
@@ -34,11 +34,11 @@ def test_the_shapes_are_drawn_under_the_nasal_circle_at_gallery_size(qapp):
     signed = engraving_pixmap(THUMB, "e5", ("oeil", "e_soleil")).toImage()
     area = nasal_half(THUMB)
     assert ink_pixels(signed, area) > ink_pixels(plain, area) + 40
-    # The temporal side carries nothing but its mark when the addition is unknown.
-    right = QRect(THUMB.width() // 2 + 8, int(THUMB.height() * 0.45), THUMB.width() // 2 - 16, 30)
-    assert ink_pixels(signed, right) == ink_pixels(plain, right)
+    # The temporal side (left) carries nothing but its mark when the addition is unknown.
+    left = QRect(8, int(THUMB.height() * 0.45), THUMB.width() // 2 - 16, 30)
+    assert ink_pixels(signed, left) == ink_pixels(plain, left)
     with_addition = engraving_pixmap(THUMB, "e5", ("oeil",), addition="25").toImage()
-    assert ink_pixels(with_addition, right) > 20
+    assert ink_pixels(with_addition, left) > 20
 
 
 def test_an_unknown_shape_is_written_rather_than_dropped(qapp):
