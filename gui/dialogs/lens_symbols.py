@@ -84,7 +84,10 @@ class SymbolField(QPushButton):
         self._show()
 
     def open_palette(self) -> None:
-        self.popup.adjustSize()
+        layout = self.popup.layout()
+        width = self.popup.palette_widget.width() + 24
+        if layout is not None:
+            self.popup.setFixedSize(width, layout.totalHeightForWidth(width))
         self.popup.move(self.mapToGlobal(QPoint(0, self.height())))
         self.popup.show()
         self.palette_widget.setFocus(Qt.FocusReason.PopupFocusReason)

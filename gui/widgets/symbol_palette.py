@@ -52,7 +52,7 @@ class _FlowBox(QWidget):
         return self.flow.heightForWidth(width)
 
     def sizeHint(self) -> QSize:
-        width = self.width() if self.width() > BUTTON_SIZE else 7 * (BUTTON_SIZE + 2)
+        width = self.width() if self.isVisible() and self.width() > BUTTON_SIZE else 7 * (BUTTON_SIZE + 2)
         return QSize(width, self.flow.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:
@@ -87,8 +87,12 @@ class SymbolPalette(QWidget):
     # ------------------------------------------------------------ building
     def set_shapes(self, shapes: Sequence[ShapeLike]) -> None:
         """Show these shapes (the vocabulary as read); picks of shapes that remain are kept."""
+        shown = [(k, self._labels[k], self._paths[k]) for k in self._buttons]
+        if shown == [(s.key, s.label, s.path) for _g, group in grouped(shapes) for s in group]:
+            return  # the same vocabulary: nothing to rebuild
         for part in self._parts:
             self._layout.removeWidget(part)
+            part.hide()
             part.deleteLater()
         self._parts, self._buttons, self._paths, self._labels = [], {}, {}, {}
         for group, members in grouped(shapes):
