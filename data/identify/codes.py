@@ -51,6 +51,8 @@ _GREEK: dict[str, tuple[str, tuple[str, ...]]] = {
     "Ψ": ("psi", ()), "ψ": ("psi", ()),
     "Ω": ("omega", ()), "ω": ("omega", ("w",)),
 }
+#: The names Greek letters are typed by (``sigma``, ``pi``): code words, never shape names.
+GREEK_NAMES = frozenset(name for name, _ in _GREEK.values())
 # Signs engraved as part of a code, spelled as an optician says them.
 SIGNS: dict[str, str] = {"+": "plus", "∞": "infini", "&": "et"}
 

@@ -70,6 +70,15 @@ def _nearest_key(engraving: str, typed: str) -> str:
     return best.alternative if not any(ch.isspace() for ch in best.alternative) else best.key
 
 
+def _shifted(parsed: ParsedQuery, word: TextTerm, text: str) -> tuple[IndexTerm, ...]:
+    """The index terms of ``parsed`` moved to their place in ``text`` (``word`` replaced)."""
+    shift = len(text) - len(parsed.text)
+    return tuple(
+        IndexTerm(t.value, (t.span[0] + shift, t.span[1] + shift) if t.span[0] >= word.span[1] else t.span)
+        for t in parsed.terms if isinstance(t, IndexTerm)
+    )
+
+
 def ways_out(query: LensQuery, parsed: ParsedQuery, offers: list[str]) -> list[WayOut]:
     """The offers of ``near_misses`` as edits of what was typed; then, always, a way to clear."""
     found: list[WayOut] = []
@@ -82,12 +91,16 @@ def ways_out(query: LensQuery, parsed: ParsedQuery, offers: list[str]) -> list[W
             spans = [t.span for t in parsed.references if t.kind is Kind.SUPPLIER]
             found.append(WayOut(offer, _remove(parsed.text, spans), clear_suppliers=bool(query.supplier_ids)))
         elif offer.startswith(CODE_NEAR) and texts:
-            engraving = offer[len(CODE_NEAR):]
+            engraving, elsewhere, _ = offer[len(CODE_NEAR):].partition(" (indice ")
             target = compact(engraving)
             word = max(texts, key=lambda t: difflib.SequenceMatcher(None, t.code, target).ratio())
             start, end = word.span
-            replacement = _nearest_key(engraving, word.code)
-            found.append(WayOut(offer, parsed.text[:start] + replacement + parsed.text[end:]))
+            text = parsed.text[:start] + _nearest_key(engraving, word.code) + parsed.text[end:]
+            if elsewhere:  # the near code exists at other indices only: the index goes too
+                spans = [t.span for t in ParsedQuery(text, _shifted(parsed, word, text)).terms
+                         if isinstance(t, IndexTerm)]
+                text = _remove(text, spans)
+            found.append(WayOut(offer, text, clear_indices=bool(elsewhere) and bool(query.indices)))
     if parsed.text.strip():
         found.append(WayOut("effacer la recherche", ""))
     if query.has_reference_filters:

@@ -189,6 +189,16 @@ def test_ways_out_edit_what_was_typed():
     assert ways[-1].clear_all
 
 
+def test_a_near_code_found_at_another_index_only_drops_the_index_too():
+    words = parse("zeiss sbr6o 1,67", vocabulary_of(("ZEISS",)))
+    ways = ways_out(LensQuery(text=words.text), words, ["code proche : SBR-60 (indice 1,60)"])
+    assert (ways[0].label, ways[0].text, ways[0].clear_indices) == (
+        "code proche : SBR-60 (indice 1,60)", "zeiss SBR60", False)
+    ticked = LensQuery(text="sbr6o", indices=(1.67,))
+    ways = ways_out(ticked, parse("sbr6o", vocabulary_of(())), ["code proche : SBR-60 (indice 1,60)"])
+    assert (ways[0].text, ways[0].clear_indices) == ("SBR60", True)
+
+
 def vocabulary_of(makers: tuple[str, ...]):
     from data.identify import Vocabulary
 
