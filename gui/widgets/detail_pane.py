@@ -23,6 +23,7 @@ from gui.events import Events
 from gui.images import ImageStore, image_key, placeholder
 from gui.models.lens_table import UNKNOWN_HEIGHT, format_index
 from gui.ops import Ops
+from gui.symbol_art import label_of
 
 NO_IMAGE = "Pas d'image de gravure pour ce verre"
 BROKEN_IMAGE = "Image de gravure indisponible"
@@ -111,6 +112,7 @@ class DetailPane(QFrame):
             ("indice", "Indice"),
             ("hauteurs", "Hauteur de montage"),
             ("gravure_nasale", "Gravure nasale"),
+            ("symboles", "Symboles"),
             ("source", "Source"),
             ("modifie_le", "Modifié le"),
         ):
@@ -192,6 +194,7 @@ class DetailPane(QFrame):
             "indice": format_index(lens.indice),
             "hauteurs": f"min. {hmin}, max. {hmax}",
             "gravure_nasale": lens.gravure_nasale or "—",
+            "symboles": ", ".join(label_of(key) for key in getattr(lens, "symbols", ())) or "—",
             "modifie_le": lens.modifie_le.strftime("%d/%m/%Y %H:%M") + " (UTC)",
         }
         for key, text in values.items():
