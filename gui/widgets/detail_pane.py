@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
 from data import catalogue
 from data.catalogue import Changes, LensDetail
 from data.errors import CatalogueError
+from gui.engraving_drawing import engraving_pixmap
 from gui.events import Events
 from gui.images import ImageStore, image_key, placeholder
 from gui.models.lens_table import UNKNOWN_HEIGHT, format_index
 from gui.ops import Ops
+from gui.symbol_art import label_of
 
 NO_IMAGE = "Pas d'image de gravure pour ce verre"
 BROKEN_IMAGE = "Image de gravure indisponible"
@@ -110,6 +112,7 @@ class DetailPane(QFrame):
             ("indice", "Indice"),
             ("hauteurs", "Hauteur de montage"),
             ("gravure_nasale", "Gravure nasale"),
+            ("symboles", "Symboles"),
             ("source", "Source"),
             ("modifie_le", "Modifié le"),
         ):
@@ -191,6 +194,7 @@ class DetailPane(QFrame):
             "indice": format_index(lens.indice),
             "hauteurs": f"min. {hmin}, max. {hmax}",
             "gravure_nasale": lens.gravure_nasale or "—",
+            "symboles": ", ".join(label_of(key) for key in getattr(lens, "symbols", ())) or "—",
             "modifie_le": lens.modifie_le.strftime("%d/%m/%Y %H:%M") + " (UTC)",
         }
         for key, text in values.items():
@@ -220,6 +224,9 @@ class DetailPane(QFrame):
         size = self._image_size()
         if self._key is None:
             self._show_placeholder(NO_IMAGE, size)
+            if self._lens is not None:  # the engraving drawn from the sign: marks, shapes, code
+                lens = self._lens
+                self.image.setPixmap(engraving_pixmap(size, lens.gravure_nasale, getattr(lens, "symbols", ())))
             return
         if self._images.is_broken(self._key):
             self._show_placeholder(BROKEN_IMAGE, size)
@@ -249,7 +256,7 @@ class DetailPane(QFrame):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self._lens is not None and self.image.has_image:
+        if self._lens is not None and (self.image.has_image or self._key is None):
             self._refresh_image()
 
     def zoom(self) -> None:

@@ -47,15 +47,18 @@ from data.query import LensQuery
 from gui.events import Events
 from gui.models.lens_table import FRENCH, format_index
 from gui.ops import Ops
+from gui.symbol_art import SymbolShape, read_vocabulary, remember_shapes
 from gui.widgets.check_list import CheckList
 from gui.widgets.search_box import SearchBox
 from gui.widgets.search_chips import LIST, ChipSpec, SearchChips
+from gui.widgets.symbol_search import SymbolSearch
 
 SEARCH_DELAY_MS = 250
 UNFILTERED_NOTE = "Comptes sans les autres filtres (trop de verres pour les compter à chaque clic)."
 _CHIP_KIND = {"supplier": "Fabricant", "range": "Gamme", "series": "Série", "material": "Matériau",
               "index": "Indice"}
 _TERM_KIND = {Kind.SUPPLIER: "supplier", Kind.RANGE: "range", Kind.SERIES: "series", Kind.MATERIAL: "material"}
+_QUERY_HAS_SYMBOLS = "symbols" in LensQuery.__dataclass_fields__  # until the catalogue stores signs
 _QUERY_FIELD = {"supplier": "supplier_ids", "range": "range_ids", "series": "series_ids",
                 "material": "material_ids", "index": "indices"}
 
@@ -142,6 +145,8 @@ class FilterPanel(QWidget):
 
         for widget in self._value_lists():
             widget.checkedChanged.connect(self._filters_changed)
+        self.symbols = SymbolSearch(self)
+        self.symbols.changed.connect(self._filters_changed)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -154,6 +159,7 @@ class FilterPanel(QWidget):
         form = QFormLayout()
         form.addRow("Hauteur de montage :", height_row)
         layout.addLayout(form)
+        layout.addWidget(self.symbols)
         for title, widget in (
             ("Indice", self.index_list),
             ("Fournisseur", self.supplier_list),
@@ -185,6 +191,11 @@ class FilterPanel(QWidget):
                 self.changed.emit()
 
         self.ops.run(vocabulary, arrived, key="filters.vocabulary", quick=True, name="vocabulaire")
+        self.ops.run(read_vocabulary, self._shapes_arrived, key="filters.symbols", quick=True, name="symboles")
+
+    def _shapes_arrived(self, shapes: list[SymbolShape]) -> None:
+        remember_shapes(shapes)
+        self.symbols.set_shapes(shapes)
 
     def _reparse(self) -> bool:
         """Read the box again; True when what it says changed."""
@@ -214,10 +225,16 @@ class FilterPanel(QWidget):
             return [index_group_of(v) for v in self._parsed.indices]
         return [i for t in self._parsed.references if _TERM_KIND[t.kind] == kind for i in t.ids]
 
+    def _typed_symbols(self) -> tuple[str, ...]:
+        """The shapes named in the box (once the parser reads shape names)."""
+        found = getattr(self._parsed, "symbols", ())
+        return tuple(str(getattr(item, "key", item)) for item in found)
+
     def _show_typed(self) -> None:
         """The lists and the height field show what the box says (nothing is ticked, no signal)."""
         for kind, widget in self._lists_by_kind().items():
             widget.set_typed(self._typed(kind))
+        self.symbols.palette_widget.set_typed(self._typed_symbols())
         height = self._parsed.height
         self.height_box.blockSignals(True)
         if height is not None:
@@ -246,6 +263,8 @@ class FilterPanel(QWidget):
                 label = (widget.label_of(value) or "").rsplit(" (", 1)[0].split(" — ")[0]
                 specs.append(ChipSpec(f"{_CHIP_KIND[kind]} {label} (liste)", ("list", kind, value), LIST,
                                       "Décocher dans la liste"))
+        specs += [ChipSpec(f"Symbole {self.symbols.label_of(key)}", ("symbol", key), "palette",
+                           "Décocher dans la palette") for key in self.symbols.checked_keys()]
         own = self.fitting_height()
         if own is not None and self._parsed.height is None:
             specs.append(ChipSpec(f"Hauteur {own} mm (champ)", ("height",), LIST, "Vider le champ de hauteur"))
@@ -262,6 +281,8 @@ class FilterPanel(QWidget):
         elif key[0] == "list":
             widget = self._lists_by_kind()[key[1]]
             widget.set_checked([v for v in widget.checked_values() if v != key[2]])
+        elif key[0] == "symbol":
+            self.symbols.palette_widget.set_key_checked(key[1], False)
         else:
             self.height_box.clear()
 
@@ -272,15 +293,18 @@ class FilterPanel(QWidget):
 
     def _text_cleared(self) -> None:
         self.flush_search()
-        if self.build_query().has_reference_filters:
+        if self._has_filters():
             self.statusMessage.emit("Recherche effacée — Échap encore : effacer aussi les filtres.")
         else:
             self.statusMessage.emit("Recherche effacée.")
 
     def _clear_all_by_key(self) -> None:
-        active = self.build_query().has_reference_filters
+        active = self._has_filters()
         self.clear()
         self.statusMessage.emit("Tous les filtres sont effacés." if active else "Aucun filtre actif.")
+
+    def _has_filters(self) -> bool:
+        return self.build_query().has_reference_filters or bool(self.symbols.checked_keys())
 
     # ------------------------------------------------------------ lists
     def _lists_by_kind(self) -> dict[str, CheckList]:
@@ -368,8 +392,8 @@ class FilterPanel(QWidget):
         return int(text) if text.isdigit() else None
 
     def build_ticked_query(self, sort: str = "nom", descending: bool = False) -> LensQuery:
-        """The lists, the height field and the box text as typed."""
-        return LensQuery(
+        """The lists, the height field, the shapes picked and the box text as typed."""
+        query = LensQuery(
             supplier_ids=_ids(self.supplier_list.checked_values()),
             range_ids=_ids(self.range_list.checked_values()),
             series_ids=_ids(self.series_list.checked_values()),
@@ -380,6 +404,7 @@ class FilterPanel(QWidget):
             sort=sort,
             descending=descending,
         )
+        return replace(query, symbols=self.symbols.checked_keys()) if _QUERY_HAS_SYMBOLS else query
 
     def build_query(self, sort: str = "nom", descending: bool = False) -> LensQuery:
         """What to show: the ticks, with the box's filter words (index, height, names) in place
@@ -397,6 +422,9 @@ class FilterPanel(QWidget):
         self.blockSignals(True)
         for widget in self._value_lists():
             widget.clear_checks()
+        self.symbols.blockSignals(True)
+        self.symbols.clear()
+        self.symbols.blockSignals(False)
         self._search_timer.stop()
         self.search_box.blockSignals(True)
         self.search_box.clear()
