@@ -171,3 +171,37 @@ def test_the_import_figure_is_the_median_of_runs_alternated_with_the_anchor(
     assert figures["runs_s"] == [3.0, 1.0, 2.0] and figures["cli_runs_s"] == [0.5, 0.1, 0.3]
     assert figures["import_rows_per_s"] == ROWS / 2.0
     assert figures["cli_import_rows_per_s"] == ROWS / 0.3
+
+
+# ---------------------------------------------------------------- identification (issue 18)
+
+GUIDE_LENSES = 600  # the guide's first lenses: enough for every kind of case, built in seconds
+
+
+def test_the_window_reads_the_ranked_search_own_first_lenses(qapp, tmp_path: Path) -> None:
+    """Typed key by key into the real window's box (an index ticked for one kind), the top 5 read
+    from the table are the ranked search's first lenses for that text and tick."""
+    from bench.guide import build_guide_database, guide_lenses
+    from bench.identify_cases import KINDS, draw_cases
+    from bench.identify_window import WindowDriver
+    from data.query import LensQuery
+    from gui.models.answers import first_answer
+
+    lenses = guide_lenses()[:GUIDE_LENSES]
+    path = tmp_path / "guide.db"
+    ids = build_guide_database(path, lenses)
+    cases = draw_cases(lenses, ids, per_kind=2)
+    assert {case.kind for case in cases} == set(KINDS)
+    driver = WindowDriver("sqlite:///" + path.as_posix())
+    try:
+        for case in cases:
+            shown = driver.search(case.text, case.ticked_index)
+            assert driver.box.text() == case.text
+            query = LensQuery(text=case.text, indices=driver.model.shown_query.indices)
+            assert bool(query.indices) == (case.ticked_index is not None), case
+            answer = first_answer(driver.window.db, query, 5)
+            expected = list(answer.shown[:5]) if answer.ranked else [r.id for r in answer.rows if r][:5]
+            assert shown == expected, case
+    finally:
+        driver.close()
+
