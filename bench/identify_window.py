@@ -44,6 +44,23 @@ TIMEOUT_S = 120.0
 WARM_UP = 3
 
 
+def type_keys(widget: Any, text: str) -> None:
+    """``text`` typed into ``widget`` key by key: ``QTest.keyClick`` for the keys it knows (ASCII),
+    a key press and release carrying the character for the others (``é`` of a French keyboard;
+    ``QTest.keyClicks`` aborts on them)."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    for ch in text:
+        if ch.isascii():
+            QTest.keyClick(widget, ch)
+            continue
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
+
+
 class WindowDriver:
     """The main window driven as an optician drives it, with the moments that matter recorded."""
 
@@ -120,10 +137,8 @@ class WindowDriver:
         """Ctrl+F (the box's text selected), the text typed key by key over it, then the end of
         the typing pause. Returns (pause over, first page shown, first page painted, count known)
         perf times; the count is waited for only when the page gave none."""
-        from PySide6.QtTest import QTest
-
         self.window.focus_search()
-        QTest.keyClicks(self.box, text)
+        type_keys(self.box, text)
         if self.box.text() != text:
             raise RuntimeError(f"la recherche contient {self.box.text()!r} au lieu de {text!r}")
         self.counted_at.clear()

@@ -202,6 +202,8 @@ def test_the_window_reads_the_ranked_search_own_first_lenses(qapp, tmp_path: Pat
             answer = first_answer(driver.window.db, query, 5)
             expected = list(answer.shown[:5]) if answer.ranked else [r.id for r in answer.rows if r][:5]
             assert shown == expected, case
+        driver.type_text("précilens ΣIQ 1,67")  # keys QTest.keyClicks cannot type
+        assert driver.box.text() == "précilens ΣIQ 1,67"
     finally:
         driver.close()
 
