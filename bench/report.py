@@ -264,4 +264,4 @@ def print_targets(output: dict[str, Any], full: bool) -> None:
     for label, value, unit, met in _targets(output, at):
         verdict = "—" if met is None else ("atteinte" if met else "MANQUÉE")
         shown = "—" if value is None else f"{_fmt(float(value))} {unit}".strip()
-        print(f"  {label:42}{shown:>16}   {verdict}")
+        print(f"  {label:56}{shown:>16}   {verdict}")
