@@ -68,12 +68,8 @@ _known: dict[str, SymbolShape] = dict(_BUILT_IN)
 
 
 def read_vocabulary(db: Any) -> list[SymbolShape]:
-    """The shapes the catalogue holds (run off the UI thread); the built-in ones until the
-    catalogue stores a vocabulary of its own."""
-    list_symbols = getattr(catalogue, "list_symbols", None)
-    if list_symbols is None:
-        return list(_BUILT_IN.values())
-    return [_copy(item) for item in list_symbols(db)]
+    """The shapes the catalogue holds, an admin's included (run off the UI thread)."""
+    return [_copy(item) for item in catalogue.list_symbols(db)]
 
 
 def remember_shapes(shapes: Iterable[ShapeLike]) -> None:

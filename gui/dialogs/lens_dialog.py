@@ -178,7 +178,7 @@ class LensDialog(LensReferenceFields, WriteGuard):
                 widget.setText(f"{float(str(value)):.3f}".rstrip("0").rstrip(".").replace(".", ","))
             else:
                 widget.setText("" if value is None else str(value))
-        self.symbol_field.set_keys(getattr(lens, "symbols", ()))
+        self.symbol_field.set_keys(lens.symbols)
 
     def raw_values(self) -> dict[str, Any]:
         raw: dict[str, Any] = {}

@@ -194,7 +194,7 @@ class DetailPane(QFrame):
             "indice": format_index(lens.indice),
             "hauteurs": f"min. {hmin}, max. {hmax}",
             "gravure_nasale": lens.gravure_nasale or "—",
-            "symboles": ", ".join(label_of(key) for key in getattr(lens, "symbols", ())) or "—",
+            "symboles": ", ".join(label_of(key) for key in lens.symbols) or "—",
             "modifie_le": lens.modifie_le.strftime("%d/%m/%Y %H:%M") + " (UTC)",
         }
         for key, text in values.items():
@@ -226,7 +226,7 @@ class DetailPane(QFrame):
             self._show_placeholder(NO_IMAGE, size)
             if self._lens is not None:  # the engraving drawn from the sign: marks, shapes, code
                 lens = self._lens
-                self.image.setPixmap(engraving_pixmap(size, lens.gravure_nasale, getattr(lens, "symbols", ())))
+                self.image.setPixmap(engraving_pixmap(size, lens.gravure_nasale, lens.symbols))
             return
         if self._images.is_broken(self._key):
             self._show_placeholder(BROKEN_IMAGE, size)

@@ -46,7 +46,7 @@ class GalleryDelegate(QStyledItemDelegate):
             key = row_image_key(lens)
             thumb = None
             if key is None:
-                thumb = engraving_pixmap(THUMB, lens.gravure_nasale, getattr(lens, "symbols", ()))
+                thumb = engraving_pixmap(THUMB, lens.gravure_nasale, lens.symbols)
             elif self._images.is_broken(key):
                 thumb = self._placeholders["Image indisponible"]
             else:
