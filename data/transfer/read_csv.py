@@ -12,7 +12,7 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -107,7 +107,7 @@ def _csv_error(exc: csv.Error, line: int, name: str) -> TransferError:
 
 
 @contextmanager
-def csv_table(path: Path, size: int) -> Iterator[Table]:
+def csv_table(path: Path, size: int, columns: Mapping[str, str] | None = None) -> Iterator[Table]:
     refuse_other_formats(path, first_bytes(path), "csv")
     encoding = detect_encoding(path)
     with path.open("r", encoding=encoding, newline="") as stream:
@@ -123,7 +123,7 @@ def csv_table(path: Path, size: int) -> Iterator[Table]:
             break
         if header_cells is None:
             raise TransferError(f"Le fichier {path.name} ne contient aucune ligne.")
-        header = map_header([c.lstrip("\ufeff") for c in header_cells])
+        header = map_header([c.lstrip("\ufeff") for c in header_cells], columns)
 
         def fraction() -> float:
             try:

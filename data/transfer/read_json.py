@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 from data.transfer import table as _table
-from data.transfer.columns import HeaderMap, field_of_header, map_header
+from data.transfer.columns import HeaderMap, chosen_field, map_header
 from data.transfer.table import SourceRow, Table, TransferError, first_bytes, refuse_other_formats
 
 MAX_JSON_OBJECT_CHARS = 1024 * 1024
@@ -119,7 +119,7 @@ def _json_scalar(value: object) -> tuple[object, str | None]:
 
 
 @contextmanager
-def json_table(path: Path, size: int) -> Iterator[Table]:
+def json_table(path: Path, size: int, columns: Mapping[str, str] | None = None) -> Iterator[Table]:
     refuse_other_formats(path, first_bytes(path), "json")
     if first_bytes(path, 4096).count(b"\x00"):
         raise TransferError(f"« {path.name} » contient des données binaires : ce n'est pas du JSON.")
@@ -131,7 +131,7 @@ def json_table(path: Path, size: int) -> Iterator[Table]:
             raise TransferError(f"« {path.name} » n'est pas encodé en UTF-8 : ce n'est pas du JSON valide.") from exc
         if first is None:
             raise TransferError(f"« {path.name} » ne contient aucun verre (liste vide).")
-        header = map_header(list(first[1]))
+        header = map_header(list(first[1]), columns)
 
         def fraction() -> float:
             try:
@@ -139,11 +139,13 @@ def json_table(path: Path, size: int) -> Iterator[Table]:
             except (OSError, ValueError):
                 return 0.0
 
-        yield Table("json", "élément", header, _json_rows(first, objects, header, path.name), fraction)
+        rows = _json_rows(first, objects, header, path.name, columns)
+        yield Table("json", "élément", header, rows, fraction)
 
 
 def _json_rows(
-    first: tuple[int, Any], rest: Iterator[tuple[int, Any]], header: HeaderMap, name: str
+    first: tuple[int, Any], rest: Iterator[tuple[int, Any]], header: HeaderMap, name: str,
+    columns: Mapping[str, str] | None = None,
 ) -> Iterator[SourceRow]:
     fields: dict[str, str | None] = {}
     number = 0
@@ -153,7 +155,7 @@ def _json_rows(
         problems: list[tuple[str, str]] = []
         for key, raw in obj.items():
             if key not in fields:
-                fields[key] = field_of_header(key)
+                fields[key] = chosen_field(key, columns)
             name_ = fields[key]
             if name_ is None or name_ in values:
                 continue

@@ -7,7 +7,7 @@ would drop rows.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ def _cell_value(name: str, value: object) -> object:
 
 
 @contextmanager
-def xlsx_table(path: Path) -> Iterator[Table]:
+def xlsx_table(path: Path, columns: Mapping[str, str] | None = None) -> Iterator[Table]:
     refuse_other_formats(path, first_bytes(path), "xlsx")
     from openpyxl import load_workbook  # local: only needed for spreadsheets
 
@@ -62,7 +62,7 @@ def xlsx_table(path: Path) -> Iterator[Table]:
             break
         if header_cells is None:
             raise TransferError(f"La première feuille de {path.name} est vide.")
-        header = map_header(list(header_cells))
+        header = map_header(list(header_cells), columns)
         state = {"row": 0}
 
         def fraction() -> float:

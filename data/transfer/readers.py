@@ -8,7 +8,7 @@ row (XLSX) where the row starts, and its values keyed by field name.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,13 +16,14 @@ from data.transfer.columns import HeaderError
 from data.transfer.read_csv import csv_table, detect_encoding, sniff_delimiter
 from data.transfer.read_json import JsonObjects, json_table
 from data.transfer.read_xlsx import xlsx_table
-from data.transfer.table import SourceRow, Table, TransferError
+from data.transfer.table import ColumnsError, SourceRow, Table, TransferError
 
 FORMATS = ("csv", "xlsx", "json")
 EXTENSIONS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "json"}
 
 __all__ = [
     "EXTENSIONS",
+    "ColumnsError",
     "FORMATS",
     "JsonObjects",
     "SourceRow",
@@ -71,21 +72,24 @@ def _check_file(path: Path) -> int:
 
 
 @contextmanager
-def open_table(path: Path, fmt: str) -> Iterator[Table]:
-    """Open ``path`` and read its header; the caller iterates ``rows`` inside the block."""
+def open_table(path: Path, fmt: str, columns: Mapping[str, str] | None = None) -> Iterator[Table]:
+    """Open ``path`` and read its header; the caller iterates ``rows`` inside the block.
+    ``columns``: header -> field a person chose (``""`` to ignore), over the recognised names.
+    Raises ``ColumnsError`` (a ``TransferError`` with the file's headers) when the header does
+    not say which column holds which required field."""
     size = _check_file(path)
     try:
         if fmt == "csv":
-            with csv_table(path, size) as table:
+            with csv_table(path, size, columns) as table:
                 yield table
         elif fmt == "xlsx":
-            with xlsx_table(path) as table:
+            with xlsx_table(path, columns) as table:
                 yield table
         else:
-            with json_table(path, size) as table:
+            with json_table(path, size, columns) as table:
                 yield table
     except HeaderError as exc:
-        raise TransferError(str(exc)) from exc
+        raise ColumnsError(str(exc), exc.headers) from exc
     except PermissionError as exc:
         raise TransferError(f"Accès refusé au fichier {path}.") from exc
     except OSError as exc:

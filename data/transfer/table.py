@@ -21,6 +21,15 @@ class TransferError(CatalogueError):
     """A file that cannot be read or written at all (French message, nothing written)."""
 
 
+class ColumnsError(TransferError):
+    """The header does not say where the required fields are: ``headers`` lists the file's
+    headers, for a person to name the columns (the preview's lists, ``--column``)."""
+
+    def __init__(self, message: str, headers: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.headers = headers
+
+
 @dataclass
 class SourceRow:
     line: int
