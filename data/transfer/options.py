@@ -48,3 +48,24 @@ def parse_columns(pairs: Iterable[str]) -> dict[str, str]:
             raise ValueError(f"« {target.strip()} » n'est pas un champ : {known}, ou ignorer.")
         columns[header.strip()] = _FIELD_WORDS[key]
     return columns
+
+
+_KIND_WORDS = {"fournisseur": "fournisseur", "supplier": "fournisseur", "gamme": "gamme", "range": "gamme",
+               "serie": "serie", "series": "serie", "materiau": "materiau", "material": "materiau"}
+
+
+def parse_aliases(pairs: Iterable[str]) -> dict[tuple[str, str], str]:
+    """``["fournisseur:ESSILOR FR=Essilor"]`` -> ``{("fournisseur", "ESSILOR FR"): "Essilor"}``;
+    raises ``ValueError`` with a French message on a pair it cannot read."""
+    aliases: dict[tuple[str, str], str] = {}
+    for pair in pairs:
+        kind, sep, rest = pair.partition(":")
+        name, sep2, target = rest.partition("=")
+        kind_key = _KIND_WORDS.get(header_key(kind))
+        if not sep or not sep2 or kind_key is None or not name.strip() or not target.strip():
+            raise ValueError(
+                f"« {pair} » : écrivez TYPE:NOM=EXISTANT, par exemple fournisseur:ESSILOR FR=Essilor "
+                "(types : fournisseur, gamme, serie, materiau)."
+            )
+        aliases[(kind_key, name.strip())] = target.strip()
+    return aliases

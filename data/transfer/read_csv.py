@@ -12,8 +12,9 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -106,8 +107,18 @@ def _csv_error(exc: csv.Error, line: int, name: str) -> TransferError:
     return TransferError(f"Ligne {line} de « {name} » illisible : {reason}.")
 
 
+@dataclass(frozen=True)
+class CsvDialect:
+    """How a CSV file is written: what a file handed back (the refused lines) writes again."""
+
+    encoding: str
+    delimiter: str
+
+
 @contextmanager
-def csv_table(path: Path, size: int, columns: Mapping[str, str] | None = None) -> Iterator[Table]:
+def csv_records(path: Path) -> Iterator[tuple[CsvDialect, Iterator[tuple[int, list[str]]], Callable[[], int]]]:
+    """The file's dialect, its non-blank records as (first physical line, cells), header
+    first, and how many bytes are read so far."""
     refuse_other_formats(path, first_bytes(path), "csv")
     encoding = detect_encoding(path)
     with path.open("r", encoding=encoding, newline="") as stream:
@@ -116,7 +127,12 @@ def csv_table(path: Path, size: int, columns: Mapping[str, str] | None = None) -
     with path.open("rb") as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as stream:
         lines = _LineSource(stream, path.name)
         reader = csv.reader(lines, delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
-        records = _csv_records(reader, path.name)
+        yield CsvDialect(encoding, delimiter), _csv_records(reader, path.name), raw.tell
+
+
+@contextmanager
+def csv_table(path: Path, size: int, columns: Mapping[str, str] | None = None) -> Iterator[Table]:
+    with csv_records(path) as (_dialect, records, position):
         header_cells: list[str] | None = None
         for _line, cells in records:
             header_cells = cells
@@ -127,7 +143,7 @@ def csv_table(path: Path, size: int, columns: Mapping[str, str] | None = None) -
 
         def fraction() -> float:
             try:
-                return min(1.0, raw.tell() / size)
+                return min(1.0, position() / size)
             except (OSError, ValueError):
                 return 0.0
 

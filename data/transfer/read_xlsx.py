@@ -32,7 +32,8 @@ def _cell_value(name: str, value: object) -> object:
 
 
 @contextmanager
-def xlsx_table(path: Path, columns: Mapping[str, str] | None = None) -> Iterator[Table]:
+def open_workbook(path: Path) -> Iterator[Any]:
+    """The workbook, read-only (a file that is not one is refused in French)."""
     refuse_other_formats(path, first_bytes(path), "xlsx")
     from openpyxl import load_workbook  # local: only needed for spreadsheets
 
@@ -49,31 +50,48 @@ def xlsx_table(path: Path, columns: Mapping[str, str] | None = None) -> Iterator
             f"« {path.name} » n'est pas un classeur Excel (.xlsx) lisible."
         ) from exc
     try:
-        sheet: Any = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
-            raise TransferError(f"Le classeur {path.name} ne contient aucune feuille.")
-        declared = sheet.max_row if isinstance(sheet.max_row, int) else 0
-        if hasattr(sheet, "reset_dimensions"):
-            sheet.reset_dimensions()
-        rows = _xlsx_records(sheet, path.name)
-        header_cells: tuple[object, ...] | None = None
-        for _line, cells in rows:
-            header_cells = cells
-            break
-        if header_cells is None:
-            raise TransferError(f"La première feuille de {path.name} est vide.")
-        header = map_header(list(header_cells), columns)
-        state = {"row": 0}
-
-        def fraction() -> float:
-            return min(1.0, state["row"] / declared) if declared else 0.0
-
-        yield Table("xlsx", "ligne", header, _xlsx_rows(rows, header, state), fraction)
+        yield workbook
     finally:
         workbook.close()
 
 
-def _xlsx_records(sheet: Any, name: str) -> Iterator[tuple[int, tuple[object, ...]]]:
+@contextmanager
+def xlsx_table(path: Path, columns: Mapping[str, str] | None = None) -> Iterator[Table]:
+    with open_workbook(path) as workbook:
+        with _sheet_table(path, workbook, columns) as table:
+            yield table
+
+
+@contextmanager
+def _sheet_table(path: Path, workbook: Any, columns: Mapping[str, str] | None) -> Iterator[Table]:
+    sheet: Any = first_sheet(path, workbook)
+    declared = sheet.max_row if isinstance(sheet.max_row, int) else 0
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()
+    rows = xlsx_records(sheet, path.name)
+    header_cells: tuple[object, ...] | None = None
+    for _line, cells in rows:
+        header_cells = cells
+        break
+    if header_cells is None:
+        raise TransferError(f"La première feuille de {path.name} est vide.")
+    header = map_header(list(header_cells), columns)
+    state = {"row": 0}
+
+    def fraction() -> float:
+        return min(1.0, state["row"] / declared) if declared else 0.0
+
+    yield Table("xlsx", "ligne", header, _xlsx_rows(rows, header, state), fraction)
+
+
+def first_sheet(path: Path, workbook: Any) -> Any:
+    sheet: Any = workbook.worksheets[0] if workbook.worksheets else None
+    if sheet is None:
+        raise TransferError(f"Le classeur {path.name} ne contient aucune feuille.")
+    return sheet
+
+
+def xlsx_records(sheet: Any, name: str) -> Iterator[tuple[int, tuple[object, ...]]]:
     iterator = sheet.iter_rows(min_row=1, values_only=True)
     number = 0
     while True:

@@ -55,7 +55,7 @@ def detect_format(path: Path, fmt: str | None) -> str:
     return EXTENSIONS[suffix]
 
 
-def _check_file(path: Path) -> int:
+def check_file(path: Path) -> int:
     try:
         if path.is_dir():
             raise TransferError(f"{path} est un dossier, pas un fichier.")
@@ -77,7 +77,7 @@ def open_table(path: Path, fmt: str, columns: Mapping[str, str] | None = None) -
     ``columns``: header -> field a person chose (``""`` to ignore), over the recognised names.
     Raises ``ColumnsError`` (a ``TransferError`` with the file's headers) when the header does
     not say which column holds which required field."""
-    size = _check_file(path)
+    size = check_file(path)
     try:
         if fmt == "csv":
             with csv_table(path, size, columns) as table:

@@ -392,11 +392,12 @@ class Scan:
 
     def _conflict(self, line: int, first_line: int, first: bytes, other: bytes) -> None:
         """The same lens on two lines with other values: both lines refused, the fields named."""
-        differ = [
-            self.header.label(_FIELD_OF_VALUE[name])
-            for position, name in enumerate(_FINGERPRINT_FIELDS[: len(first) // 4])
-            if first[4 * position : 4 * position + 4] != other[4 * position : 4 * position + 4]
-        ]
+        differ: list[str] = []
+        for position, name in enumerate(_FINGERPRINT_FIELDS[: len(first) // 4]):
+            if first[4 * position : 4 * position + 4] != other[4 * position : 4 * position + 4]:
+                label = self._column_of(_FIELD_OF_VALUE[name])
+                if label not in differ:
+                    differ.append(label)
         named = ", ".join(differ) or "valeurs"
         self.refused += 1
         self._problem(
@@ -412,6 +413,13 @@ class Scan:
                 first_line, "", f"même verre que la {self.unit} {line}, mais {named} diffère"
                 f"{'nt' if len(differ) > 1 else ''} : gardez-en un seul."
             )
+
+    def _column_of(self, file_field: str) -> str:
+        """The column a field comes from: one height column gives both heights."""
+        labels = self.header.labels
+        if file_field == "hauteur_max" and file_field not in labels and "hauteur_min" in labels:
+            file_field = "hauteur_min"
+        return self.header.label(file_field)
 
     def _spilling(self) -> bool:
         return self.spill is not None and (self.valid_only or not self.refused)
