@@ -8,8 +8,9 @@ letters, a minority of accented names, and a few hundred small PNG drawings shar
 
 The schema comes from the real Alembic revisions (``data.migrate.upgrade``); rows are then written
 with raw ``sqlite3`` (or PostgreSQL ``COPY``) for speed, and the folded columns are computed with
-the very functions the catalogue service uses (``data.text.fold`` / ``search_key``), so search and
-sort behave exactly as on a catalogue the app filled itself.
+the very functions the catalogue service uses (``data.text.fold`` / ``search_key``, and the code
+keys of ``data.catalogue.code_keys``), so search and sort behave exactly as on a catalogue the
+app filled itself.
 
 Files are cached in ``bench/cache/`` under a key made of this file's source, ``data/text.py`` and
 the schema head revision: change any of them and the catalogues are generated again.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import inspect
 import io
 import os
 import random
@@ -114,12 +116,18 @@ def _fold(value: str | None) -> str:
 
 
 def cache_key() -> str:
-    """Generator source + folding rules + schema (head and revision files): any change makes new catalogues."""
+    """Generator source + folding rules + code keys + schema (head and revision files): any
+    change makes new catalogues."""
     from data.migrate import head_revision
 
     digest = hashlib.sha256()
     digest.update(Path(__file__).read_bytes())
     digest.update((PROJECT_ROOT / "data" / "text.py").read_bytes())
+    # What the stored code keys come from (not the rest of code_keys.py: its read side).
+    from data.catalogue.code_keys import engraving_skeletons
+
+    digest.update((PROJECT_ROOT / "data" / "identify" / "codes.py").read_bytes())
+    digest.update(inspect.getsource(engraving_skeletons.__wrapped__).encode())
     for revision in sorted((PROJECT_ROOT / "migrations" / "versions").glob("*.py")):
         digest.update(revision.read_bytes())
     digest.update(head_revision().encode())
@@ -340,6 +348,7 @@ def _fill_sqlite(path: Path, rows: int) -> None:
         produced = lens_rows(random.Random(SEED + rows), refs, rows)
         while chunk := [row for _, row in zip(range(CHUNK), produced, strict=False)]:
             conn.executemany(insert, chunk)
+            conn.executemany(INSERT_KEYS, code_key_rows(chunk))
         for _name, sql in indexes:
             conn.execute(sql)
         conn.execute("COMMIT")
@@ -349,6 +358,17 @@ def _fill_sqlite(path: Path, rows: int) -> None:
         conn.execute("PRAGMA journal_mode=WAL")
     finally:
         conn.close()
+
+
+INSERT_KEYS = "INSERT INTO verres_codes (squelette, verre_id) VALUES (?, ?)"
+_ENGRAVING = LENS_COLUMNS.index("gravure_nasale")
+
+
+def code_key_rows(lenses: Sequence[tuple]) -> list[tuple[str, int]]:
+    """The code keys of generated lens rows (``verres_codes``), computed as the app computes them."""
+    from data.catalogue.code_keys import engraving_skeletons
+
+    return [(skel, row[0]) for row in lenses for skel in engraving_skeletons(row[_ENGRAVING])]
 
 
 def _insert_references(executemany: Callable[[str, list[tuple]], object], refs: References) -> None:

@@ -1,6 +1,7 @@
 """Fill a PostgreSQL database with the same synthetic catalogue as the SQLite files.
 
-The schema comes from the app's migrations; rows go in with ``COPY`` (secondary indexes dropped
+The schema comes from the app's migrations; rows go in with ``COPY`` (the lenses, then their code
+keys) (secondary indexes dropped
 during the load and rebuilt after, as a bulk load should), then the id sequences are moved past the
 loaded ids and the tables analysed, as autovacuum would do on a real server.
 """
@@ -12,7 +13,7 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from bench.generate import LENS_COLUMNS, SEED, lens_rows, reference_rows
+from bench.generate import LENS_COLUMNS, SEED, code_key_rows, lens_rows, reference_rows
 from data.config import load_settings
 from data.database import open_database
 from data.migrate import upgrade
@@ -50,7 +51,10 @@ def fill_postgres(url: str, rows: int) -> float:
                 cursor.execute(f'DROP INDEX "{name}"')
             for table, columns, attribute in REFERENCE_COPIES:
                 _copy(cursor, table, columns, getattr(refs, attribute))
-            _copy(cursor, "verres", LENS_COLUMNS, lens_rows(random.Random(SEED + rows), refs, rows))
+            lenses = list(lens_rows(random.Random(SEED + rows), refs, rows))
+            _copy(cursor, "verres", LENS_COLUMNS, lenses)
+            _copy(cursor, "verres_codes", ("squelette", "verre_id"), code_key_rows(lenses))
+            del lenses
             for _name, definition in indexes:
                 cursor.execute(definition)
             for table in ("fournisseurs", "materiaux", "gammes", "series", "images_gravure", "verres"):

@@ -294,3 +294,26 @@ def include_in_autogenerate(name: str | None, type_: str, parent_names: object) 
     if type_ == "table" and name is not None and name.startswith(SEARCH_TABLE_PREFIX):
         return False
     return not (type_ == "index" and name in SEARCH_ONLY_INDEXES)
+
+
+class VerreCode(Base):
+    """The keys a lens's engraving is found by (``data.catalogue.code_keys``): one row per
+    distinct skeleton of its :func:`~data.identify.engraving_keys` (alternatives, parts, Greek
+    letters read as their look-alikes), so that a typed code, its start and its one-edit
+    neighbours are looked up in the primary key instead of testing every lens.
+
+    One B-tree ordered by ``squelette``: WITHOUT ROWID on SQLite, clustered on InnoDB. The index
+    on ``verre_id`` serves the cascade and the replacement of a lens's keys. Kept by every path
+    that writes ``gravure_nasale``; the integrity check compares it with a recomputation.
+    """
+
+    __tablename__ = "verres_codes"
+    __table_args__ = (
+        Index("idx_verre_code_verre", "verre_id"),
+        {**MYSQL_TABLE_ARGS, "sqlite_with_rowid": False},
+    )
+
+    squelette: Mapped[str] = mapped_column(key_string(64), primary_key=True)
+    verre_id: Mapped[int] = mapped_column(
+        ForeignKey("verres.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )

@@ -133,6 +133,9 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.filters.changed.connect(self.apply_filters)
         self.filters.search_box.returnPressed.connect(self.filters.flush_search)
+        self.filters.statusMessage.connect(lambda message: self.show_status(message, 4000))
+        self.filters.resultsRequested.connect(lambda: self.focus_results() if hasattr(self, "focus_results") else (
+            self.model.rowCount() and self._select_row(0), self.stack.currentWidget().setFocus()))
         self.model.countReady.connect(lambda n: self.count_label.setText(format_count(n)))
         self.model.queryFailed.connect(lambda message: self.show_status(message, 8000))
         self.model.modelReset.connect(self._after_reset)

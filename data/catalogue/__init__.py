@@ -33,11 +33,18 @@ from data.catalogue.lens_writes import (
     update_lens,
 )
 from data.catalogue.lists import (
+    BaseCounts,
+    FilterLists,
+    IndexGroup,
+    base_counts,
+    group_indices,
+    index_group_of,
     list_indices,
     list_materials,
     list_ranges,
     list_series,
     list_suppliers,
+    read_lists,
 )
 from data.catalogue.planner import LIMITS, PlannerLimits, plan_query
 from data.catalogue.reads import get_image, get_lens
@@ -57,13 +64,13 @@ from data.kinds import KINDS, ReferenceKind
 from data.query import LensQuery
 
 __all__ = [
-    "EVERYTHING", "KINDS", "LIMITS", "Changes", "LensDetail", "LensQuery", "LensRow",
+    "EVERYTHING", "KINDS", "BaseCounts", "FilterLists", "IndexGroup", "LIMITS", "Changes", "LensDetail", "LensQuery", "LensRow",
     "PlannerLimits", "ReferenceItem", "ReferenceKind", "add_sort_keys", "apply_lens_update",
-    "audit_lenses", "check_lens", "count_lenses", "create_lens", "create_reference",
+    "audit_lenses", "base_counts", "check_lens", "count_lenses", "create_lens", "create_reference",
     "decode_check_image", "delete_lenses", "delete_reference", "ensure_writable", "find_reference",
-    "get_image", "get_lens", "get_or_create_reference", "insert_lens", "lens_columns", "lens_ids",
+    "get_image", "get_lens", "get_or_create_reference", "group_indices", "index_group_of", "insert_lens", "lens_columns", "lens_ids",
     "lens_page", "lens_rows", "lens_state", "list_indices", "list_materials", "list_ranges",
     "list_series", "list_suppliers", "merge_references", "plan_query", "reference_facts",
-    "reference_state", "refresh_sort_keys", "reinsert_lens", "rename_reference", "restore_deleted",
+    "read_lists", "reference_state", "refresh_sort_keys", "reinsert_lens", "rename_reference", "restore_deleted",
     "restore_lens", "snapshot_lenses", "store_image", "update_lens",
 ]

@@ -4,6 +4,9 @@ lenses (the dialog's save, the import's bulk path, the sample, the integrity che
 - ``lens_columns``: the folded search text and the sort keys derived from the lens's own texts;
 - ``add_sort_keys`` / ``refresh_sort_keys``: the folded names of its range, series and material,
   copied onto the lens (sorting a million lenses by range needs them on the lens row);
+- ``write_code_keys``: the keys its engraving is found by (table ``verres_codes``, see
+  ``data.catalogue.code_keys``), replaced after every single write of a lens; the bulk paths
+  (import, restore, sample, benchmark files) write the same keys from the same function;
 - ``lens_state``: the lens as the audit trail keeps it (the SQLite bulk path of ``data.audit``
   writes the same text from the rows; a test holds the two to the same bytes).
 """
@@ -15,6 +18,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from data.catalogue.code_keys import replace_code_keys
 from data.catalogue.values import LensDetail
 from data.kinds import KINDS, SORT_KEYS
 from data.models import Verre
@@ -66,6 +70,11 @@ def refresh_sort_keys(session: Session, kind: str, ref_id: int) -> None:
                 .values({key_column: name})
                 .execution_options(synchronize_session=False)
             )
+
+
+def write_code_keys(session: Session, lens_id: int, engraving: str | None) -> None:
+    """Make the lens's code keys those of ``engraving`` (after it was inserted or updated)."""
+    replace_code_keys(session, [(lens_id, engraving)])
 
 
 _DETAIL_FIELDS = tuple(LensDetail.__dataclass_fields__)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from data import audit as trail  # ``audit``: the writers' keyword that turns entries off
 from data.catalogue.checks import ensure_writable, validated
-from data.catalogue.derived import add_sort_keys, lens_columns, lens_state
+from data.catalogue.derived import add_sort_keys, lens_columns, lens_state, write_code_keys
 from data.catalogue.images import store_image
 from data.catalogue.reads import lens_detail, lens_details
 from data.catalogue.values import Changes, LensDetail
@@ -62,6 +62,7 @@ def insert_lens(
     lens = Verre(**columns, exemple=exemple)
     session.add(lens)
     session.flush()
+    write_code_keys(session, lens.id, values.gravure_nasale)
     if audit and not exemple:
         state = lens_state(lens_detail(session, lens.id))
         trail.record(
@@ -141,6 +142,7 @@ def apply_lens_update(
             "Ce verre a été modifié par un autre poste depuis son ouverture. "
             "Rechargez-le pour voir sa version actuelle avant de l'enregistrer."
         )
+    write_code_keys(session, lens_id, values.gravure_nasale)
     after = lens_state(lens_detail(session, lens_id))
     old, new = trail.diff(lens_state(before), after)
     if old or new:
@@ -293,6 +295,7 @@ def reinsert_lens(
     )
     session.add(lens)
     session.flush()
+    write_code_keys(session, lens.id, values.gravure_nasale)
     after = lens_state(lens_detail(session, lens.id))
     trail.record(
         session,

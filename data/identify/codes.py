@@ -52,10 +52,10 @@ _GREEK: dict[str, tuple[str, tuple[str, ...]]] = {
     "Ω": ("omega", ()), "ω": ("omega", ("w",)),
 }
 # Signs engraved as part of a code, spelled as an optician says them.
-_SIGNS: dict[str, str] = {"+": "plus", "∞": "infini", "&": "et"}
+SIGNS: dict[str, str] = {"+": "plus", "∞": "infini", "&": "et"}
 
 # Alternatives inside one engraving: "E3 ou E3S", "PY67/P8Y67", "A; B", "A or B".
-_ALTERNATIVES = re.compile(r"\s+(?:ou|or)\s+|/|;", re.IGNORECASE)
+ALTERNATIVES = re.compile(r"\s+(?:ou|or)\s+|/|;", re.IGNORECASE)
 
 _SKELETON = str.maketrans(
     {"o": "0", "d": "0", "i": "1", "l": "1", "s": "5", "b": "8", "z": "2", "g": "6", "v": "u"}
@@ -67,7 +67,7 @@ SKELETON_ALPHABET = "".join(
 
 
 def _is_plain(text: str) -> bool:
-    return text.isascii() and not any(sign in text for sign in _SIGNS)
+    return text.isascii() and not any(sign in text for sign in SIGNS)
 
 
 def _spellings(text: str) -> list[tuple[tuple[str, ...], str]]:
@@ -77,8 +77,8 @@ def _spellings(text: str) -> list[tuple[tuple[str, ...], str]]:
         greek = _GREEK.get(ch)
         if greek is not None:
             pieces.append(((greek[0], *greek[1]), ch))
-        elif ch in _SIGNS:
-            pieces.append(((_SIGNS[ch],), ch))
+        elif ch in SIGNS:
+            pieces.append(((SIGNS[ch],), ch))
         else:
             folded = "".join(c for c in fold(ch) if c.isalnum())
             if folded:
@@ -164,7 +164,7 @@ def engraving_key_roles(engraving: str | None) -> tuple[EngravingKey, ...]:
         if known is None or _role_order(candidate) < _role_order(known):
             roles[candidate.key] = candidate
 
-    for alt_no, alternative in enumerate(a.strip() for a in _ALTERNATIVES.split(engraving)):
+    for alt_no, alternative in enumerate(a.strip() for a in ALTERNATIVES.split(engraving)):
         parts = [p for p in alternative.split() if compact(p)]
         for n, (reading, written) in enumerate(_readings(alternative)):
             offer(EngravingKey(reading, written, alternative, alt_no, None, False, n > 0))

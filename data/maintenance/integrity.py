@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from data import formatting
+from data.catalogue.code_keys import stale_code_keys
 from data.database import Database, translate_errors
 from data.kinds import KINDS
 from data.models import Fournisseur, Gamme, ImageGravure, Materiau, Serie, Verre
@@ -44,7 +45,11 @@ KIND_TITLES = {
     "doublon": "Verres en double",
     "image": "Image de gravure illisible",
     "normalisation": "Colonnes de recherche à recalculer",
+    "cles_gravure": "Clés de recherche des gravures à recalculer",
 }
+# Lenses named one by one among the stale code keys; the rest are counted in one finding.
+KEY_FINDINGS_NAMED = 200
+KEYS_REPAIR = "lancez « Reconstruire les index » pour les recalculer"
 
 
 DAMAGED_FILE = (
@@ -116,7 +121,7 @@ def check_integrity(
     if db.is_sqlite:
         checks += [_sqlite_structure, _sqlite_foreign_keys]
     checks += [_index_range, _heights, _references_agree, _missing_references, _duplicates,
-               _images, _folded_columns]
+               _images, _folded_columns, _code_keys]
     context = Context(db.backend, quick, steps)
     findings: list[Finding] = []
     with translate_errors(), db.engine.connect() as conn:
@@ -348,6 +353,30 @@ def _folded_columns(conn: Connection, ctx: Context) -> Iterator[Finding]:
                 yield Finding("normalisation", None, None,
                               f"{kind.title} « {row.nom} » (n° {row.id}) : nom normalisé "
                               "pas à jour.")
+
+
+def _code_keys(conn: Connection, ctx: Context) -> Iterator[Finding]:
+    """The code keys (``verres_codes``) compared with a recomputation from the engravings: a
+    lens with missing, extra or stale keys is found badly (or not at all) by its code."""
+    wrong = stale_code_keys(conn)
+    names: dict[int, str] = {
+        int(i): str(n)
+        for i, n in conn.execute(sa.select(V.c.id, V.c.nom).where(V.c.id.in_(wrong[:KEY_FINDINGS_NAMED])))
+    }
+    for lens_id in wrong[:KEY_FINDINGS_NAMED]:
+        name = names.get(lens_id)
+        if name is None:
+            yield Finding("cles_gravure", None, None,
+                          f"Clés de gravure du verre n° {lens_id}, qui n'existe plus : {KEYS_REPAIR}.")
+        else:
+            yield Finding("cles_gravure", lens_id, str(name),
+                          f"Verre n° {lens_id} « {name} » : clés de sa gravure pas à jour (la "
+                          f"recherche par code le trouve mal) ; {KEYS_REPAIR}.")
+    others = len(wrong) - KEY_FINDINGS_NAMED
+    if others > 0:
+        yield Finding("cles_gravure", None, None,
+                      f"Et {formatting.count(others, 'autre verre', 'autres verres')} aux clés de "
+                      f"gravure pas à jour ; {KEYS_REPAIR}.")
 
 
 def _stale_columns(row: Any) -> list[str]:

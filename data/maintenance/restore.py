@@ -32,6 +32,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from data.catalogue.code_keys import repair_code_keys
 from data.config import Settings, load_settings
 from data.database import Database, open_database, translate_errors
 from data.errors import DatabaseOpenError
@@ -280,6 +281,10 @@ def _prepare_portable(source: Path, work: Path, settings: Settings, steps: Steps
         migrated = revision != head_revision()
         if migrated:
             upgrade(db)
+        # The keys a code is found by, made right whatever wrote the backup (an app that did
+        # not keep them, a file edited by hand): only the stale ones are rewritten.
+        with translate_errors(), db.engine.begin() as conn:
+            repair_code_keys(conn)
     finally:
         db.dispose()
     return PreparedBackup(source, "sqlite", work, revision, migrated, _counts(work))

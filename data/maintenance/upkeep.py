@@ -13,6 +13,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from data.catalogue.code_keys import repair_code_keys
 from data.config import Settings
 from data.database import Database, translate_errors
 from data.errors import DBOperationError
@@ -130,10 +131,11 @@ def refresh_after_load(db: Database) -> None:
 def rebuild_indexes(
     db: Database, progress: Progress | None = None, cancel: Cancel | None = None
 ) -> UpkeepResult:
-    """Rebuild every index (after a crash or a collation change)."""
+    """Rebuild every index (after a crash or a collation change), then the code keys the
+    integrity check finds stale (``data.catalogue.code_keys.repair_code_keys``)."""
     started = time.perf_counter()
     steps = Steps(progress, cancel)
-    steps.phase(0.0, 1.0)
+    steps.phase(0.0, 0.8)
     tables = _tables(db)
     if db.is_sqlite:
         _run(db, ["REINDEX"], steps, autocommit=True)
@@ -141,6 +143,9 @@ def rebuild_indexes(
         _run(db, [f'REINDEX TABLE "{t}"' for t in tables], steps, autocommit=True)
     else:
         _run(db, [f"ALTER TABLE `{t}` FORCE" for t in tables], steps, autocommit=True)
+    steps.phase(0.8, 1.0)
+    with translate_errors(), db.engine.begin() as conn:
+        repair_code_keys(conn)
     steps.finish()
     return UpkeepResult("reindex", time.perf_counter() - started)
 

@@ -35,6 +35,10 @@ a cancel stops them at once. The commit does not wait for SQLite to copy the WAL
 database file: that runs right after on a background connection (``Database.bulk_transaction``),
 while the window already shows the result.
 
+Every lens written gets its code keys (``data.catalogue.code_keys``) in the same transaction,
+computed in Python from its engraving: by executemany with the new lenses, or, for SQLite's
+copy, from the spill file's engravings on a thread of their own while SQLite copies.
+
 **Valid lines only.** With ``valid_only`` (the dialog's « Importer les lignes valides », the
 command's ``--valid-only``) a file with refused lines still writes its valid lines, in the same
 single transaction; no lens of a refused line is written (a line is refused whole, see
@@ -52,6 +56,7 @@ and chunks.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -63,6 +68,12 @@ from sqlalchemy.orm import Session
 
 from data import audit
 from data.catalogue import LensDetail, ensure_writable
+from data.catalogue.code_keys import (
+    engraving_skeletons,
+    insert_code_keys,
+    insert_key_rows,
+    replace_code_keys,
+)
 from data.database import Database, attached
 from data.errors import Cancelled, ConflictError
 from data.kinds import KINDS, SORT_KEYS
@@ -97,6 +108,7 @@ PAUSE_RATIO = 8
 # Pass 2's progress when indexes are set aside: the updates up to UPDATES_SHARE (all of it when
 # the file only updates), then the copy of the new lenses, the rebuild and the creation entries.
 UPDATES_SHARE = 0.3
+ENGRAVING = "gravure_nasale"  # the column the code keys come from
 
 
 @dataclass(frozen=True)
@@ -317,13 +329,16 @@ class _Batch:
         report = self.prepared.report
         share = UPDATES_SHARE * report.updated / max(1, report.to_write)
         self._write_all(spill_path, share, operations=(spill_file.UPDATE,))
+        keys = _NewKeys(spill_path, first_id) if ENGRAVING in self.prepared.keys else None
         rebuild = Rebuild(
-            pause, first_id, before=self._copy_new_lenses, then=lambda: self._record_creations(first_id)
+            pause, first_id, before=self._copy_new_lenses, then=lambda: self._after_copy(first_id, keys)
         )
         try:
             rebuild.wait(lambda: self._rebuild_progress(rebuild, share))
         finally:
             rebuild.stop()  # after a failure or a cancel: the connection is ours again
+            if keys is not None:
+                keys.stop()
 
     def _rebuild_progress(self, rebuild: Rebuild, start: float) -> None:
         self.progress.fraction(start + (1.0 - start) * rebuild.done / max(1, rebuild.steps))
@@ -349,6 +364,12 @@ class _Batch:
         ).rowcount
         connection.exec_driver_sql(f"DROP TABLE temp.{_IDS_TABLE}")
         self.next_id += copied
+
+    def _after_copy(self, first_id: int, keys: _NewKeys | None) -> None:
+        """SQLite, after the copy: the new lenses' creation entries and code keys."""
+        self._record_creations(first_id)
+        if keys is not None:
+            insert_key_rows(self.connection, keys.rows())
 
     def _record_creations(self, first_id: int) -> None:
         """SQLite: the creation entries of the lenses inserted from ``first_id`` on."""
@@ -461,6 +482,12 @@ class _Batch:
             for lens_id, row in enumerate(rows, first)
         ])
         self._record_creations(first)
+        self._insert_keys(range(first, self.next_id), rows)
+
+    def _insert_keys(self, ids: Iterable[int], rows: list[dict[str, Any]]) -> None:
+        """The code keys of new lenses (none when the file has no engraving column)."""
+        if ENGRAVING in self.prepared.keys:
+            insert_code_keys(self.connection, zip(ids, (row[ENGRAVING] for row in rows), strict=True))
 
     def _insert(self, rows: list[dict[str, Any]]) -> None:
         # The new ids come back in batches, in no promised order: each row is matched by its
@@ -471,6 +498,7 @@ class _Batch:
         )
         by_key = {row_key(r._mapping): r.id for r in self.session.execute(stmt, rows)}
         ids = [by_key[row_key(r)] for r in rows]
+        self._insert_keys(ids, rows)
         self._audit_creations(ids, rows)
 
     def _audit_creations(self, ids: Iterable[int], rows: list[dict[str, Any]]) -> None:
@@ -508,6 +536,8 @@ class _Batch:
                 "Des verres ont été modifiés ou supprimés par un autre poste pendant l'import : "
                 "rien n'a été importé. Relancez l'import."
             )
+        if ENGRAVING in self.prepared.keys:
+            replace_code_keys(self.connection, [(row["b_id"], row[ENGRAVING]) for row in rows])
         changes = []
         for before_values, row in updates:
             before = dict(zip(_BEFORE_FIELDS, before_values, strict=True))
@@ -538,6 +568,46 @@ class _Batch:
             state[kind.key] = self.names.get((kind.key, ref_id)) if ref_id is not None else None
         state.update(id=lens_id, exemple=False)
         return state
+
+
+class _NewKeys:
+    """The code keys of the new lenses SQLite copies from the spill file, computed from the
+    file's engravings on a thread of their own while SQLite copies the lenses and rebuilds the
+    indexes (its statements let Python run meanwhile): inserting them afterwards is then all
+    that is left to do."""
+
+    def __init__(self, spill_path: Path, first_id: int) -> None:
+        self._spill_path = spill_path
+        self._first_id = first_id
+        self._rows: list[tuple[str, int]] = []
+        self._error: BaseException | None = None
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="import-code-keys", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            first = self._first_id - 1
+            rows = self._rows
+            for chunk in spill_file.new_values(self._spill_path, ENGRAVING):
+                if self._stopping:
+                    return
+                for n, engraving in chunk:
+                    rows.extend((skel, first + n) for skel in engraving_skeletons(engraving))
+        except BaseException as exc:  # noqa: BLE001 - raised again by ``rows``
+            self._error = exc
+
+    def rows(self) -> list[tuple[str, int]]:
+        """Every key row, once computed."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._rows
+
+    def stop(self) -> None:
+        """Stop (a failure or a cancel) and wait: the spill file is then free to delete."""
+        self._stopping = True
+        self._thread.join()
 
 
 _IDS_TABLE = "import_ids"  # placeholder -> real id, while new lenses are copied (SQLite)

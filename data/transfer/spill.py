@@ -202,6 +202,23 @@ def read_chunks(path: Path, keys: Sequence[str], operations: Sequence[int] = (IN
         connection.close()
 
 
+def new_values(path: Path, key: str) -> Iterator[list[tuple[int, Any]]]:
+    """``(n, value)`` of one column of the new lenses (the n-th new lens), non-null values
+    only, up to ``CHUNK`` at a time, in the file's order."""
+    connection = _open(path)
+    try:
+        column = _quoted(key)
+        cursor = connection.execute(
+            f"SELECT rowid, {column} FROM {NEW_TABLE} WHERE {column} IS NOT NULL ORDER BY rowid"
+        )
+        while rows := cursor.fetchmany(CHUNK):
+            yield rows
+    except sqlite3.Error as exc:
+        raise _unreadable(exc) from exc
+    finally:
+        connection.close()
+
+
 def discard(path: Path | str | None) -> None:
     if path is None:
         return

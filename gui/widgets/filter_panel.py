@@ -1,120 +1,63 @@
-"""The filter panel: search box, reference lists, indices and fitting height.
+"""The filter panel: the search box and its chips, the reference lists, indices and height.
 
-Lists show only values that exist, with their lens counts; the range list follows the chosen
-suppliers and the series list follows the chosen ranges. The panel only builds a ``LensQuery``;
-it never runs a lens query itself.
+The box is read once per (debounced) change with the catalogue's vocabulary (the names of the
+makers, ranges, series and materials, fetched through ``Ops`` and kept until a write changes a
+list): each word becomes a chip, and the words that are filters (an index, a height, a name)
+show in their list (bold, half-ticked) or in the height field, without becoming ticks. Typed
+names replace the ticks of their kind (``data.catalogue.ranked.browse_query``).
 
-Re-reading every list counts every lens (a few milliseconds for a real catalogue, a third of a
-second at a million lenses): above ``SYNC_LISTS_LIMIT`` lenses it runs in a pool thread and the
-lists keep their values and ticks until it is done.
+Lists show only values with lenses under the other filters, plus what is ticked or typed; each
+list's counts follow the other filters (``data.catalogue.lists``), read through ``Ops`` after
+every change, the latest answer only. The panel only builds a ``LensQuery``; it never runs a
+lens query itself.
+
+Keys in the box: Enter or Down asks for the results (``resultsRequested``), Esc clears the text,
+Esc in an empty box clears every filter (``statusMessage`` says so).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QIntValidator, QKeyEvent
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from data import catalogue
-from data.catalogue import Changes, ReferenceItem
+from data.catalogue import (
+    BaseCounts,
+    Changes,
+    FilterLists,
+    ReferenceItem,
+    index_group_of,
+    read_lists,
+)
+from data.catalogue.ranked import browse_query, vocabulary
 from data.database import Database
+from data.identify import HeightTerm, IndexTerm, Kind, ParsedQuery, ReferenceTerm, Vocabulary, parse
 from data.query import LensQuery
 from gui.events import Events
 from gui.models.lens_table import FRENCH, format_index
 from gui.ops import Ops
+from gui.widgets.check_list import CheckList
+from gui.widgets.search_box import SearchBox
+from gui.widgets.search_chips import LIST, ChipSpec, SearchChips
 
 SEARCH_DELAY_MS = 250
-
-
-class SearchBox(QLineEdit):
-    """The search field: Esc clears it."""
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape and self.text():
-            self.clear()
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-
-class CheckList(QListWidget):
-    """A list of checkable values; ``checked_values`` keeps its order."""
-
-    checkedChanged = Signal()
-
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(name)
-        self.setUniformItemSizes(True)
-        self.setAlternatingRowColors(False)
-        self.itemChanged.connect(lambda _item: self.checkedChanged.emit())
-        self.setMinimumHeight(60)
-
-    def set_values(self, values: Iterable[tuple[object, str]]) -> None:
-        """Replace the items, keeping the ticks of values still present (no signal)."""
-        keep = set(self.checked_values())
-        self.blockSignals(True)
-        self.clear()
-        for value, label in values:
-            item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, value)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if value in keep else Qt.CheckState.Unchecked)
-            self.addItem(item)
-        self.blockSignals(False)
-        rows = min(max(self.count(), 2), 7)
-        self.setFixedHeight(rows * self.sizeHintForRow(0) + 2 * self.frameWidth() + 4 if self.count() else 40)
-
-    def show_loading(self) -> None:
-        """A greyed « Chargement… » line while the values are read (it is not a value)."""
-        self.blockSignals(True)
-        self.clear()
-        item = QListWidgetItem("Chargement…")
-        item.setFlags(Qt.ItemFlag.NoItemFlags)
-        self.addItem(item)
-        self.blockSignals(False)
-
-    def values(self) -> list[object]:
-        """Every value listed, ticked or not."""
-        found = (self.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.count()))
-        return [value for value in found if value is not None]
-
-    def checked_values(self) -> list[object]:
-        return [
-            self.item(i).data(Qt.ItemDataRole.UserRole)
-            for i in range(self.count())
-            if self.item(i).checkState() == Qt.CheckState.Checked
-        ]
-
-    def set_checked(self, values: Sequence[object]) -> None:
-        wanted = set(values)
-        self.blockSignals(True)
-        for i in range(self.count()):
-            item = self.item(i)
-            state = item.data(Qt.ItemDataRole.UserRole) in wanted
-            item.setCheckState(Qt.CheckState.Checked if state else Qt.CheckState.Unchecked)
-        self.blockSignals(False)
-        self.checkedChanged.emit()
-
-    def clear_checks(self) -> None:
-        self.blockSignals(True)
-        for i in range(self.count()):
-            self.item(i).setCheckState(Qt.CheckState.Unchecked)
-        self.blockSignals(False)
+UNFILTERED_NOTE = "Comptes sans les autres filtres (trop de verres pour les compter à chaque clic)."
+_CHIP_KIND = {"supplier": "Fabricant", "range": "Gamme", "series": "Série", "material": "Matériau",
+              "index": "Indice"}
+_TERM_KIND = {Kind.SUPPLIER: "supplier", Kind.RANGE: "range", Kind.SERIES: "series", Kind.MATERIAL: "material"}
+_QUERY_FIELD = {"supplier": "supplier_ids", "range": "range_ids", "series": "series_ids",
+                "material": "material_ids", "index": "indices"}
 
 
 def _label(item: ReferenceItem, suffix: str = "") -> str:
@@ -122,41 +65,8 @@ def _label(item: ReferenceItem, suffix: str = "") -> str:
     return f"{item.nom}{extra} ({FRENCH.toString(item.lens_count)})"
 
 
-@dataclass(frozen=True)
-class FilterLists:
-    """Every list of the panel, read in one go for the ticks it was asked with."""
-
-    suppliers: list[ReferenceItem]
-    materials: list[ReferenceItem]
-    indices: list[tuple[float, int]]
-    ticked_suppliers: tuple[int, ...]
-    ranges: list[ReferenceItem]
-    ticked_ranges: tuple[int, ...]
-    series_ranges: tuple[int, ...]  # the ranges whose series are listed
-    series: list[ReferenceItem]
-
-
-def read_lists(db: Database, ticked_suppliers: tuple[int, ...], ticked_ranges: tuple[int, ...]) -> FilterLists:
-    suppliers = catalogue.list_suppliers(db)
-    materials = catalogue.list_materials(db)
-    indices = catalogue.list_indices(db)
-    ranges = catalogue.list_ranges(db, ticked_suppliers)
-    series_ranges = _series_ranges(ticked_suppliers, ticked_ranges, [r.id for r in ranges if r.lens_count])
-    series = [] if series_ranges is None else catalogue.list_series(db, series_ranges)
-    return FilterLists(suppliers, materials, indices, ticked_suppliers, ranges, ticked_ranges,
-                       series_ranges or (), series)
-
-
-def _series_ranges(
-    ticked_suppliers: Sequence[int], ticked_ranges: Sequence[int], listed_ranges: Sequence[int]
-) -> tuple[int, ...] | None:
-    """The ranges whose series to list: the ticked ones, else those listed for the ticked
-    suppliers (None: suppliers ticked but none has a range), else all (empty tuple)."""
-    if ticked_ranges:
-        return tuple(ticked_ranges)
-    if ticked_suppliers:
-        return tuple(listed_ranges) or None
-    return ()
+def _ids(values: list[object]) -> tuple[int, ...]:
+    return tuple(int(str(v)) for v in values)
 
 
 class FilterPanel(QWidget):
@@ -164,6 +74,9 @@ class FilterPanel(QWidget):
 
     changed = Signal()
     listsReloaded = Signal()  # the value lists were re-read (at once or from a pool thread)
+    resultsRequested = Signal()  # Enter or Down in the box: go to the first result
+    statusMessage = Signal(str)  # a short French message for the status bar
+    vocabularyReady = Signal()
 
     def __init__(self, source: Database | Ops, parent: QWidget | None = None, events: Events | None = None) -> None:
         super().__init__(parent)
@@ -172,22 +85,33 @@ class FilterPanel(QWidget):
         if events is not None:
             events.changed.connect(self._catalogue_changed)
             events.database_replaced.connect(self.set_database)
-        self._lists_generation = 0
+        self._vocabulary = Vocabulary()
+        self.vocabulary_ready = False
+        self._parsed = ParsedQuery("")
+        self._base: BaseCounts | None = None
+        self._own_height: str | None = None  # the field's own value while it shows a typed height
         self._supplier_names: dict[int, str] = {}
         self._range_names: dict[int, str] = {}
 
         self.search_box = SearchBox(self)
         self.search_box.setObjectName("searchBox")
-        self.search_box.setPlaceholderText("Gravure, nom ou variante (Ctrl+F)…")
+        self.search_box.setPlaceholderText("Gravure, indice, fabricant, hauteur… (Ctrl+F)")
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setToolTip(
-            "Tapez quelques caractères lus sur le verre : majuscules et accents ignorés."
+            "Tapez ce qui est lu sur le verre, dans n'importe quel ordre : « zeiss spu50 1,5 16 mm ».\n"
+            "Entrée ou ↓ : aller aux résultats. Échap : effacer le texte, deux fois : tous les filtres."
         )
+        self.search_box.setAccessibleName("Rechercher un verre")
+        self.chips = SearchChips(self)
+        self.chips.removeRequested.connect(self._remove_chip)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.changed)
+        self._search_timer.timeout.connect(self._search_settled)
         self.search_box.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search_box.resultsRequested.connect(self._go_to_results)
+        self.search_box.cleared.connect(self._text_cleared)
+        self.search_box.clearAllRequested.connect(self._clear_all_by_key)
 
         self.supplier_list = CheckList("supplierFilter")
         self.range_list = CheckList("rangeFilter")
@@ -199,26 +123,31 @@ class FilterPanel(QWidget):
         self.height_box.setValidator(QIntValidator(0, 100, self.height_box))
         self.height_box.setPlaceholderText("mm")
         self.height_box.setClearButtonEnabled(True)
-        self.height_box.setToolTip(
+        self._height_tip = (
             "Hauteur de montage du patient, en mm : garde les verres dont la hauteur minimale "
             "ne la dépasse pas (et ceux dont la hauteur minimale est inconnue)."
         )
+        self.height_box.setToolTip(self._height_tip)
         self.height_box.setMaximumWidth(90)
-        self.height_box.textChanged.connect(lambda _t: self.changed.emit())
+        self.height_box.textChanged.connect(lambda _t: self._filters_changed())
         self.clear_button = QPushButton("Effacer les filtres", self)
         self.clear_button.setObjectName("clearFiltersButton")
+        self.clear_button.setToolTip("Efface la recherche, les listes et la hauteur (Échap deux fois dans la recherche)")
         self.clear_button.clicked.connect(self.clear)
+        self.note = QLabel(UNFILTERED_NOTE, self)
+        self.note.setObjectName("countsNote")
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #6b5a2e; font-size: 90%;")
+        self.note.setVisible(False)
 
-        self.supplier_list.checkedChanged.connect(self._suppliers_changed)
-        self.range_list.checkedChanged.connect(self._ranges_changed)
-        for widget in (self.series_list, self.material_list, self.index_list):
-            widget.checkedChanged.connect(self.changed)
+        for widget in self._value_lists():
+            widget.checkedChanged.connect(self._filters_changed)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        search_label = QLabel("<b>Rechercher</b>")
-        layout.addWidget(search_label)
+        layout.addWidget(QLabel("<b>Rechercher</b>"))
         layout.addWidget(self.search_box)
+        layout.addWidget(self.chips)
         height_row = QHBoxLayout()
         height_row.addWidget(self.height_box)
         height_row.addStretch(1)
@@ -237,134 +166,249 @@ class FilterPanel(QWidget):
             inner.setContentsMargins(4, 4, 4, 4)
             inner.addWidget(widget)
             layout.addWidget(box)
+        layout.addWidget(self.note)
         layout.addWidget(self.clear_button)
         layout.addStretch(1)
+        self._read_vocabulary()
         self.reload()
+
+    # ------------------------------------------------------------ the box read
+    def parsed(self) -> ParsedQuery:
+        """The box as last read (after the typing pause): its terms, in the order typed."""
+        return self._parsed
+
+    def _read_vocabulary(self) -> None:
+        def arrived(found: Vocabulary) -> None:
+            self._vocabulary, self.vocabulary_ready = found, True
+            self.vocabularyReady.emit()
+            if self._reparse():
+                self.changed.emit()
+
+        self.ops.run(vocabulary, arrived, key="filters.vocabulary", quick=True, name="vocabulaire")
+
+    def _reparse(self) -> bool:
+        """Read the box again; True when what it says changed."""
+        parsed = parse(self.search_box.text(), self._vocabulary)
+        if parsed == self._parsed:
+            return False
+        structured_before = browse_query(LensQuery(), self._parsed)
+        self._parsed = parsed
+        self._show_typed()
+        self._show_chips()
+        if browse_query(LensQuery(), parsed) != structured_before:
+            self._read_lists()
+        return True
+
+    def _search_settled(self) -> None:
+        self._reparse()
+        self.changed.emit()
+
+    def flush_search(self) -> None:
+        """Apply a pending search at once (Enter in the box, a chip removed, tests)."""
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self._search_settled()
+
+    def _typed(self, kind: str) -> list[object]:
+        if kind == "index":
+            return [index_group_of(v) for v in self._parsed.indices]
+        return [i for t in self._parsed.references if _TERM_KIND[t.kind] == kind for i in t.ids]
+
+    def _show_typed(self) -> None:
+        """The lists and the height field show what the box says (nothing is ticked, no signal)."""
+        for kind, widget in self._lists_by_kind().items():
+            widget.set_typed(self._typed(kind))
+        height = self._parsed.height
+        self.height_box.blockSignals(True)
+        if height is not None:
+            if self._own_height is None:
+                self._own_height = self.height_box.text()
+            self.height_box.setText(str(height))
+            self.height_box.setReadOnly(True)
+            self.height_box.setStyleSheet("background: #e8f0fb; font-weight: bold;")
+            self.height_box.setToolTip(f"{height} mm tapé dans la recherche : retirez « Hauteur {height} mm » "
+                                       "pour revenir à ce champ.")
+        elif self._own_height is not None:
+            self.height_box.setText(self._own_height)
+            self._own_height = None
+            self.height_box.setReadOnly(False)
+            self.height_box.setStyleSheet("")
+            self.height_box.setToolTip(self._height_tip)
+        self.height_box.blockSignals(False)
+
+    # ------------------------------------------------------------ chips
+    def _show_chips(self) -> None:
+        specs = [ChipSpec(term.label, ("term", i)) for i, term in enumerate(self._parsed.terms)]
+        for kind, widget in self._lists_by_kind().items():
+            if self._typed(kind):
+                continue  # typed names of this kind replace its ticks: they are not active
+            for value in widget.checked_values():
+                label = (widget.label_of(value) or "").rsplit(" (", 1)[0].split(" — ")[0]
+                specs.append(ChipSpec(f"{_CHIP_KIND[kind]} {label} (liste)", ("list", kind, value), LIST,
+                                      "Décocher dans la liste"))
+        own = self.fitting_height()
+        if own is not None and self._parsed.height is None:
+            specs.append(ChipSpec(f"Hauteur {own} mm (champ)", ("height",), LIST, "Vider le champ de hauteur"))
+        self.chips.set_chips(specs)
+
+    def _remove_chip(self, key: object) -> None:
+        assert isinstance(key, tuple)
+        if key[0] == "term":
+            terms = self._parsed.terms
+            if key[1] < len(terms):
+                self.search_box.setText(self._parsed.without(terms[key[1]]))
+                self._search_timer.start()
+                self.flush_search()
+        elif key[0] == "list":
+            widget = self._lists_by_kind()[key[1]]
+            widget.set_checked([v for v in widget.checked_values() if v != key[2]])
+        else:
+            self.height_box.clear()
+
+    # ------------------------------------------------------------ keys
+    def _go_to_results(self) -> None:
+        self.flush_search()
+        self.resultsRequested.emit()
+
+    def _text_cleared(self) -> None:
+        self.flush_search()
+        if self.build_query().has_reference_filters:
+            self.statusMessage.emit("Recherche effacée — Échap encore : effacer aussi les filtres.")
+        else:
+            self.statusMessage.emit("Recherche effacée.")
+
+    def _clear_all_by_key(self) -> None:
+        active = self.build_query().has_reference_filters
+        self.clear()
+        self.statusMessage.emit("Tous les filtres sont effacés." if active else "Aucun filtre actif.")
 
     # ------------------------------------------------------------ lists
-    def set_database(self, db: Database) -> None:
-        if db is not self.ops.db:
-            self.ops.set_database(db)
-        self.reload()
-
-    def _catalogue_changed(self, changes: Changes) -> None:
-        """Any write may change a list or its lens counts: the lists re-read themselves."""
-        if not changes.empty:
-            self.reload()
-
-    def reload(self) -> None:
-        """Re-read the value lists (after an edit, import or restore), keeping the ticks."""
-        self._lists_generation += 1
-        generation = self._lists_generation
-        ticked_suppliers, ticked_ranges = self._ticked_suppliers(), self._ticked_ranges()
-        if not self.ops.inline_ok():
-            for widget in self._value_lists():
-                if widget.count() == 0:
-                    widget.show_loading()
-        self.ops.run(lambda db: read_lists(db, ticked_suppliers, ticked_ranges),
-                     lambda lists: self._show_lists(generation, lists),
-                     key="filters.lists", quick=True, name="listes des filtres")
-
-    def _show_lists(self, generation: int, lists: FilterLists) -> None:
-        if generation != self._lists_generation:
-            return  # a newer reload was asked for meanwhile
-        self._supplier_names = {s.id: s.nom for s in lists.suppliers}
-        self.supplier_list.set_values((s.id, _label(s)) for s in lists.suppliers if s.lens_count)
-        self.material_list.set_values((m.id, _label(m)) for m in lists.materials if m.lens_count)
-        self.index_list.set_values(
-            (value, f"{format_index(value)} ({FRENCH.toString(n)})") for value, n in lists.indices
-        )
-        if (self._ticked_suppliers(), self._ticked_ranges()) == (lists.ticked_suppliers, lists.ticked_ranges):
-            self._show_ranges(lists.ranges, lists.ticked_suppliers)
-            self._show_series(lists.series, lists.series_ranges)
-        else:  # ticks changed while the lists were read: read the dependent lists again
-            self._fill_ranges()
-        self.listsReloaded.emit()
+    def _lists_by_kind(self) -> dict[str, CheckList]:
+        return {"index": self.index_list, "supplier": self.supplier_list, "range": self.range_list,
+                "series": self.series_list, "material": self.material_list}
 
     def _value_lists(self) -> tuple[CheckList, ...]:
         return (self.index_list, self.supplier_list, self.range_list, self.series_list, self.material_list)
 
-    def _ticked_suppliers(self) -> tuple[int, ...]:
-        return tuple(int(str(v)) for v in self.supplier_list.checked_values())
+    def set_database(self, db: Database) -> None:
+        if db is not self.ops.db:
+            self.ops.set_database(db)
+        self._read_vocabulary()
+        self.reload()
 
-    def _ticked_ranges(self) -> tuple[int, ...]:
-        return tuple(int(str(v)) for v in self.range_list.checked_values())
+    def _catalogue_changed(self, changes: Changes) -> None:
+        """A write may change a list, its counts or the names the box knows."""
+        if changes.empty:
+            return
+        if changes.references or changes.everything:
+            self._read_vocabulary()
+        self.reload()
 
-    def _fill_ranges(self) -> None:
-        """The ranges of the ticked suppliers, then the series that follow from them."""
-        suppliers = self._ticked_suppliers()
+    def reload(self) -> None:
+        """Re-read the value lists and their unfiltered counts (after an edit, import or
+        restore), keeping the ticks."""
+        self._base = None
+        self._read_lists()
 
-        def show(ranges: list[ReferenceItem]) -> None:
-            self._show_ranges(ranges, suppliers)
-            self._fill_series()
-
-        self.ops.run(lambda db: catalogue.list_ranges(db, suppliers), show,
-                     key="filters.ranges", quick=True, name="gammes")
-
-    def _show_ranges(self, ranges: list[ReferenceItem], suppliers: Sequence[int]) -> None:
-        self._range_names = {r.id: r.nom for r in ranges}
-        show_supplier = len(suppliers) != 1
-        self.range_list.set_values(
-            (r.id, _label(r, self._supplier_names.get(r.parent_id or 0, "") if show_supplier else ""))
-            for r in ranges
-            if r.lens_count
-        )
-
-    def _fill_series(self) -> None:
-        listed = [int(str(value)) for value in self.range_list.values()]
-        ranges = _series_ranges(self._ticked_suppliers(), self._ticked_ranges(), listed)
-        self.ops.run(lambda db: [] if ranges is None else catalogue.list_series(db, ranges),
-                     lambda series: self._show_series(series, ranges or ()),
-                     key="filters.series", quick=True, name="séries")
-
-    def _show_series(self, series: list[ReferenceItem], ranges: Sequence[int]) -> None:
-        show_range = len(ranges) != 1
-        self.series_list.set_values(
-            (s.id, _label(s, self._range_names.get(s.parent_id or 0, "") if show_range else ""))
-            for s in series
-            if s.lens_count
-        )
-
-    def _suppliers_changed(self) -> None:
-        self._fill_ranges()
+    def _filters_changed(self) -> None:
+        self._show_chips()
+        self._read_lists()
         self.changed.emit()
 
-    def _ranges_changed(self) -> None:
-        self._fill_series()
-        self.changed.emit()
+    def lists_query(self) -> LensQuery:
+        """The filters the lists count with: the ticks, the height and the box's filter words."""
+        return browse_query(replace(self.build_ticked_query(), text=""), self._parsed)
+
+    def _read_lists(self) -> None:
+        query, base = self.lists_query(), self._base
+        if not self.ops.inline_ok():
+            for widget in self._value_lists():
+                if widget.count() == 0:
+                    widget.show_loading()
+        self.ops.run(lambda db: read_lists(db, query, base), self._show_lists,
+                     key="filters.lists", quick=True, name="listes des filtres")
+
+    def _show_lists(self, lists: FilterLists) -> None:
+        self._base = lists.base
+        self._supplier_names = {s.id: s.nom for s in lists.base.suppliers}
+        self._range_names = {r.id: r.nom for r in lists.base.ranges}
+        shown_suppliers = set(lists.query.supplier_ids)
+        self._fill(self.supplier_list, lists.suppliers, "supplier")
+        self._fill(self.material_list, lists.materials, "material")
+        self._fill(self.range_list, lists.ranges, "range",
+                   None if len(shown_suppliers) == 1 else self._supplier_names)
+        self._fill(self.series_list, lists.series, "series",
+                   None if len(lists.series_ranges) == 1 else self._range_names)
+        keep = set(self.index_list.checked_values()) | set(self._typed("index"))
+        self.index_list.set_values(
+            (g.value, f"{format_index(g.value)} ({FRENCH.toString(g.lens_count)})", g.members)
+            for g in lists.indices if g.lens_count or g.value in keep
+        )
+        self.note.setVisible(bool(lists.unfiltered))
+        self._show_chips()
+        self.listsReloaded.emit()
+        if self.lists_query() != lists.query:
+            # A tick was dropped with its value (a range of an unticked maker): say so.
+            self._read_lists()
+            self.changed.emit()
+
+    def _fill(self, widget: CheckList, items: list[ReferenceItem], kind: str,
+              parents: dict[int, str] | None = None) -> None:
+        keep = set(widget.checked_values()) | set(self._typed(kind))
+        widget.set_values(
+            (item.id, _label(item, parents.get(item.parent_id or 0, "") if parents else ""))
+            for item in items
+            if item.lens_count or item.id in keep
+        )
 
     # ------------------------------------------------------------ query
     def fitting_height(self) -> int | None:
-        text = self.height_box.text().strip()
+        """The height field's own value (a height typed in the box is in ``parsed()``)."""
+        text = (self._own_height if self._own_height is not None else self.height_box.text()).strip()
         return int(text) if text.isdigit() else None
 
-    def build_query(self, sort: str = "nom", descending: bool = False) -> LensQuery:
+    def build_ticked_query(self, sort: str = "nom", descending: bool = False) -> LensQuery:
+        """The lists, the height field and the box text as typed."""
         return LensQuery(
-            supplier_ids=tuple(int(str(v)) for v in self.supplier_list.checked_values()),
-            range_ids=tuple(int(str(v)) for v in self.range_list.checked_values()),
-            series_ids=tuple(int(str(v)) for v in self.series_list.checked_values()),
-            material_ids=tuple(int(str(v)) for v in self.material_list.checked_values()),
-            indices=tuple(float(str(v)) for v in self.index_list.checked_values()),
+            supplier_ids=_ids(self.supplier_list.checked_values()),
+            range_ids=_ids(self.range_list.checked_values()),
+            series_ids=_ids(self.series_list.checked_values()),
+            material_ids=_ids(self.material_list.checked_values()),
+            indices=tuple(float(str(v)) for v in self.index_list.checked_members()),
             fitting_height=self.fitting_height(),
             text=self.search_box.text(),
             sort=sort,
             descending=descending,
         )
 
-    def flush_search(self) -> None:
-        """Apply a pending search at once (Enter in the box, tests)."""
-        if self._search_timer.isActive():
-            self._search_timer.stop()
-            self.changed.emit()
+    def build_query(self, sort: str = "nom", descending: bool = False) -> LensQuery:
+        """What to show: the ticks, with the box's filter words (index, height, names) in place
+        of the ticks of their kind, and the box's other words as ``text``. A ranked search reads
+        the words from ``parsed()`` (it ignores ``text``)."""
+        query = browse_query(self.build_ticked_query(sort, descending), self._parsed)
+        rest = self._parsed.text
+        for term in reversed(self._parsed.terms):  # from the end: earlier spans stay valid
+            if isinstance(term, IndexTerm | HeightTerm | ReferenceTerm):
+                rest = ParsedQuery(rest, (term,)).without(term)
+        return replace(query, text=rest if self._parsed.text == self.search_box.text() else self.search_box.text())
 
     def clear(self) -> None:
+        """Every filter off: the box, the lists, the height field (their chips go too)."""
         self.blockSignals(True)
-        for widget in (self.supplier_list, self.range_list, self.series_list,
-                       self.material_list, self.index_list):
+        for widget in self._value_lists():
             widget.clear_checks()
-        self.search_box.clear()
-        self.height_box.clear()
         self._search_timer.stop()
+        self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(False)
+        self._own_height = None
+        self._reparse()
+        self.height_box.blockSignals(True)
+        self.height_box.clear()
+        self.height_box.setReadOnly(False)
+        self.height_box.setStyleSheet("")
+        self.height_box.blockSignals(False)
         self.blockSignals(False)
-        self._fill_ranges()
+        self._show_chips()
+        self._read_lists()
         self.changed.emit()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from data.migrate import downgrade, head_revision, schema_state, upgrade
 from data.models import Base, include_in_autogenerate
@@ -150,3 +150,39 @@ def test_revision_0006_keeps_the_statistics_of_an_analysed_sqlite_file(sqlite_db
     upgrade(sqlite_db)
     assert statistics()["idx_verre_indice"].startswith("30 10 1")  # 3 values, then unique with id
     assert "idx_verre_indice_recherche" in statistics()
+
+
+def test_revision_0007_fills_the_code_keys_of_existing_lenses_and_drops_them_down(db):
+    """Lenses written before the revision get their keys (alternatives, parts, Greek letters
+    read as look-alikes), computed in Python by chunks; down, the table goes."""
+    from data.catalogue.code_keys import key_rows
+
+    downgrade(db, "0006")
+    assert "verres_codes" not in tables(db)
+    engravings = ["SPU50 14", "E3 ou E3S", "ΣIQ", None, "HM 50"]
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO fournisseurs (id, nom, nom_normalise, exemple) VALUES (1, 'Zeiss', 'zeiss', false)")
+        for number, engraving in enumerate(engravings, start=1):
+            conn.execute(text(
+                "INSERT INTO verres (id, nom, fournisseur_id, indice, gravure_nasale, recherche, tri_nom, "
+                "exemple, version, cree_le, modifie_le) VALUES (:i, :n, 1, 1.5, :g, :n, :n, false, 1, "
+                "'2026-12-10', '2026-12-10')"), {"i": number, "n": f"v{number}", "g": engraving})
+    upgrade(db)
+    with db.engine.connect() as conn:
+        stored = set(conn.exec_driver_sql("SELECT squelette, verre_id FROM verres_codes").all())
+    expected = {row for number, engraving in enumerate(engravings, start=1)
+                for row in key_rows(number, engraving)}
+    assert stored == expected
+    assert ("5pu50", 1) in stored and ("e35", 2) in stored and ("51q", 3) in stored
+    assert not any(lens_id == 4 for _, lens_id in stored)
+    downgrade(db, "0006")
+    assert "verres_codes" not in tables(db)
+    upgrade(db)
+
+
+def test_code_keys_are_one_b_tree_on_sqlite(sqlite_db):
+    with sqlite_db.engine.connect() as conn:
+        sql = conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE name = 'verres_codes'").scalar_one()
+    assert "WITHOUT ROWID" in sql

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import select, text
 
 from data import audit, catalogue
+from data.catalogue.code_keys import stale_code_keys
 from data.database import Database
 from data.errors import ConflictError, ValidationError
 from data.models import Fournisseur, Gamme, Historique
@@ -112,10 +113,18 @@ def expected_searches(db: Database) -> dict[str, list[int]]:
     return {f: [i for i, found in rows if fold(f) in found] for f in FRAGMENTS}
 
 
+def code_keys(db: Database) -> list[tuple[Any, ...]]:
+    """The code keys, after checking them against a recomputation from the engravings."""
+    with db.transaction() as s:
+        assert stale_code_keys(s) == []
+        return s.execute(text("SELECT squelette, verre_id FROM verres_codes ORDER BY 1, 2")).tuples().all()
+
+
 def state(db: Database) -> dict[str, Any]:
     return {
         "schema": schema(db),
         "lenses": lens_table(db),
+        "code keys": code_keys(db),
         "search": search_index(db),
         "trail": trail(db),
         "integrity": integrity(db),

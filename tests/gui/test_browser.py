@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt, QThread
 from PySide6.QtWidgets import QApplication, QLineEdit, QListWidget, QPushButton, QTableView
 
 from data import catalogue
+from data.catalogue import lists
 from data.query import LensQuery
 from gui.models.lens_table import COLUMN_KEYS, ID_ROLE, LensTableModel, format_count
 from gui.ops import Ops
@@ -456,8 +457,8 @@ def test_large_catalogue_rereads_the_filter_lists_off_the_ui_thread(sqlite_db, q
 
     catalogue.create_lens(sqlite_db, lens_values(hoya, nom="Nouveau"))
     on_ui_thread: list[bool] = []
-    real_read = catalogue.list_suppliers
-    monkeypatch.setattr(catalogue, "list_suppliers", lambda db: on_ui_thread.append(
+    real_read = lists.list_suppliers
+    monkeypatch.setattr(lists, "list_suppliers", lambda db: on_ui_thread.append(
         QThread.currentThread() is QApplication.instance().thread()) or real_read(db))
     with qtbot.waitSignal(panel.listsReloaded, timeout=10_000):
         panel.reload()

@@ -1,0 +1,449 @@
+"""The ranked search: what the box's words find, in the order an optician judges them.
+
+The box is read once (:func:`data.identify.parse`, against :func:`vocabulary`); the typed index,
+fitting height and maker, range, series and material names narrow in SQL, together with the
+filters ticked in the lists (``LensQuery``). Each text word then gathers a small candidate set:
+
+- **code keys** (``verres_codes``, :mod:`data.catalogue.code_keys`): lenses with a key whose
+  skeleton starts with the typed skeleton (a range of the primary key, which holds the exact
+  code and its misreadings too), or is one of its one-edit neighbours (an IN list), joined to
+  the lens for the filters; consecutive words are also looked up joined (``spu 50``);
+- **names**: the folded search column (name, variant, code) through the catalogue's planner,
+  and the lenses of the ranges, series, makers and materials whose names hold the word, in name
+  order;
+
+each capped at ``limit``. A lens must account for every word (or a joined run of them): the
+sets are intersected before the lenses' fields are read in one query, and
+:func:`data.identify.rank` orders them with a reason. Nothing here reads every lens.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from data.catalogue.code_keys import SKELETON_MAX, code_candidates, stored_skeleton
+from data.catalogue.planner import plan_query
+from data.database import Database
+from data.identify import (
+    Candidate,
+    IndexTerm,
+    Kind,
+    ParsedQuery,
+    TextTerm,
+    Vocabulary,
+    compact,
+    neighbours,
+    rank,
+)
+from data.identify.ranking import NEAR_INDEX
+from data.models import Fournisseur, Gamme, Materiau, Serie, Verre
+from data.query import LensQuery, QueryPlan, filter_clauses
+
+#: Neighbours (faded, extra, swapped characters) need this many typed characters, as in
+#: :func:`data.identify.match_code`.
+MIN_EDIT = 3
+#: Runs of consecutive text words longer than this are not looked up joined.
+MAX_JOINED_RUN = 4
+#: Candidates of a 1- or 2-character code word, and of a word's name matches (ranked after
+#: every code match): the nearest ones only, so that ranking stays a few milliseconds.
+SHORT_LIMIT = 300
+_CHUNK = 500
+#: Candidates per word by default: a ranked page shows the best hundred; their keys are read
+#: best first (the typed code, its misreadings and the codes starting with it, then the one-edit
+#: neighbours), and ranking 2,000 candidates took 50 ms at a million lenses.
+RANKED_LIMIT = 300
+#: Words this short are read as codes first (see ``_code_like``).
+SHORT_CODE = 3
+UNINDEXED = QueryPlan(no_filter_index=True)
+_INDEX_EPSILON = 1e-9
+
+_REFERENCE_COLUMN = {
+    Kind.SUPPLIER: Verre.fournisseur_id,
+    Kind.RANGE: Verre.gamme_id,
+    Kind.SERIES: Verre.serie_id,
+    Kind.MATERIAL: Verre.materiau_id,
+}
+_REFERENCE_MODEL: dict[Kind, Any] = {
+    Kind.SUPPLIER: Fournisseur,
+    Kind.RANGE: Gamme,
+    Kind.SERIES: Serie,
+    Kind.MATERIAL: Materiau,
+}
+
+
+@dataclass(frozen=True)
+class RankedResult:
+    """The ranked lenses: ``ids`` best first, ``reasons`` the French reason of each (« code
+    exact »), ``cut`` True when a candidate set reached the limit (a lens may be missing)."""
+
+    ids: tuple[int, ...]
+    reasons: Mapping[int, str] = field(default_factory=dict)
+    cut: bool = False
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def vocabulary(db: Database) -> Vocabulary:
+    """The reference names the box knows (makers, ranges, series, materials), by name.
+
+    Read once per database and kept while a cheap marker (each reference table's row count,
+    highest id and total name length: one statement) stays the same, and at most
+    :data:`VOCABULARY_TTL_S` seconds (a rename keeping the name's length, on another PC)."""
+    with db.transaction() as session:
+        marker = tuple(session.execute(_VOCABULARY_MARKER).one())
+        key = (id(db.engine), db.engine.url.render_as_string(hide_password=True))
+        known = _VOCABULARIES.get(key)
+        now = time.monotonic()
+        if known is not None and known[0] == marker and now - known[1] < VOCABULARY_TTL_S:
+            return known[2]
+        found = _vocabulary(session)
+    with _VOCABULARY_LOCK:
+        _VOCABULARIES[key] = (marker, now, found)
+    return found
+
+
+#: Longest a vocabulary is kept without reading the names again.
+VOCABULARY_TTL_S = 30.0
+_VOCABULARIES: dict[tuple[int, str], tuple[tuple[Any, ...], float, Vocabulary]] = {}
+_VOCABULARY_LOCK = threading.Lock()
+_VOCABULARY_MARKER = select(*(
+    select(aggregate).select_from(model).scalar_subquery()
+    for model in _REFERENCE_MODEL.values()
+    for aggregate in (func.count(), func.max(model.id), func.sum(func.length(model.nom)))
+))
+
+
+def _vocabulary(session: Session) -> Vocabulary:
+    def entries(model: Any) -> tuple[tuple[int, str], ...]:
+        found = session.execute(select(model.id, model.nom).order_by(model.nom_normalise, model.id))
+        return tuple((int(i), str(n)) for i, n in found)
+
+    return Vocabulary(entries(Fournisseur), entries(Gamme), entries(Serie), entries(Materiau))
+
+
+# ---------------------------------------------------------------- filters
+
+
+_QUERY_FIELD = {
+    Kind.SUPPLIER: "supplier_ids",
+    Kind.RANGE: "range_ids",
+    Kind.SERIES: "series_ids",
+    Kind.MATERIAL: "material_ids",
+}
+
+
+def browse_query(query: LensQuery, parsed: ParsedQuery) -> LensQuery:
+    """The lists' filters with the box's words that are filters: a typed index (exact), a
+    fitting height, maker, range, series and material names (each replacing what the list of
+    its kind says: the chips and the lists agree), without the text. For the sorted list shown
+    when the box holds no text word (``essilor``, ``1,67``), and under a ranked search."""
+    changes: dict[str, Any] = {"text": ""}
+    if parsed.indices:
+        changes["indices"] = parsed.indices
+    if parsed.height is not None:
+        changes["fitting_height"] = parsed.height
+    for kind, name in _QUERY_FIELD.items():
+        typed = [i for t in parsed.references if t.kind is kind for i in t.ids]
+        if typed:
+            changes[name] = tuple(dict.fromkeys(typed))
+    return replace(query, **changes)
+
+
+def _filters(query: LensQuery, parsed: ParsedQuery) -> list[ColumnElement[bool]]:
+    """The lists' filters and the box's words as clauses over ``verres``: as
+    :func:`browse_query`, but a typed index keeps the indices within 0.02 of it too (ranking
+    puts the exact ones first)."""
+    narrowed = replace(browse_query(query, parsed), indices=() if parsed.indices else query.indices)
+    # "+ 0" on the filtered columns: the lenses are reached from their keys (or the name
+    # order), by id, never through a filter index that would read every lens of a maker.
+    clauses = filter_clauses(narrowed, UNINDEXED)
+    if parsed.indices:
+        clauses.append(or_(*(
+            (Verre.indice + 0).between(v - NEAR_INDEX - _INDEX_EPSILON, v + NEAR_INDEX + _INDEX_EPSILON)
+            for v in parsed.indices
+        )))
+    return clauses
+
+
+# ---------------------------------------------------------------- candidates
+
+
+@dataclass
+class _Found:
+    """One fragment's candidate ids, and whether its lookup was cut at the limit."""
+
+    ids: set[int]
+    cut: bool
+
+
+def _code_found(
+    session: Session, code: str, filters: Sequence[ColumnElement[bool]], limit: int
+) -> _Found:
+    typed = stored_skeleton(code)
+    exact = neighbours(typed) if len(code) >= MIN_EDIT and len(typed) < SKELETON_MAX else ()
+    if len(code) < MIN_EDIT:
+        limit = min(limit, SHORT_LIMIT)
+    ids, cut = code_candidates(session, exact, [typed], filters, limit)
+    return _Found(set(ids), cut)
+
+
+def _code_like(word: TextTerm) -> bool:
+    """A word an optician types for a code rather than a name: with a digit (``spu50``,
+    ``e3s``), or of at most :data:`SHORT_CODE` characters (``ai``, ``hde``). When its code
+    lookup finds lenses, its name search is skipped: name matches rank after every code match
+    (a name holding ``spu50`` is that code's lens anyway)."""
+    return any(ch.isdigit() for ch in word.code) or len(word.code) <= SHORT_CODE
+
+
+def _name_references(session: Session, folded: str) -> dict[Kind, list[int]]:
+    """Reference ids whose folded name holds the word: anywhere from 3 characters, at the start
+    of one of its words for 1 or 2 (as :func:`data.identify.rank` judges name matches)."""
+    found: dict[Kind, list[int]] = {}
+    for kind, model in _REFERENCE_MODEL.items():
+        column = model.nom_normalise
+        if len(folded) >= 3:
+            condition = column.contains(folded, autoescape=True)
+        else:
+            condition = or_(
+                column.startswith(folded, autoescape=True),
+                column.contains(" " + folded, autoescape=True),
+            )
+        ids = [int(i) for i in session.execute(select(model.id).where(condition)).scalars()]
+        if ids:
+            found[kind] = ids
+    return found
+
+
+def _name_found(
+    session: Session,
+    query: LensQuery,
+    word: TextTerm,
+    filters: Sequence[ColumnElement[bool]],
+    limit: int,
+) -> _Found:
+    """Lenses whose name, variant or code (the search column, through the catalogue's planner)
+    or range, series, maker or material name holds the word, in name order, capped."""
+    limit = min(limit, SHORT_LIMIT)
+    searched = LensQuery(text=word.folded)
+    plan = plan_query(session, replace(query, text=word.folded))
+    stmt = select(Verre.id).where(*filters, *filter_clauses(searched, plan))
+    found = _ordered_ids(session, stmt, limit)
+    if found.ids or found.cut or not word.folded.isalpha():
+        return found
+    # Nothing by name, variant or code: the lenses of the ranges, series, makers and materials
+    # whose names hold the word (ranked after every other match).
+    references = _name_references(session, word.folded)
+    if not references:
+        return found
+    return _ordered_ids(session, select(Verre.id).where(
+        *filters, or_(*(_REFERENCE_COLUMN[k].in_(v) for k, v in references.items()))
+    ), limit)
+
+
+def _ordered_ids(session: Session, stmt: Any, limit: int) -> _Found:
+    found = session.execute(stmt.order_by(Verre.tri_nom, Verre.id).limit(limit + 1)).scalars().all()
+    return _Found({int(i) for i in found[:limit]}, len(found) > limit)
+
+
+def _runs(parsed: ParsedQuery) -> list[list[TextTerm]]:
+    """Consecutive text words (as ranking reads them: a run may be one code typed in pieces)."""
+    runs: list[list[TextTerm]] = []
+    previous_text = False
+    for term in parsed.terms:
+        if isinstance(term, TextTerm):
+            if not previous_text:
+                runs.append([])
+            runs[-1].append(term)
+        previous_text = isinstance(term, TextTerm)
+    return runs
+
+
+def _meet(sets: Sequence[_Found]) -> _Found:
+    """Lenses in every set. A cut set may miss lenses the others hold: it then narrows only
+    when every set is cut (the result is then cut too)."""
+    whole = [s for s in sets if not s.cut]
+    if not whole:
+        return _Found(set.intersection(*(s.ids for s in sets)), True)
+    return _Found(set.intersection(*(s.ids for s in whole)), False)
+
+
+def _join(sets: Iterable[_Found]) -> _Found:
+    found = _Found(set(), False)
+    for one in sets:
+        found.ids |= one.ids
+        found.cut = found.cut or one.cut
+    return found
+
+
+def _compositions(size: int) -> Iterable[list[tuple[int, int]]]:
+    """Every way of cutting ``size`` consecutive words into segments."""
+    for cuts in itertools.product((True, False), repeat=size - 1):
+        bounds = [0, *(i + 1 for i, cut in enumerate(cuts) if cut), size]
+        yield list(itertools.pairwise(bounds))
+
+
+def _run_found(
+    session: Session,
+    query: LensQuery,
+    run: list[TextTerm],
+    filters: Sequence[ColumnElement[bool]],
+    limit: int,
+) -> _Found:
+    """Lenses that may account for every word of the run, one by one or joined."""
+    segments: dict[tuple[int, int], _Found] = {}
+    for i, word in enumerate(run):
+        code = _code_found(session, word.code, filters, limit)
+        if code.ids and _code_like(word):
+            segments[(i, i + 1)] = code  # its name matches would rank after all of these
+        else:
+            segments[(i, i + 1)] = _join((code, _name_found(session, query, word, filters, limit)))
+    if len(run) > MAX_JOINED_RUN:
+        return _meet(list(segments.values()))
+    for start, end in itertools.combinations(range(len(run) + 1), 2):
+        if end - start > 1:
+            joined = "".join(w.code for w in run[start:end])
+            segments[(start, end)] = _code_found(session, joined, filters, limit)
+    return _join(
+        _meet([segments[s] for s in composition]) for composition in _compositions(len(run))
+    )
+
+
+def _candidate_ids(
+    session: Session, query: LensQuery, parsed: ParsedQuery, limit: int
+) -> _Found:
+    filters = _filters(query, parsed)
+    return _meet([_run_found(session, query, run, filters, limit) for run in _runs(parsed)])
+
+
+_CANDIDATE_COLUMNS = (
+    Verre.id,
+    Verre.gravure_nasale,
+    Verre.nom,
+    Verre.variante,
+    Gamme.nom,
+    Serie.nom,
+    Verre.fournisseur_id,
+    Fournisseur.nom,
+    Materiau.nom,
+    Verre.indice,
+)
+
+
+def _candidates(session: Session, ids: Iterable[int]) -> list[Candidate]:
+    """The fields ranking needs, for ``ids`` (a few IN lists)."""
+    wanted = sorted(ids)
+    found: list[Candidate] = []
+    for start in range(0, len(wanted), _CHUNK):
+        stmt = (
+            select(*_CANDIDATE_COLUMNS)
+            .join(Fournisseur, Fournisseur.id == Verre.fournisseur_id)
+            .outerjoin(Gamme, Gamme.id == Verre.gamme_id)
+            .outerjoin(Serie, Serie.id == Verre.serie_id)
+            .outerjoin(Materiau, Materiau.id == Verre.materiau_id)
+            .where(Verre.id.in_(wanted[start : start + _CHUNK]))
+        )
+        for row in session.execute(stmt):
+            found.append(Candidate(
+                id=int(row[0]), engraving=row[1], name=row[2], variant=row[3], range=row[4],
+                series=row[5], supplier_id=int(row[6]), supplier=row[7], material=row[8],
+                index=float(row[9]) if row[9] is not None else None,
+            ))
+    return found
+
+
+def ranked_search(
+    db: Database, query: LensQuery, parsed: ParsedQuery, limit: int | None = None
+) -> RankedResult | None:
+    """The lenses the box's words find, best first, each with its reason; None when the box
+    holds no text word (only an index, a height or names: the caller shows the usual sorted
+    list, narrowed by the same filters).
+
+    ``query`` carries the filters ticked in the lists (its ``text`` is ignored: ``parsed`` is
+    the box); ``limit`` caps each candidate set, :data:`RANKED_LIMIT` by default
+    (``RankedResult.cut`` says when one was cut: a lens may be missing).
+    """
+    if not parsed.texts:
+        return None
+    with db.transaction() as session:
+        return _ranked(session, query, parsed, RANKED_LIMIT if limit is None else limit)
+
+
+def _ranked(session: Session, query: LensQuery, parsed: ParsedQuery, limit: int) -> RankedResult:
+    found = _candidate_ids(session, query, parsed, limit)
+    ranked = rank(parsed, _candidates(session, found.ids))
+    return RankedResult(
+        tuple(r.id for r in ranked), {r.id: r.reason for r in ranked}, found.cut
+    )
+
+
+# ---------------------------------------------------------------- nothing found
+
+
+def lens_count_text(count: int) -> str:
+    """``0 verre``, ``1 verre``, ``12 345 verres`` (grouped by thousands, as the status bar)."""
+    shown = f"{count:,}".replace(",", "\u202f")
+    return f"{shown} verre" if count < 2 else f"{shown} verres"
+
+
+def near_misses(db: Database, query: LensQuery, parsed: ParsedQuery) -> list[str]:
+    """French ways out of an empty result, nearest first: the same words without the index
+    (« sans l'indice : 3 verres »), nearby codes of other lenses (« code proche : SPU50 »),
+    without the maker (« sans le fabricant : 2 verres »). Each is one small ranked search or
+    a few key lookups; a way that finds nothing is not offered."""
+    offers: list[str] = []
+    with db.transaction() as session:
+        has_index = bool(parsed.indices or query.indices)
+        if has_index:
+            count = _count_without(session, replace(query, indices=()), _without(parsed, IndexTerm))
+            if count:
+                offers.append(f"sans l'indice : {lens_count_text(count)}")
+        offers.extend(f"code proche : {code}" for code in _near_codes(session, parsed))
+        makers = [t for t in parsed.references if t.kind is Kind.SUPPLIER]
+        if makers or query.supplier_ids:
+            lighter = ParsedQuery(parsed.text, tuple(t for t in parsed.terms if t not in makers))
+            count = _count_without(session, replace(query, supplier_ids=()), lighter)
+            if count:
+                offers.append(f"sans le fabricant : {lens_count_text(count)}")
+    return offers
+
+
+def _without(parsed: ParsedQuery, kind: type) -> ParsedQuery:
+    return ParsedQuery(parsed.text, tuple(t for t in parsed.terms if not isinstance(t, kind)))
+
+
+def _count_without(session: Session, query: LensQuery, parsed: ParsedQuery) -> int:
+    if not parsed.texts:
+        stmt = select(func.count()).select_from(Verre)
+        clauses = _filters(query, parsed)
+        if clauses:
+            stmt = stmt.where(and_(*clauses))
+        return int(session.execute(stmt).scalar_one())
+    return len(_ranked(session, query, parsed, 200))
+
+
+def _near_codes(session: Session, parsed: ParsedQuery, most: int = 3) -> list[str]:
+    """Engravings (as written) that a typed code word comes close to, whatever the filters:
+    equal or one edit away once misreadings are folded, and not the typed code itself."""
+    codes: dict[str, None] = {}
+    for word in parsed.texts:
+        if len(word.code) < MIN_EDIT:
+            continue
+        typed = stored_skeleton(word.code)
+        ids, _ = code_candidates(session, [typed, *neighbours(typed)], [], [], 50)
+        candidates = {c.id: c for c in _candidates(session, ids)}
+        for candidate in rank(ParsedQuery(word.text, (word,)), candidates.values()):
+            engraving = candidates[candidate.id].engraving
+            if engraving and compact(engraving) != word.code:
+                codes.setdefault(engraving, None)
+            if len(codes) >= most:
+                return list(codes)
+    return list(codes)
