@@ -4,7 +4,9 @@ Names are compared by a key that ignores what suppliers' files vary: case, accen
 and spaces (« CR 39 », « CR-39 », « CR39 » are one key), and the company suffixes that follow a
 maker's name (FR, France, SAS, SA, SARL, GmbH, Inc, Ltd…). Equal keys are the same reference
 (score 1); otherwise close spellings are ranked by similarity (``difflib``), best first, from
-``CLOSE`` on. The import proposes; the person accepts, changes or keeps the name new.
+``CLOSE`` on (never two names whose numbers differ: « Organique 1.5 », « Organique 1.56 »). The
+import proposes; the person accepts, changes or keeps the name new. The integrity check lists
+only names of equal keys (``near_duplicates``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from collections.abc import Iterable
 
 from data.text import fold
 
-CLOSE = 0.8  # similarity from which a spelling is proposed
+CLOSE = 0.8  # similarity from which a spelling is proposed to a person importing
+_DIGITS = re.compile(r"\d+")
 SUGGESTIONS = 3
 _SUFFIXES = frozenset({
     "fr", "france", "sas", "sa", "sarl", "sasu", "eurl", "gmbh", "ag", "inc", "ltd", "llc",
@@ -53,6 +56,8 @@ def rank(name: str, existing: Iterable[str]) -> list[tuple[str, float]]:
         if other == key:
             scored.append((candidate, 1.0))
             continue
+        if _DIGITS.findall(other) != _DIGITS.findall(key):
+            continue  # « Organique 1.5 » and « Organique 1.56 » are two materials
         if min(len(key), len(other)) >= 4 and (other.startswith(key) or key.startswith(other)):
             scored.append((candidate, 0.9))  # « Hoya Lens » and « Hoya »
             continue
@@ -67,22 +72,14 @@ def rank(name: str, existing: Iterable[str]) -> list[tuple[str, float]]:
 
 
 def near_duplicates(names: Iterable[tuple[int, str]]) -> list[tuple[tuple[int, str], tuple[int, str], float]]:
-    """Pairs of references (id, name) of one list whose names are likely the same reference."""
-    items = list(names)
+    """Pairs of references (id, name) of one list that are the same name but for case, accents,
+    punctuation, spaces or a company suffix (each paired with the first of its key).
+
+    Close spellings are left out here: product names differ by a letter on purpose (« X series »,
+    « XR series »), so only a person importing a file is shown them, as proposals (``rank``)."""
     by_key: dict[str, list[tuple[int, str]]] = {}
-    for item in items:
-        by_key.setdefault(reference_key(item[1]), []).append(item)
-    pairs: list[tuple[tuple[int, str], tuple[int, str], float]] = []
-    for group in by_key.values():
-        pairs.extend((group[0], other, 1.0) for other in group[1:])
-    keys = sorted(k for k in by_key if k)
-    matcher = difflib.SequenceMatcher(autojunk=False)
-    for i, key in enumerate(keys):
-        matcher.set_seq2(key)
-        for other in keys[i + 1 :]:
-            matcher.set_seq1(other)
-            if matcher.real_quick_ratio() >= CLOSE and matcher.quick_ratio() >= CLOSE:
-                ratio = matcher.ratio()
-                if ratio >= CLOSE and min(len(key), len(other)) >= 4:
-                    pairs.append((by_key[key][0], by_key[other][0], ratio))
-    return pairs
+    for item in names:
+        key = reference_key(item[1])
+        if key:
+            by_key.setdefault(key, []).append(item)
+    return [(group[0], other, 1.0) for group in by_key.values() for other in group[1:]]

@@ -68,7 +68,7 @@ class ImportDialog(QDialog):
         choose = QPushButton("Choisir un fichier…")
         choose.setObjectName("importChooseButton")
         choose.clicked.connect(self._choose)
-        self.update_box = QCheckBox("Mettre à jour les verres qui existent déjà (même fournisseur, nom, variante et indice)")
+        self.update_box = QCheckBox("Mettre à jour les verres qui existent déjà (même fournisseur, nom, variante, indice, et même matériau et gravure quand ils sont donnés)")
         self.update_box.setObjectName("importUpdate")
         self.update_box.toggled.connect(lambda _on: self.analyse())
         grid, self.counts = counts_grid()

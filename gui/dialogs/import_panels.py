@@ -65,7 +65,7 @@ class ProblemList(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.setWordWrap(True)
+        self.table.setWordWrap(False)  # one line a problem; the whole text in its tooltip
         copy = QPushButton("Copier la liste")
         copy.setObjectName("importCopyProblemsButton")
         copy.setToolTip("Copie les lignes choisies, ou toute la liste (Ctrl+C)")
@@ -97,7 +97,8 @@ class ProblemList(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(row, column, item)
-        self.table.resizeRowsToContents()
+        self.table.resizeColumnToContents(0)
+        self.table.resizeColumnToContents(1)
 
     def clear(self) -> None:
         self.table.setRowCount(0)
