@@ -91,8 +91,8 @@ def looks_like_index(value: object) -> bool:
 
 def looks_like_material(value: object) -> bool:
     """An index cell holding a word (« ORG », « Polycarbonate »): letters, no index in it."""
-    if value is None or isinstance(value, int | float):
-        return False
+    if not isinstance(value, str) or not value or value[0].isdigit():
+        return False  # the common case, decided at once
     words = _words(value)
     if not words or words in _NONE_WORDS or words in _PENDING_WORDS or azerty_guess(value):
         return False

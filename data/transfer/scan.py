@@ -104,9 +104,6 @@ _FINGERPRINT_FIELDS = (*LENS_FIELDS, "image_id")
 _FIELD_OF_VALUE = {**{f: f for f in LENS_FIELDS}, **KIND_OF_LENS_COLUMN, "image_id": IMAGE_FIELD}
 
 
-def _fingerprint(values: tuple[Any, ...]) -> bytes:
-    """4 bytes of Python's hash per field: which fields differ between two lines, cheaply."""
-    return b"".join((hash(v) & 0xFFFFFFFF).to_bytes(4, "little") for v in values)
 
 
 @dataclass
@@ -153,7 +150,13 @@ class Scan:
             self.images = ImageFiles(session, folder)
         self.valid_only = valid_only
         self.swap = swap  # read an index and a material that look swapped the other way round
-        self.seen: dict[bytes, tuple[int, bytes]] = {}  # identity -> (first line, fingerprint)
+        # identity -> n, the n-th lens seen: its line in ``first_lines``, and in ``prints`` one
+        # hash per field (Python's own, 8 bytes each, in one flat array): told apart only
+        # among lenses of the same identity within this one reading, and naming the fields
+        # that differ when two lines disagree.
+        self.seen: dict[bytes, int] = {}
+        self.first_lines = array("I")
+        self.prints = array("q")
         self.reasons: dict[int, list[str]] = {}  # refused line -> its reasons
         self.new_lines = array("I")  # the line of each lens classified new, then updated
         self.updated_lines = array("I")
@@ -372,29 +375,31 @@ class Scan:
             # Every lens of the spill has the column: the image it gets when inserted.
             columns["image_id"] = image if image is not NO_IMAGE_GIVEN else None
             fields = (*fields, columns["image_id"])
-        # Told apart only among lenses of the same identity, within this one reading: Python's
-        # own hash of each value (strings hashed with a per-process key), 4 bytes a field.
-        fingerprint = _fingerprint(fields)
+        prints = array("q", map(hash, fields))
+        width = len(prints)
         earlier = self.seen.get(identity)
         if earlier is not None:
-            first_line, first_print = earlier
-            if first_print == fingerprint:
+            first_line = self.first_lines[earlier]
+            first = self.prints[earlier * width : (earlier + 1) * width]
+            if first == prints:
                 if first_line != line:
                     self.copies[line] = first_line
                 self._duplicate(line, f"doublon de la {self.unit} {first_line}, ignoré.")
             else:
-                self._conflict(line, first_line, first_print, fingerprint)
+                self._conflict(line, first_line, first, prints)
             return
-        self.seen[identity] = (line, fingerprint)
+        self.seen[identity] = len(self.first_lines)
+        self.first_lines.append(line)
+        self.prints.extend(prints)
         self.pending.append(_Candidate(line, values, present, key, columns, image))
         if len(self.pending) >= LOOKUP_BATCH:
             self._flush()
 
-    def _conflict(self, line: int, first_line: int, first: bytes, other: bytes) -> None:
+    def _conflict(self, line: int, first_line: int, first: array[int], other: array[int]) -> None:
         """The same lens on two lines with other values: both lines refused, the fields named."""
         differ: list[str] = []
-        for position, name in enumerate(_FINGERPRINT_FIELDS[: len(first) // 4]):
-            if first[4 * position : 4 * position + 4] != other[4 * position : 4 * position + 4]:
+        for position, name in enumerate(_FINGERPRINT_FIELDS[: len(first)]):
+            if first[position] != other[position]:
                 label = self._column_of(_FIELD_OF_VALUE[name])
                 if label not in differ:
                     differ.append(label)
