@@ -317,3 +317,56 @@ class VerreCode(Base):
     verre_id: Mapped[int] = mapped_column(
         ForeignKey("verres.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
+
+
+#: A shape key: lower-case ASCII letters and digits, words joined by ``_`` (``e_soleil``).
+SYMBOL_KEY_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
+SYMBOL_KEY_MAX = 40
+
+
+class Symbole(Base):
+    """A shape a nasal sign is made of (:mod:`data.symbols`): ``cle`` is its fixed key (files,
+    widget names), ``libelle`` its French label, ``groupe`` the palette group, ``dessin`` its
+    drawing (the path subset of :mod:`data.symbols.drawing`, in a 100×100 box). ``integre``:
+    one of the shapes shipped with the app (revision 0008 seeds them); an admin adds others.
+
+    The key's whole pattern (:data:`SYMBOL_KEY_PATTERN`) is checked by the service
+    (:func:`data.catalogue.create_symbol`); the database checks what the three backends check
+    alike: a key in lower case without spaces, a non-empty label and drawing.
+    """
+
+    __tablename__ = "symboles"
+    __table_args__ = (
+        CheckConstraint("cle <> '' AND cle = lower(cle) AND cle NOT LIKE '% %'", name="cle"),
+        CheckConstraint("libelle <> ''", name="libelle_non_vide"),
+        CheckConstraint("dessin <> ''", name="dessin_non_vide"),
+        MYSQL_TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cle: Mapped[str] = mapped_column(key_string(SYMBOL_KEY_MAX), unique=True)
+    libelle: Mapped[str] = mapped_column(String(100))
+    groupe: Mapped[str] = mapped_column(String(50))
+    dessin: Mapped[str] = mapped_column(Text)
+    integre: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    cree_le: Mapped[datetime] = mapped_column(TIMESTAMP, default=utcnow)
+
+
+class VerreSymbole(Base):
+    """Which shapes a lens's sign has (its letters and digits stay in ``gravure_nasale``).
+
+    Deleting a lens deletes its rows; a shape some lens uses cannot be deleted. The index on
+    ``symbole_id`` finds the lenses of a picked shape (the palette's search)."""
+
+    __tablename__ = "verres_symboles"
+    __table_args__ = (
+        Index("idx_verre_symbole_symbole", "symbole_id", "verre_id"),
+        MYSQL_TABLE_ARGS,
+    )
+
+    verre_id: Mapped[int] = mapped_column(
+        ForeignKey("verres.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    symbole_id: Mapped[int] = mapped_column(
+        ForeignKey("symboles.id", ondelete="RESTRICT"), primary_key=True, autoincrement=False
+    )

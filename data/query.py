@@ -46,6 +46,8 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from data.models import Fournisseur, Gamme, Materiau, Serie, Verre
 from data.text import fold, like_escape
@@ -82,6 +84,9 @@ class LensQuery:
     text: str = ""
     sort: str = "nom"
     descending: bool = False
+    #: Shape keys picked in the palette (or typed: ``data.identify.SymbolTerm``): the lenses
+    #: whose sign has at least one of them; the ranked search orders them by how many.
+    symbols: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.sort not in SORT_KEYS:
@@ -106,6 +111,7 @@ class LensQuery:
             or self.material_ids
             or self.indices
             or self.fitting_height is not None
+            or self.symbols
         )
 
 
@@ -162,6 +168,8 @@ def filter_clauses(query: LensQuery, plan: QueryPlan = DEFAULT_PLAN) -> list[Col
     if query.fitting_height is not None:
         height = _unindexed(Verre.hauteur_min, plan)
         clauses.append(or_(Verre.hauteur_min.is_(None), height <= query.fitting_height))
+    if query.symbols:
+        clauses.append(has_symbol(query.symbols))
     if plan.fts_match is not None:
         clauses.append(fts_candidates(plan.fts_match, plan.fts_in_sort_order))
     # PostgreSQL, whole results: a 2-character word is one of the text's pairs of characters,
@@ -174,6 +182,19 @@ def filter_clauses(query: LensQuery, plan: QueryPlan = DEFAULT_PLAN) -> list[Col
         pattern = "%" + like_escape(term, LIKE_ESCAPE) + "%"
         clauses.append(Verre.recherche.like(pattern, escape=LIKE_ESCAPE))
     return clauses
+
+
+def has_symbol(keys: tuple[str, ...]) -> ColumnElement[bool]:
+    """Lenses whose sign has at least one of the shapes ``keys`` (through the index
+    ``(symbole_id, verre_id)`` of ``verres_symboles``)."""
+    from data.models import Symbole, VerreSymbole
+
+    holders = (
+        select(VerreSymbole.verre_id)
+        .join(Symbole, Symbole.id == VerreSymbole.symbole_id)
+        .where(Symbole.cle.in_(sorted(set(keys))))
+    )
+    return Verre.id.in_(holders)
 
 
 def has_pair(pair: str) -> ColumnElement[bool]:
@@ -313,13 +334,54 @@ ROW_COLUMNS = (
 )
 
 
+class symbol_keys(FunctionElement[str]):  # noqa: N801 (an SQL function's name)
+    """The lens's shape keys, one text: ``symbol_keys(Verre.id)``, each key after its shape id
+    padded to 7 digits, comma-separated, in no order (``data.catalogue.values.sign_keys`` sorts
+    them); NULL without shapes. A correlated subquery on ``verres_symboles``'s primary key
+    (a page reads 100 of them); written per database (no ordered aggregate on every SQLite)."""
+
+    type = Text()
+    inherit_cache = True
+    name = "symbol_keys"
+
+
+_SIGN_FROM = (
+    "FROM verres_symboles AS vs_ JOIN symboles AS s_ ON s_.id = vs_.symbole_id "
+    "WHERE vs_.verre_id = {lens})"
+)
+
+
+@compiles(symbol_keys)
+def _symbol_keys_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    lens = compiler.process(element.clauses, **kw)
+    return "(SELECT group_concat(substr('0000000' || s_.id, -7) || s_.cle, ',') " + (
+        _SIGN_FROM.format(lens=lens)
+    )
+
+
+@compiles(symbol_keys, "postgresql")
+def _symbol_keys_postgresql(element: Any, compiler: Any, **kw: Any) -> str:
+    lens = compiler.process(element.clauses, **kw)
+    return "(SELECT string_agg(lpad(s_.id::text, 7, '0') || s_.cle, ',') " + (
+        _SIGN_FROM.format(lens=lens)
+    )
+
+
+@compiles(symbol_keys, "mysql")
+def _symbol_keys_mysql(element: Any, compiler: Any, **kw: Any) -> str:
+    lens = compiler.process(element.clauses, **kw)
+    return "(SELECT GROUP_CONCAT(CONCAT(LPAD(s_.id, 7, '0'), s_.cle) SEPARATOR ',') " + (
+        _SIGN_FROM.format(lens=lens)
+    )
+
+
 def rows_statement(ids: Any = None) -> Select[Any]:
     """The cells the table shows, with reference names joined in.
 
     ``ids``: a subquery of lens ids (a page found by ids first): only those lenses, the
     subquery read first (PostgreSQL joins in the order written, ``data.database``).
     """
-    stmt = select(*ROW_COLUMNS)
+    stmt = select(*ROW_COLUMNS, symbol_keys(Verre.id).label("symbols"))
     if ids is None:
         stmt = stmt.select_from(Verre)
     else:

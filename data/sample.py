@@ -96,6 +96,7 @@ def _load(session, folder: Path) -> int:  # type: ignore[no-untyped-def]
             "hauteur_max": entry.get("hauteur_max"),
             "gravure_nasale": entry.get("gravure_nasale"),
             "url_source": entry.get("url_source"),
+            "symboles": entry.get("symboles") or [],  # its sign's shapes (keys)
         }
         lens_id = insert_lens(session, raw, None, exemple=True)
         if image_name:

@@ -59,6 +59,7 @@ FIELD_LABELS = {
     "url_gravure": "URL de l'image de gravure",
     "url_source": "URL de la source",
     "image": "Image de gravure",
+    "symboles": "Symboles",
 }
 
 

@@ -1,5 +1,6 @@
-"""The main window: lays out the filter panel, the table/gallery and the detail pane, keeps the
-window's settings and keeps the selection in step across them.
+"""The main window: lays out the filter panel, the results (``ResultsArea``: notices, table or
+gallery, empty-result message) and the detail pane, keeps the window's settings and keeps the
+selection in step across them.
 
 Everything else lives elsewhere: the actions in ``gui.actions`` (one table), editing, admin mode,
 data protection and transfer in ``gui.controllers`` (which see this window only through
@@ -11,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -20,8 +21,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSplitter,
-    QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -38,16 +37,14 @@ from gui.events import Events
 from gui.images import ImageStore
 from gui.models.lens_table import COLUMN_KEYS, ID_ROLE, LensTableModel, format_count
 from gui.ops import Ops
-from gui.widgets.banners import ReadOnlyBanner, SampleBanner
 from gui.widgets.detail_pane import DetailPane
+from gui.widgets.empty_result import WayOut
 from gui.widgets.filter_panel import FilterPanel
-from gui.widgets.gallery import GalleryView
 from gui.widgets.job_status import JobStatus
-from gui.widgets.lens_table_view import build_lens_table
+from gui.widgets.results_area import GALLERY_VIEW, TABLE_VIEW, ResultsArea
 from gui.workers.jobs import Job, JobRunner
 
 log = logging.getLogger("engravedetect.gui")
-TABLE_VIEW, GALLERY_VIEW = 0, 1
 
 
 class MainWindow(QMainWindow):
@@ -63,19 +60,16 @@ class MainWindow(QMainWindow):
         self._events = Events(self)
         self._reselect: int | None = None  # a lens to select once the running query is shown
         self._reveal: int | None = None  # a lens to look for once the cleared filters are shown
+        self._focus_first = False  # the first result to focus once the running query is shown
         self.images = ImageStore(db, db.settings.data_dir / "cache" / "images", self._jobs, self)
 
         self.model = LensTableModel(self._ops, self)
         self.filters = FilterPanel(self._ops, self, events=self._events)
-        self.table = build_lens_table(self.model, self)
-        self.gallery = GalleryView(self.images, self)
-        self.gallery.setModel(self.model)
+        self.results = ResultsArea(self.model, self._ops, self._events, self.images, self)
+        self.table, self.gallery, self.stack = self.results.table, self.results.gallery, self.results.stack
+        self.banner, self.readonly_banner = self.results.banner, self.results.readonly_banner
+        self.empty_message = self.results.empty_message
         self.detail = DetailPane(self.images, self, ops=self._ops, events=self._events)
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.gallery)
-        self.banner = SampleBanner(self._ops, self._events, self)
-        self.readonly_banner = ReadOnlyBanner(self)
         self._lay_out()
 
         self.admin = AdminMode(self, settings, self)
@@ -92,11 +86,6 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ building
     def _lay_out(self) -> None:
-        centre = QWidget(self)
-        centre_layout = QVBoxLayout(centre)
-        centre_layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.readonly_banner, self.banner, self.stack):
-            centre_layout.addWidget(widget)
         filter_scroll = QScrollArea(self)
         filter_scroll.setWidget(self.filters)
         filter_scroll.setWidgetResizable(True)
@@ -104,7 +93,7 @@ class MainWindow(QMainWindow):
         filter_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
-        for widget in (filter_scroll, centre, self.detail):
+        for widget in (filter_scroll, self.results, self.detail):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([250, 1000, 320])
@@ -134,9 +123,9 @@ class MainWindow(QMainWindow):
         self.filters.changed.connect(self.apply_filters)
         self.filters.search_box.returnPressed.connect(self.filters.flush_search)
         self.filters.statusMessage.connect(lambda message: self.show_status(message, 4000))
-        self.filters.resultsRequested.connect(lambda: self.focus_results() if hasattr(self, "focus_results") else (
-            self.model.rowCount() and self._select_row(0), self.stack.currentWidget().setFocus()))
-        self.model.countReady.connect(lambda n: self.count_label.setText(format_count(n)))
+        self.filters.resultsRequested.connect(self.focus_results)
+        self.model.countReady.connect(lambda n: self.count_label.setText(self.results.count_text(n)))
+        self.empty_message.wayOutChosen.connect(self.take_way_out)
         self.model.queryFailed.connect(lambda message: self.show_status(message, 8000))
         self.model.modelReset.connect(self._after_reset)
         self.model.firstPageReady.connect(self._first_page_ready)
@@ -151,7 +140,6 @@ class MainWindow(QMainWindow):
         self.detail.readFailed.connect(lambda message: self.show_status(message, 8000))
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_changed)
         self.table.selectionModel().currentRowChanged.connect(self._table_row_changed)
-        self.gallery.selectionModel().currentChanged.connect(self._gallery_item_changed)
         self.table.doubleClicked.connect(lambda _index: self.open_current_lens())
         self.gallery.doubleClicked.connect(lambda _index: self.open_current_lens())
 
@@ -192,24 +180,49 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ settings
     def _restore_settings(self) -> None:
-        self._sort, gallery = window_settings.restore(
-            self.settings, self, self.splitter, self.table.horizontalHeader()
-        )
+        self._sort, gallery = window_settings.restore(self.settings, self, self.splitter, self.table)
         if gallery:
             self.set_view(GALLERY_VIEW)
 
     def save_settings(self) -> None:
-        window_settings.save(self.settings, self, self.splitter, self.table.horizontalHeader(), self._sort,
+        window_settings.save(self.settings, self, self.splitter, self.table, self._sort,
                              self.stack.currentIndex() == GALLERY_VIEW)
 
     # ------------------------------------------------------------ filters and table
     def apply_filters(self) -> None:
         self._reselect = self.current_lens_id()
-        self.model.set_query(self.filters.build_query(self._sort.key, self._sort.descending))
+        self.model.set_query(self.filters.build_ticked_query(self._sort.key, self._sort.descending))  # box read by the model
 
     def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
+        """A header click: the user's sort, in SQL; on a ranked result, the ranked set's order
+        only (the user's sort comes back when the box is cleared)."""
+        self._reselect = self.current_lens_id()
+        if self.model.ranked:
+            self.model.sort(column, order)
+            return
         self._sort = window_settings.Sort(COLUMN_KEYS[column], order == Qt.SortOrder.DescendingOrder)
         self.model.set_query(replace(self.model.query, sort=self._sort.key, descending=self._sort.descending))
+
+    def take_way_out(self, way: WayOut) -> None:
+        """A way out of an empty result: the box's text edited (and lists cleared)."""
+        if way.clear_all:
+            self.filters.clear()
+            return
+        if way.clear_indices:
+            self.filters.index_list.set_checked([])
+        if way.clear_suppliers:
+            self.filters.supplier_list.set_checked([])
+        self.filters.search_box.setText(way.text)
+        self.filters.flush_search()
+
+    def focus_results(self) -> None:
+        """Enter or Down in the search box: the first result selected and focused (once the
+        result being read is shown)."""
+        if self.model.loading:
+            self._focus_first = True
+            return
+        self._focus_first = False
+        self.results.focus_first()
 
     def _after_reset(self) -> None:
         if self.model.total_count() is None:
@@ -222,6 +235,10 @@ class MainWindow(QMainWindow):
         keep, self._reselect = self._reselect, None
         if keep is not None:
             self.select_lens(keep)
+        if self.model.rowCount():
+            self.empty_message.dismiss()
+        if self._focus_first:
+            self.focus_results()
         reveal, self._reveal = self._reveal, None
         if reveal is not None:
             self.model.locate_lens(reveal, lambda row: self._revealed(reveal, row, cleared=True))
@@ -246,16 +263,8 @@ class MainWindow(QMainWindow):
         row = self.model.row_of_lens(lens_id)
         if row is None:
             return False
-        self._select_row(row)
+        self.results.select_row(row)
         return True
-
-    def _select_row(self, row: int) -> None:
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
 
     def reveal_lens(self, lens_id: int) -> None:
         """Select a lens in the table, clearing the filters when they hide it. Its row comes from
@@ -266,7 +275,7 @@ class MainWindow(QMainWindow):
 
     def _revealed(self, lens_id: int, row: int | None, cleared: bool) -> None:
         if row is not None:
-            self._select_row(row)
+            self.results.select_row(row)
         elif not cleared:
             self._reveal = lens_id
             self.filters.clear()
@@ -278,16 +287,8 @@ class MainWindow(QMainWindow):
         if not current.isValid():
             self.detail.show_lens(None)
             return
-        if self.gallery.currentIndex().row() != current.row():
-            self.gallery.selectionModel().setCurrentIndex(
-                self.model.index(current.row(), 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
-            )
+        self.results.follow_table(current)
         self.detail.show_lens_id(self.model.lens_id_at(current.row()))
-
-    def _gallery_item_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if not current.isValid() or self.table.currentIndex().row() == current.row():
-            return
-        self._select_row(current.row())
 
     def open_current_lens(self) -> None:
         """Enter / double-click: edit the lens in admin mode, else show its engraving large."""
@@ -351,17 +352,12 @@ class MainWindow(QMainWindow):
         self.set_view(GALLERY_VIEW if self.stack.currentIndex() == TABLE_VIEW else TABLE_VIEW)
 
     def set_view(self, which: int) -> None:
-        self.stack.setCurrentIndex(which)
+        self.results.set_view(which)
         toggle = self.action_set["viewToggleAction"]
         toggle.blockSignals(True)
         toggle.setChecked(which == GALLERY_VIEW)
         toggle.blockSignals(False)
         toggle.setText("Tableau" if which == GALLERY_VIEW else "Galerie")
-        current = self.table.currentIndex()
-        if which == GALLERY_VIEW and current.isValid():
-            self.gallery.scrollTo(self.model.index(current.row(), 0))
-        elif current.isValid():
-            self.table.scrollTo(current)
 
     def focus_search(self) -> None:
         self.filters.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)

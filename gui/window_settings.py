@@ -1,14 +1,20 @@
-"""What the window remembers between sessions: geometry, splitter, table header, sort, view."""
+"""What the window remembers between sessions: geometry, splitter, table columns, sort, view.
+
+The table's columns are kept by key (order, widths, hidden ones), not as the header's binary
+state: a column added by a later version takes its default place instead of shifting the
+others, and the older binary state (``table/header``) is no longer read.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
+from PySide6.QtWidgets import QMainWindow, QSplitter
 
 from data.query import SORT_KEYS
 from gui.models.lens_table import COLUMN_KEYS
+from gui.widgets.lens_table_view import ColumnState, LensTableView
 
 
 @dataclass
@@ -17,19 +23,46 @@ class Sort:
     descending: bool = False
 
 
-def restore(settings: QSettings, window: QMainWindow, splitter: QSplitter, header: QHeaderView) -> tuple[Sort, bool]:
+def _words(value: object) -> list[str]:
+    """A list kept in the settings: a comma-separated string (INI files keep lists badly)."""
+    if isinstance(value, (list, tuple)):
+        value = ",".join(str(v) for v in value)
+    return [word for word in str(value or "").split(",") if word]
+
+
+def restore_columns(settings: QSettings, table: LensTableView) -> None:
+    state = ColumnState()
+    order = _words(settings.value("table/columns"))
+    if order:
+        state.order = order
+    for item in _words(settings.value("table/widths")):
+        key, _, width = item.partition("=")
+        if width.isdigit():
+            state.widths[key] = int(width)
+    state.hidden = set(_words(settings.value("table/hidden")))
+    table.apply_column_state(state)
+
+
+def save_columns(settings: QSettings, table: LensTableView) -> None:
+    state = table.column_state()
+    settings.setValue("table/columns", ",".join(state.order))
+    settings.setValue("table/widths", ",".join(f"{key}={width}" for key, width in state.widths.items()))
+    settings.setValue("table/hidden", ",".join(sorted(state.hidden)))
+
+
+def restore(settings: QSettings, window: QMainWindow, splitter: QSplitter, table: LensTableView) -> tuple[Sort, bool]:
     """Put the window back as it was; the sort to apply, and whether the gallery was shown."""
     geometry = settings.value("window/geometry")
     if isinstance(geometry, QByteArray):
         window.restoreGeometry(geometry)
-    else:
-        window.resize(1500, 900)
+    else:  # first start: as large as the screen allows, up to 1500 × 900
+        available = window.screen().availableGeometry()
+        window.resize(min(1500, available.width()), min(900, available.height()))
     state = settings.value("window/splitter")
     if isinstance(state, QByteArray):
         splitter.restoreState(state)
-    saved_header = settings.value("table/header")
-    if isinstance(saved_header, QByteArray):
-        header.restoreState(saved_header)
+    restore_columns(settings, table)
+    header = table.horizontalHeader()
     key = str(settings.value("table/sort", "nom"))
     sort = Sort(key if key in SORT_KEYS else "nom", str(settings.value("table/descending", "false")).lower() == "true")
     header.blockSignals(True)
@@ -40,11 +73,11 @@ def restore(settings: QSettings, window: QMainWindow, splitter: QSplitter, heade
     return sort, str(settings.value("view/mode", "table")) == "gallery"
 
 
-def save(settings: QSettings, window: QMainWindow, splitter: QSplitter, header: QHeaderView, sort: Sort,
+def save(settings: QSettings, window: QMainWindow, splitter: QSplitter, table: LensTableView, sort: Sort,
          gallery: bool) -> None:
     settings.setValue("window/geometry", window.saveGeometry())
     settings.setValue("window/splitter", splitter.saveState())
-    settings.setValue("table/header", header.saveState())
+    save_columns(settings, table)
     settings.setValue("table/sort", sort.key)
     settings.setValue("table/descending", "true" if sort.descending else "false")
     settings.setValue("view/mode", "gallery" if gallery else "table")

@@ -19,7 +19,7 @@ def _created_lens_sql() -> str:
     in ``[:first, :last]``, its JSON built by SQLite from the row itself.
 
     The text is exactly what ``to_json`` gives for the lens's state (``LENS_FIELDS``, the names of
-    its references, ``id``, ``image_id``, ``exemple``, ``version``, and ``cree_le``/``modifie_le``
+    its references, ``id``, ``image_id``, ``exemple``, ``version``, ``symbols``, and ``cree_le``/``modifie_le``
     given as ``:created``, JSON-encoded by the caller): keys sorted, ``", "`` and ``": "`` between
     them, text through ``json_quote`` (the same escapes as ``json`` with ``ensure_ascii=False``),
     numbers as SQLite prints them (``%!.15g``: ``1.67``, ``2.0``, as ``repr`` does for the
@@ -35,6 +35,13 @@ def _created_lens_sql() -> str:
         values[name] = f"json_quote(v.{name})" if is_text else f"coalesce(v.{name}, 'null')"
     values["exemple"] = "CASE WHEN v.exemple THEN 'true' ELSE 'false' END"
     values["cree_le"] = values["modifie_le"] = ":created"
+    # The sign's shape keys in vocabulary order, as ``to_json`` writes a list (written before
+    # the entries by the import).
+    values["symbols"] = (
+        "(SELECT '[' || coalesce(group_concat(json_quote(k), ', '), '') || ']' FROM "
+        "(SELECT s.cle AS k FROM verres_symboles AS vs JOIN symboles AS s ON s.id = vs.symbole_id "
+        "WHERE vs.verre_id = v.id ORDER BY s.id))"
+    )
     joins = []
     for position, kind in enumerate(KINDS.values()):
         alias = f"r{position}"

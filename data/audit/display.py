@@ -34,6 +34,7 @@ TARGET_LABELS = {
     "verre": "Verre",
     **{kind.key: kind.title for kind in KINDS.values()},
     "catalogue": "Catalogue",
+    "symbole": "Symbole",
 }
 FIELD_LABELS: dict[str, str] = {
     **_VALIDATION_LABELS,
@@ -47,6 +48,11 @@ FIELD_LABELS: dict[str, str] = {
     "verres_deplaces": "Verres déplacés",
     "gammes": "Gammes supprimées avec lui",
     "series": "Séries supprimées avec elle",
+    "symbols": "Symboles",
+    "cle": "Clé",
+    "libelle": "Libellé",
+    "groupe": "Groupe",
+    "dessin": "Dessin",
 }
 # Order in which a lens's fields are shown; reference ids are shown through their names.
 LENS_FIELD_ORDER = (
@@ -60,6 +66,7 @@ LENS_FIELD_ORDER = (
     "hauteur_min",
     "hauteur_max",
     "gravure_nasale",
+    "symbols",
     "url_gravure",
     "url_source",
     "image_id",
@@ -67,6 +74,18 @@ LENS_FIELD_ORDER = (
 )
 # A lens state's reference id -> the key of the reference's name (shown instead of the id).
 REFERENCE_NAME_OF_ID = {kind.lens_column: kind.name_column for kind in KINDS.values()}
+
+
+def _symbol_label(key: str) -> str:
+    """A shape as the history shows it: its label starting in lower case (« œil », « « e »
+    avec soleil »), its key when the app does not know it."""
+    from data.symbols import by_key
+
+    try:
+        label = by_key(key).label
+    except KeyError:
+        return key
+    return label[:1].lower() + label[1:]
 
 
 @dataclass(frozen=True)
@@ -95,6 +114,8 @@ def format_value(name: str, value: Any) -> str:
         return "oui" if value else "non"
     if isinstance(value, float):
         return formatting.index(value) if name == "indice" else formatting.plain(value)
+    if name == "symbols" and isinstance(value, (list, tuple)):
+        return ", ".join(_symbol_label(str(v)) for v in value) or "—"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "—"
     return str(value)

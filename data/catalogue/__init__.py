@@ -14,7 +14,8 @@ entry belongs to, e.g. an import's id from ``audit.record_import``). The shipped
 The rooms: ``values`` (what crosses to the GUI), ``planner`` (how a search is read), ``search``
 (count, ids, pages, rows), ``lists`` (filter lists), ``reads`` (one lens, an image), ``checks``
 (what a write checks first), ``derived`` (what a lens stores besides what was typed),
-``images``, ``lens_writes``, ``restore``, ``reference_writes``. The reference kinds are one
+``images``, ``lens_writes``, ``restore``, ``reference_writes``, ``symbols`` (the shapes of
+nasal signs: the vocabulary as stored, a lens's shapes). The reference kinds are one
 table, ``data.kinds``. This module only re-exports.
 """
 
@@ -59,6 +60,7 @@ from data.catalogue.reference_writes import (
 )
 from data.catalogue.restore import restore_deleted
 from data.catalogue.search import count_lenses, lens_ids, lens_page, lens_rows
+from data.catalogue.symbols import SymbolItem, create_symbol, list_symbols
 from data.catalogue.values import EVERYTHING, Changes, LensDetail, LensRow, ReferenceItem
 from data.kinds import KINDS, ReferenceKind
 from data.query import LensQuery
@@ -73,4 +75,5 @@ __all__ = [
     "list_series", "list_suppliers", "merge_references", "plan_query", "reference_facts",
     "read_lists", "reference_state", "refresh_sort_keys", "reinsert_lens", "rename_reference", "restore_deleted",
     "restore_lens", "snapshot_lenses", "store_image", "update_lens",
+    "SymbolItem", "create_symbol", "list_symbols",
 ]

@@ -69,13 +69,26 @@ def reference_facts(session: Session, raw: Mapping[str, object]) -> ReferenceFac
 
 
 def check_lens(db: Database, raw: Mapping[str, object]) -> tuple[LensValues | None, ValidationReport]:
-    """Validate ``raw`` including its references (what the dialog calls as the user types)."""
+    """Validate ``raw`` including its references and its shapes (``symboles``, when given):
+    what the dialog calls as the user types."""
     with db.transaction() as session:
-        return validate_lens(raw, reference_facts(session, raw))
+        return _checked(session, raw)
+
+
+def _checked(session: Session, raw: Mapping[str, object]) -> tuple[LensValues | None, ValidationReport]:
+    values, report = validate_lens(raw, reference_facts(session, raw))
+    if "symboles" in raw:
+        from data.catalogue.symbols import shapes, split_names, symbol_problem
+
+        _, problem = symbol_problem(split_names(raw["symboles"]), shapes(session))
+        if problem is not None:
+            report.add("symboles", problem)
+            values = None
+    return values, report
 
 
 def validated(session: Session, raw: Mapping[str, object]) -> LensValues:
-    values, report = validate_lens(raw, reference_facts(session, raw))
+    values, report = _checked(session, raw)
     if values is None:
         raise ValidationError(report)
     return values

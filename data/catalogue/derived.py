@@ -7,18 +7,22 @@ lenses (the dialog's save, the import's bulk path, the sample, the integrity che
 - ``write_code_keys``: the keys its engraving is found by (table ``verres_codes``, see
   ``data.catalogue.code_keys``), replaced after every single write of a lens; the bulk paths
   (import, restore, sample, benchmark files) write the same keys from the same function;
+- ``write_signs``: the shapes of its sign (table ``verres_symboles``, see
+  ``data.catalogue.symbols``), after every single write that names them;
 - ``lens_state``: the lens as the audit trail keeps it (the SQLite bulk path of ``data.audit``
   writes the same text from the rows; a test holds the two to the same bytes).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from data.catalogue.code_keys import replace_code_keys
+from data.catalogue.symbols import checked_symbols, replace_lens_symbols
 from data.catalogue.values import LensDetail
 from data.kinds import KINDS, SORT_KEYS
 from data.models import Verre
@@ -75,6 +79,20 @@ def refresh_sort_keys(session: Session, kind: str, ref_id: int) -> None:
 def write_code_keys(session: Session, lens_id: int, engraving: str | None) -> None:
     """Make the lens's code keys those of ``engraving`` (after it was inserted or updated)."""
     replace_code_keys(session, [(lens_id, engraving)])
+
+
+def sign_of(session: Session, raw: Mapping[str, object]) -> tuple[str, ...] | None:
+    """The shape keys ``raw`` names (``symboles``: keys, labels or typed names), or None when
+    it does not name them (an update then keeps the lens's shapes)."""
+    if "symboles" not in raw:
+        return None
+    return checked_symbols(session, raw["symboles"])
+
+
+def write_signs(session: Session, lens_id: int, keys: Sequence[str] | None) -> None:
+    """Make the lens's shapes ``keys`` (None: leave them as they are)."""
+    if keys is not None:
+        replace_lens_symbols(session, {lens_id: keys})
 
 
 _DETAIL_FIELDS = tuple(LensDetail.__dataclass_fields__)

@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 
 from data import audit as trail  # ``audit``: the writers' keyword that turns entries off
 from data.catalogue.checks import ensure_writable, validated
-from data.catalogue.derived import add_sort_keys, lens_columns, lens_state, write_code_keys
+from data.catalogue.derived import (
+    add_sort_keys,
+    lens_columns,
+    lens_state,
+    sign_of,
+    write_code_keys,
+    write_signs,
+)
 from data.catalogue.images import store_image
 from data.catalogue.reads import lens_detail, lens_details
 from data.catalogue.values import Changes, LensDetail
@@ -33,7 +40,11 @@ def create_lens(
     batch: int | None = None,
     author: str | None = None,
 ) -> Changes:
-    """Validate and add one lens: ``Changes(lenses={id}, created=(id,))``."""
+    """Validate and add one lens: ``Changes(lenses={id}, created=(id,))``.
+
+    ``raw`` holds the ``validate_lens`` fields and, optionally, ``symboles``: the shapes of its
+    sign (a list of keys, labels or typed names; an unknown one is refused with the closest
+    known names)."""
     ensure_writable(db)
     with db.transaction() as session:
         lens_id = insert_lens(session, raw, image, exemple, batch=batch, author=author)
@@ -56,6 +67,7 @@ def insert_lens(
     came from. No entry for the shipped sample (``exemple``) or when ``audit`` is False.
     """
     values = validated(session, raw)
+    signs = sign_of(session, raw)
     columns = add_sort_keys(session, lens_columns(values))
     if image is not None:
         columns["image_id"] = store_image(session, image)
@@ -63,6 +75,7 @@ def insert_lens(
     session.add(lens)
     session.flush()
     write_code_keys(session, lens.id, values.gravure_nasale)
+    write_signs(session, lens.id, signs)
     if audit and not exemple:
         state = lens_state(lens_detail(session, lens.id))
         trail.record(
@@ -92,6 +105,7 @@ def update_lens(
     """Save an edit made on version ``expected_version``: ``Changes(lenses={id}, version=new)``.
 
     ``image``: new PNG/JPEG bytes, ``None`` to remove the image, omitted to keep it.
+    ``raw["symboles"]``: the sign's shapes (as in ``create_lens``); without it they are kept.
     Raises ``ConflictError`` when someone else saved (or deleted) the lens meanwhile.
     """
     ensure_writable(db)
@@ -118,6 +132,7 @@ def apply_lens_update(
     nothing still bumps the version but writes no entry. A conflict writes nothing.
     """
     values = validated(session, raw)
+    signs = sign_of(session, raw)
     columns = add_sort_keys(session, lens_columns(values))
     if image is None:
         columns["image_id"] = None
@@ -143,6 +158,7 @@ def apply_lens_update(
             "Rechargez-le pour voir sa version actuelle avant de l'enregistrer."
         )
     write_code_keys(session, lens_id, values.gravure_nasale)
+    write_signs(session, lens_id, signs)
     after = lens_state(lens_detail(session, lens_id))
     old, new = trail.diff(lens_state(before), after)
     if old or new:
@@ -272,6 +288,7 @@ def reinsert_lens(
     ``restauration`` entry, linked to the deletion it undoes.
     """
     values = validated(session, {name: state.get(name) for name in _FORM_FIELDS})
+    signs = sign_of(session, {"symboles": state.get("symbols") or ()})
     columns = add_sort_keys(session, lens_columns(values))
     image_id = state.get("image_id")
     if image_id is not None and session.get(ImageGravure, int(image_id)) is None:
@@ -296,6 +313,7 @@ def reinsert_lens(
     session.add(lens)
     session.flush()
     write_code_keys(session, lens.id, values.gravure_nasale)
+    write_signs(session, lens.id, signs)
     after = lens_state(lens_detail(session, lens.id))
     trail.record(
         session,

@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from data.catalogue.code_keys import SKELETON_MAX, code_candidates, stored_skeleton
+from data.catalogue.code_keys import SKELETON_MAX, code_candidates, one_of, stored_skeleton
 from data.catalogue.planner import plan_query
 from data.database import Database
 from data.identify import (
@@ -40,15 +40,18 @@ from data.identify import (
     TextTerm,
     Vocabulary,
     compact,
+    faded_neighbours,
     neighbours,
     rank,
 )
-from data.identify.ranking import NEAR_INDEX
+from data.identify.ranking import NEAR_INDEX, narrows
+from data.identify.words import format_index
 from data.models import Fournisseur, Gamme, Materiau, Serie, Verre
 from data.query import LensQuery, QueryPlan, filter_clauses
 
 #: Neighbours (faded, extra, swapped characters) need this many typed characters, as in
-#: :func:`data.identify.match_code`.
+#: :func:`data.identify.match_code`; fewer find the codes with one more (faded) character
+#: when an index or a maker narrows the search.
 MIN_EDIT = 3
 #: Runs of consecutive text words longer than this are not looked up joined.
 MAX_JOINED_RUN = 4
@@ -127,7 +130,11 @@ def _vocabulary(session: Session) -> Vocabulary:
         found = session.execute(select(model.id, model.nom).order_by(model.nom_normalise, model.id))
         return tuple((int(i), str(n)) for i, n in found)
 
-    return Vocabulary(entries(Fournisseur), entries(Gamme), entries(Serie), entries(Materiau))
+    from data.catalogue.symbols import shapes  # the shapes typed by name, an admin's included
+
+    return Vocabulary(
+        entries(Fournisseur), entries(Gamme), entries(Serie), entries(Materiau), shapes(session)
+    )
 
 
 # ---------------------------------------------------------------- filters
@@ -186,10 +193,18 @@ class _Found:
 
 
 def _code_found(
-    session: Session, code: str, filters: Sequence[ColumnElement[bool]], limit: int
+    session: Session,
+    code: str,
+    filters: Sequence[ColumnElement[bool]],
+    limit: int,
+    narrowed: bool = False,
 ) -> _Found:
     typed = stored_skeleton(code)
-    exact = neighbours(typed) if len(code) >= MIN_EDIT and len(typed) < SKELETON_MAX else ()
+    exact: frozenset[str] = frozenset()
+    if len(code) >= MIN_EDIT and len(typed) < SKELETON_MAX:
+        exact = neighbours(typed)
+    elif narrowed and len(code) < MIN_EDIT:
+        exact = faded_neighbours(typed)
     if len(code) < MIN_EDIT:
         limit = min(limit, SHORT_LIMIT)
     ids, cut = code_candidates(session, exact, [typed], filters, limit)
@@ -297,11 +312,12 @@ def _run_found(
     run: list[TextTerm],
     filters: Sequence[ColumnElement[bool]],
     limit: int,
+    narrowed: bool = False,
 ) -> _Found:
     """Lenses that may account for every word of the run, one by one or joined."""
     segments: dict[tuple[int, int], _Found] = {}
     for i, word in enumerate(run):
-        code = _code_found(session, word.code, filters, limit)
+        code = _code_found(session, word.code, filters, limit, narrowed)
         if code.ids and _code_like(word):
             segments[(i, i + 1)] = code  # its name matches would rank after all of these
         else:
@@ -311,17 +327,26 @@ def _run_found(
     for start, end in itertools.combinations(range(len(run) + 1), 2):
         if end - start > 1:
             joined = "".join(w.code for w in run[start:end])
-            segments[(start, end)] = _code_found(session, joined, filters, limit)
+            segments[(start, end)] = _code_found(session, joined, filters, limit, narrowed)
     return _join(
         _meet([segments[s] for s in composition]) for composition in _compositions(len(run))
     )
+
+
+def _narrowed(query: LensQuery, parsed: ParsedQuery) -> bool:
+    """Whether an index or a maker, typed or ticked, narrows the search (one or two legible
+    characters then also find codes with one faded character more)."""
+    return narrows(parsed) or bool(query.indices or query.supplier_ids)
 
 
 def _candidate_ids(
     session: Session, query: LensQuery, parsed: ParsedQuery, limit: int
 ) -> _Found:
     filters = _filters(query, parsed)
-    return _meet([_run_found(session, query, run, filters, limit) for run in _runs(parsed)])
+    narrowed = _narrowed(query, parsed)
+    return _meet([
+        _run_found(session, query, run, filters, limit, narrowed) for run in _runs(parsed)
+    ])
 
 
 _CANDIDATE_COLUMNS = (
@@ -341,6 +366,7 @@ _CANDIDATE_COLUMNS = (
 def _candidates(session: Session, ids: Iterable[int]) -> list[Candidate]:
     """The fields ranking needs, for ``ids`` (a few IN lists)."""
     wanted = sorted(ids)
+    postgresql = session.get_bind().dialect.name == "postgresql"
     found: list[Candidate] = []
     for start in range(0, len(wanted), _CHUNK):
         stmt = (
@@ -349,7 +375,7 @@ def _candidates(session: Session, ids: Iterable[int]) -> list[Candidate]:
             .outerjoin(Gamme, Gamme.id == Verre.gamme_id)
             .outerjoin(Serie, Serie.id == Verre.serie_id)
             .outerjoin(Materiau, Materiau.id == Verre.materiau_id)
-            .where(Verre.id.in_(wanted[start : start + _CHUNK]))
+            .where(one_of(Verre.id, wanted[start : start + _CHUNK], postgresql))
         )
         for row in session.execute(stmt):
             found.append(Candidate(
@@ -364,13 +390,18 @@ def ranked_search(
     db: Database, query: LensQuery, parsed: ParsedQuery, limit: int | None = None
 ) -> RankedResult | None:
     """The lenses the box's words find, best first, each with its reason; None when the box
-    holds no text word (only an index, a height or names: the caller shows the usual sorted
-    list, narrowed by the same filters).
+    holds no text word and no shape is picked (only an index, a height or names: the caller
+    shows the usual sorted list, narrowed by the same filters). Shapes picked in the palette
+    (``query.symbols``) or typed by name rank the lenses of a sign (:func:`symbol_ranked`).
 
     ``query`` carries the filters ticked in the lists (its ``text`` is ignored: ``parsed`` is
     the box); ``limit`` caps each candidate set, :data:`RANKED_LIMIT` by default
     (``RankedResult.cut`` says when one was cut: a lens may be missing).
     """
+    picked = picked_symbols(query, parsed)
+    if picked:
+        with db.transaction() as session:
+            return symbol_ranked(session, query, parsed, picked, RANKED_LIMIT if limit is None else limit)
     if not parsed.texts:
         return None
     with db.transaction() as session:
@@ -379,10 +410,118 @@ def ranked_search(
 
 def _ranked(session: Session, query: LensQuery, parsed: ParsedQuery, limit: int) -> RankedResult:
     found = _candidate_ids(session, query, parsed, limit)
-    ranked = rank(parsed, _candidates(session, found.ids))
+    ranked = rank(parsed, _candidates(session, found.ids), _narrowed(query, parsed))
     return RankedResult(
         tuple(r.id for r in ranked), {r.id: r.reason for r in ranked}, found.cut
     )
+
+
+# ---------------------------------------------------------------- signs (shapes picked)
+
+#: Lenses read for a sign picked without text: those having the most picked shapes first.
+SYMBOL_LIMIT = 2_000
+
+
+def picked_symbols(query: LensQuery, parsed: ParsedQuery) -> tuple[str, ...]:
+    """The shapes asked for: picked in the palette, then typed by name, without repeats."""
+    return tuple(dict.fromkeys((*query.symbols, *parsed.symbols)))
+
+
+def symbol_ranked(
+    session: Session, query: LensQuery, parsed: ParsedQuery, picked: Sequence[str], limit: int
+) -> RankedResult:
+    """The lenses of a sign: those with at least one picked shape, every picked shape present
+    first, then one missing, then two...; within each, the ranked search's rules for the text
+    words (the sign's letters and digits are its code: ``e5``), the typed index and maker.
+
+    Lenses sharing one sign (the same shapes and code), supplier and index cannot be told apart
+    by their engraving: they are one answer, the best ranked first and the others right after
+    it (their reason says « même signe »). Reasons: « symboles : œil, « e » avec soleil »,
+    « 1 symbole manquant », then the text's reason (« code exact »).
+
+    With text words, their candidates (as the ranked search finds them, narrowed to lenses with
+    a picked shape) are ranked; with shapes only, the lenses having the most picked shapes are
+    read through the index on ``verres_symboles`` (at most :data:`SYMBOL_LIMIT`)."""
+    from data.catalogue.symbols import labels_of, lens_symbols, shapes, symbol_ids
+
+    shape_ids = symbol_ids(session, list(picked))
+    if not shape_ids:
+        return RankedResult(())
+    narrowed = replace(query, symbols=tuple(picked))
+    cut = False
+    if parsed.texts:
+        found = _candidate_ids(session, narrowed, parsed, limit)
+        ids, cut = found.ids, found.cut
+    else:
+        ids, cut = _symbol_holders(session, replace(query, symbols=()), parsed, shape_ids)
+    signs = lens_symbols(session, sorted(ids))
+    candidates = {c.id: c for c in _candidates(session, ids)}
+    wanted = set(picked)
+    known = shapes(session)
+    judged = []
+    for order, (lens_id, reason) in enumerate(rank(parsed, candidates.values())):
+        present = [key for key in signs.get(lens_id, ()) if key in wanted]
+        if not present:
+            continue
+        missing = len(wanted) - len(present)
+        words = [f"symboles : {', '.join(_lower_first(x) for x in labels_of(present, known))}"]
+        if missing:
+            words.append(f"{missing} symbole{'s' if missing > 1 else ''} manquant{'s' if missing > 1 else ''}")
+        if reason:
+            words.append(reason)
+        judged.append((missing, order, lens_id, " ; ".join(words)))
+    judged.sort()
+    grouped = _grouped(
+        [(lens_id, reason) for _, _, lens_id, reason in judged], candidates, signs
+    )
+    return RankedResult(tuple(i for i, _ in grouped), dict(grouped), cut)
+
+
+def _symbol_holders(
+    session: Session, query: LensQuery, parsed: ParsedQuery, shape_ids: Sequence[int]
+) -> tuple[set[int], bool]:
+    """Lenses with at least one of the shapes (the filters applied), the most shapes first,
+    at most :data:`SYMBOL_LIMIT` (then cut)."""
+    from data.models import VerreSymbole
+
+    held = func.count().label("held")
+    stmt = (
+        select(VerreSymbole.verre_id, held)
+        .where(VerreSymbole.symbole_id.in_(list(shape_ids)))
+        .group_by(VerreSymbole.verre_id)
+    )
+    filters = _filters(query, parsed)
+    if filters:
+        stmt = stmt.join(Verre, Verre.id == VerreSymbole.verre_id).where(*filters)
+    rows = session.execute(stmt.order_by(held.desc(), VerreSymbole.verre_id).limit(SYMBOL_LIMIT + 1)).all()
+    return {int(r[0]) for r in rows[:SYMBOL_LIMIT]}, len(rows) > SYMBOL_LIMIT
+
+
+def _lower_first(label: str) -> str:
+    return label[:1].lower() + label[1:]
+
+
+def _grouped(
+    ranked: Sequence[tuple[int, str]],
+    candidates: Mapping[int, Candidate],
+    signs: Mapping[int, tuple[str, ...]],
+) -> list[tuple[int, str]]:
+    """Lenses sharing sign (shapes and code), supplier and index moved right after the best
+    ranked of them, each with « même signe » in its reason."""
+    def sign(lens_id: int) -> tuple[object, ...]:
+        c = candidates[lens_id]
+        index = None if c.index is None else round(c.index, 3)
+        return (signs.get(lens_id, ()), compact(c.engraving or ""), c.supplier_id, index)
+
+    members: dict[tuple[object, ...], list[tuple[int, str]]] = {}
+    for lens_id, reason in ranked:
+        members.setdefault(sign(lens_id), []).append((lens_id, reason))
+    out: list[tuple[int, str]] = []
+    for group in members.values():  # in the order of each group's best lens
+        first, *others = group
+        out.append(first)
+        out.extend((lens_id, f"{reason} ; même signe") for lens_id, reason in others)
+    return out
 
 
 # ---------------------------------------------------------------- nothing found
@@ -406,7 +545,12 @@ def near_misses(db: Database, query: LensQuery, parsed: ParsedQuery) -> list[str
             count = _count_without(session, replace(query, indices=()), _without(parsed, IndexTerm))
             if count:
                 offers.append(f"sans l'indice : {lens_count_text(count)}")
-        offers.extend(f"code proche : {code}" for code in _near_codes(session, parsed))
+        wanted = {round(v, 2) for v in (*parsed.indices, *query.indices)}
+        for code, indices in _near_codes(session, parsed).items():
+            # A near code that exists only at other indices says so: its way out drops the index.
+            other = sorted(indices) if wanted and not wanted & set(indices) else []
+            where = f" (indice {' ou '.join(format_index(v) for v in other[:3])})" if other else ""
+            offers.append(f"code proche : {code}{where}")
         makers = [t for t in parsed.references if t.kind is Kind.SUPPLIER]
         if makers or query.supplier_ids:
             lighter = ParsedQuery(parsed.text, tuple(t for t in parsed.terms if t not in makers))
@@ -430,10 +574,11 @@ def _count_without(session: Session, query: LensQuery, parsed: ParsedQuery) -> i
     return len(_ranked(session, query, parsed, 200))
 
 
-def _near_codes(session: Session, parsed: ParsedQuery, most: int = 3) -> list[str]:
+def _near_codes(session: Session, parsed: ParsedQuery, most: int = 3) -> dict[str, set[float]]:
     """Engravings (as written) that a typed code word comes close to, whatever the filters:
-    equal or one edit away once misreadings are folded, and not the typed code itself."""
-    codes: dict[str, None] = {}
+    equal or one edit away once misreadings are folded, and not the typed code itself; each
+    with the indices (2 decimals) of its lenses."""
+    codes: dict[str, set[float]] = {}
     for word in parsed.texts:
         if len(word.code) < MIN_EDIT:
             continue
@@ -441,9 +586,10 @@ def _near_codes(session: Session, parsed: ParsedQuery, most: int = 3) -> list[st
         ids, _ = code_candidates(session, [typed, *neighbours(typed)], [], [], 50)
         candidates = {c.id: c for c in _candidates(session, ids)}
         for candidate in rank(ParsedQuery(word.text, (word,)), candidates.values()):
-            engraving = candidates[candidate.id].engraving
-            if engraving and compact(engraving) != word.code:
-                codes.setdefault(engraving, None)
-            if len(codes) >= most:
-                return list(codes)
-    return list(codes)
+            found = candidates[candidate.id]
+            engraving = found.engraving
+            if engraving and compact(engraving) != word.code and (engraving in codes or len(codes) < most):
+                codes.setdefault(engraving, set())
+                if found.index is not None:
+                    codes[engraving].add(round(found.index, 2))
+    return codes

@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from data.catalogue.values import LensDetail
+from data.catalogue.values import LensDetail, sign_keys
 from data.database import Database
 from data.errors import NotFoundError
 from data.models import Fournisseur, Gamme, ImageGravure, Materiau, Serie, Verre
+from data.query import symbol_keys
 
 
 def get_lens(db: Database, lens_id: int) -> LensDetail:
@@ -35,6 +36,7 @@ def detail_statement() -> Select[Any]:
             Gamme.nom.label("gamme"),
             Serie.nom.label("serie"),
             Materiau.nom.label("materiau"),
+            symbol_keys(Verre.id).label("symbols"),
         )
         .select_from(Verre)
         .join(Fournisseur, Fournisseur.id == Verre.fournisseur_id)
@@ -68,7 +70,9 @@ def lens_details(session: Session, ids: Sequence[int]) -> dict[int, LensDetail]:
 
 def detail_from(found: Any) -> LensDetail:
     row = found._mapping
-    return LensDetail(**{name: row[name] for name in DETAIL_FIELDS})
+    values = {name: row[name] for name in DETAIL_FIELDS}
+    values["symbols"] = sign_keys(values["symbols"])
+    return LensDetail(**values)
 
 
 def get_image(db: Database, image_id: int) -> tuple[bytes, str]:

@@ -32,6 +32,8 @@ class Changes:
       removed): every view re-reads.
     - ``reference_id``: the one reference a reference write created, renamed, deleted or merged
       into (None for a lens write).
+    - ``symbols``: the vocabulary of shapes changed (an admin added one): palettes re-read it.
+      A lens's own shapes changing is a lens change (``lenses``).
     """
 
     lenses: frozenset[int] = frozenset()
@@ -43,6 +45,7 @@ class Changes:
     moved: int = 0
     everything: bool = False
     reference_id: int | None = None
+    symbols: bool = False
 
     @property
     def lens_id(self) -> int:
@@ -55,7 +58,9 @@ class Changes:
 
     @property
     def empty(self) -> bool:
-        return not (self.lenses or self.deleted or self.references or self.everything)
+        return not (
+            self.lenses or self.deleted or self.references or self.everything or self.symbols
+        )
 
     def __or__(self, other: Changes) -> Changes:
         """Two writes seen as one (an undo of several deletions, a dialog's several saves)."""
@@ -69,6 +74,7 @@ class Changes:
             moved=self.moved + other.moved,
             everything=self.everything or other.everything,
             reference_id=other.reference_id if other.reference_id is not None else self.reference_id,
+            symbols=self.symbols or other.symbols,
         )
 
 
@@ -93,6 +99,8 @@ class LensRow:
     image_id: int | None
     url_gravure: str | None
     version: int
+    #: The shape keys of its sign, in vocabulary order (its letters and digits are the code).
+    symbols: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,10 +129,15 @@ class LensDetail:
     version: int
     cree_le: datetime
     modifie_le: datetime
+    #: The shape keys of its sign, in vocabulary order (its letters and digits are the code).
+    symbols: tuple[str, ...] = ()
 
     def form_values(self) -> dict[str, object]:
-        """The raw values ``validate_lens`` takes, as they are now."""
-        return {name: getattr(self, name) for name in LENS_FIELDS}
+        """The raw values ``create_lens`` / ``update_lens`` take, as they are now (the
+        ``validate_lens`` fields, and ``symboles``: the shape keys)."""
+        values: dict[str, object] = {name: getattr(self, name) for name in LENS_FIELDS}
+        values["symboles"] = list(self.symbols)
+        return values
 
 
 @dataclass(frozen=True)
@@ -137,5 +150,14 @@ class ReferenceItem:
 
 def lens_row(cells: Sequence[Any]) -> LensRow:
     """A row of ``rows_statement`` (its columns are ``LensRow``'s fields, in order: a test holds
-    it), read as plain tuples: a page is 100 rows, the window asks for many."""
-    return LensRow(*cells)
+    it), read as plain tuples: a page is 100 rows, the window asks for many. The last cell is
+    the lens's shapes as the database aggregates them (:func:`sign_keys`)."""
+    return LensRow(*cells[:-1], symbols=sign_keys(cells[-1]))  # type: ignore[misc]
+
+
+def sign_keys(aggregated: str | None) -> tuple[str, ...]:
+    """The shape keys of ``data.query.symbol_keys`` (``"0000012oeil,0000003tiret"``: each key
+    after its zero-padded shape id, in any order) in id order (the vocabulary's)."""
+    if not aggregated:
+        return ()
+    return tuple(part[7:] for part in sorted(aggregated.split(",")))

@@ -17,7 +17,13 @@ How a word is read, first rule that applies:
    A started name needs 3 letters or more; it is refused (the word stays text) when the start
    belongs to names of several kinds, or when a 3-letter start fits more than
    :data:`MAX_SHORT_START` names.
-4. Anything else is text: a code or name fragment (``code`` compact, ``folded`` for names).
+4. A shape name (:func:`data.symbols.find_by_name`: key, label or usual name, ``oeil``,
+   ``œil``, ``cercle``, ``barre horizontale``, ``e soleil``) over one to four consecutive words,
+   the longest first, is a :class:`SymbolTerm` (« Symbole Œil »). Never a word of one letter
+   alone (``e``, ``s``: letters of a code), nor the name of a Greek letter (``pi``, ``sigma``,
+   ``omega``): codes write their Greek letters by name (``sigma`` finds ``ΣIQ``), so these
+   stay code words; their shapes are picked in the palette.
+5. Anything else is text: a code or name fragment (``code`` compact, ``folded`` for names).
 """
 
 from __future__ import annotations
@@ -28,7 +34,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 
-from data.identify.codes import compact
+from data.identify.codes import GREEK_NAMES, compact
+from data.symbols import Shape, find_by_name
 from data.text import fold
 
 #: A 3-letter start fitting more names than this is too vague to be a name.
@@ -125,7 +132,23 @@ class TextTerm:
         return f"Gravure {self.code}"
 
 
-Term = IndexTerm | HeightTerm | ReferenceTerm | TextTerm
+@dataclass(frozen=True)
+class SymbolTerm:
+    """A shape typed by its name (``oeil``): its ``key`` and French ``name`` (its label)."""
+
+    key: str
+    name: str
+    span: Span
+
+    @property
+    def label(self) -> str:
+        return f"Symbole {self.name}"
+
+
+Term = IndexTerm | HeightTerm | ReferenceTerm | SymbolTerm | TextTerm
+
+#: Shape names span at most this many words (« note de musique », « e avec double courbe »).
+_SHAPE_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -136,6 +159,8 @@ class Vocabulary:
     ranges: tuple[tuple[int, str], ...] = ()
     series: tuple[tuple[int, str], ...] = ()
     materials: tuple[tuple[int, str], ...] = ()
+    #: The shapes known by name (the database's, with an admin's); None: the built-in ones.
+    shapes: tuple[Shape, ...] | None = None
 
     def entries(self, kind: Kind) -> tuple[tuple[int, str], ...]:
         return {
@@ -177,6 +202,11 @@ class ParsedQuery:
     @property
     def references(self) -> tuple[ReferenceTerm, ...]:
         return tuple(t for t in self.terms if isinstance(t, ReferenceTerm))
+
+    @property
+    def symbols(self) -> tuple[str, ...]:
+        """The keys of the shapes typed by name, without repeats, in the order typed."""
+        return tuple(dict.fromkeys(t.key for t in self.terms if isinstance(t, SymbolTerm)))
 
     @property
     def texts(self) -> tuple[TextTerm, ...]:
@@ -253,6 +283,22 @@ def _reference(
     return ReferenceTerm(kind, ids, names, whole, span), used
 
 
+def _symbol(
+    words: list[tuple[int, int, str]], i: int, vocabulary: Vocabulary
+) -> tuple[SymbolTerm, int] | None:
+    """The shape named from word ``i`` on (the longest run of words first), with the number of
+    words it used (rule 4)."""
+    for used in range(min(_SHAPE_WORDS, len(words) - i), 0, -1):
+        typed = " ".join(w for _, _, w in words[i : i + used])
+        letters = "".join(ch for ch in typed if ch.isalnum())
+        if len(letters) < 2 or fold(letters) in GREEK_NAMES:
+            continue
+        shape = find_by_name(typed, vocabulary.shapes)
+        if shape is not None:
+            return SymbolTerm(shape.key, shape.label, (words[i][0], words[i + used - 1][1])), used
+    return None
+
+
 def _terms(text: str, vocabulary: Vocabulary) -> Iterator[Term]:
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     i = 0
@@ -267,6 +313,12 @@ def _terms(text: str, vocabulary: Vocabulary) -> Iterator[Term]:
         if height is not None:
             mm, used = height
             yield HeightTerm(mm, (start, words[i + used - 1][1]))
+            i += used
+            continue
+        symbol = _symbol(words, i, vocabulary) if not _looks_like_code(word) else None
+        if symbol is not None:
+            symbol_term, used = symbol
+            yield symbol_term
             i += used
             continue
         reference = _reference(words, i, vocabulary)

@@ -40,6 +40,10 @@ TEXT_FIELDS = tuple(f for f in FILE_FIELDS if f not in NUMBER_FIELDS)
 REFERENCE_FIELDS = ("fournisseur", "gamme", "serie", "materiau")
 # The stored engraving image, as a path to an image file (written only when some lens has one).
 IMAGE_FIELD = "image_gravure"
+# The shapes of a lens's nasal sign: keys or labels, comma-separated (CSV, XLSX), a list (JSON);
+# case, accents and separators ignored (``data.catalogue.symbols``). Written after the engraving
+# code when some exported lens has a sign.
+SYMBOLS_FIELD = "symboles"
 
 # Headers the export writes (each one is also a synonym below).
 EXPORT_HEADERS = {
@@ -56,6 +60,7 @@ EXPORT_HEADERS = {
     "url_gravure": "URL gravure",
     "url_source": "URL source",
     IMAGE_FIELD: "Image gravure (fichier)",
+    SYMBOLS_FIELD: "Symboles",
 }
 # How a field is named in a message when the file has no column for it.
 FIELD_NAMES = {
@@ -72,6 +77,7 @@ FIELD_NAMES = {
     "url_gravure": "URL gravure",
     "url_source": "URL source",
     IMAGE_FIELD: "image gravure",
+    SYMBOLS_FIELD: "symboles",
 }
 
 _SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -122,6 +128,10 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "url_source": (
         "url source", "url de la source", "source", "source url", "lien source", "url", "lien",
         "link",
+    ),
+    SYMBOLS_FIELD: (
+        "symboles", "symbole", "signe", "signes", "signe nasal", "symboles du signe", "symbols",
+        "symbol", "sign", "signs", "shapes",
     ),
     IMAGE_FIELD: (
         "image gravure", "image gravure fichier", "image de gravure", "image de la gravure",
@@ -259,3 +269,12 @@ def split_indices(value: object) -> list[object]:
 
 def join_names(names: Iterable[str]) -> str:
     return ", ".join(names)
+
+
+def symbol_names(value: object) -> list[str]:
+    """A ``Symboles`` cell as names: a JSON list, or a text separated by commas or semicolons."""
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [str(v).strip() for v in value if v is not None and str(v).strip()]
+    return [part.strip() for part in re.split(r"[,;]", str(value)) if part.strip()]

@@ -39,16 +39,19 @@ from sqlalchemy.orm import Session
 
 from data import formatting
 from data.catalogue import count_lenses
+from data.catalogue.values import sign_keys
 from data.database import Database
 from data.errors import Cancelled
-from data.models import Fournisseur, Gamme, ImageGravure, Materiau, Serie, Verre
+from data.models import Fournisseur, Gamme, ImageGravure, Materiau, Serie, Verre, VerreSymbole
 from data.progress import Cancel, Progress, check_cancel
-from data.query import LensQuery, filter_clauses
+from data.query import LensQuery, filter_clauses, symbol_keys
 from data.transfer.columns import (
     EXPORT_HEADERS,
     FILE_FIELDS,
     IMAGE_FIELD,
     NUMBER_FIELDS,
+    SYMBOLS_FIELD,
+    join_names,
     protect_formula,
 )
 from data.transfer.images import ImageFolder
@@ -113,16 +116,26 @@ def _chunks(session: Session, query: LensQuery, images: bool) -> Rows:
     )
     if images:
         base = base.add_columns(*_IMAGE_COLUMNS).outerjoin(ImageGravure, ImageGravure.id == Verre.image_id)
+    base = base.add_columns(symbol_keys(Verre.id).label(SYMBOLS_FIELD))
     last = 0
     while True:
         stmt = base.where(and_(Verre.id > last, *clauses))
         rows = [dict(r) for r in session.execute(stmt).mappings()]
         if not rows:
             return
+        for row in rows:
+            row[SYMBOLS_FIELD] = list(sign_keys(row[SYMBOLS_FIELD]))
         last = rows[-1]["id"]
         yield rows
         if len(rows) < CHUNK:
             return
+
+
+def _any_sign(session: Session, query: LensQuery) -> bool:
+    stmt = select(exists().where(
+        Verre.id == VerreSymbole.verre_id, *filter_clauses(query)
+    ))
+    return bool(session.execute(stmt).scalar())
 
 
 def _any_image(session: Session, query: LensQuery) -> bool:
@@ -145,6 +158,8 @@ decimal_text = formatting.exact  # ``1.67 -> "1,67"``: the shortest exact form
 def _csv_cell(name: str, value: Any) -> str:
     if value is None:
         return ""
+    if name == SYMBOLS_FIELD:
+        return join_names(value)
     if name == "indice":
         return decimal_text(value)
     if name in NUMBER_FIELDS:
@@ -157,7 +172,7 @@ def _csv_cell(name: str, value: Any) -> str:
 _XLSX_WIDTHS = {
     "fournisseur": 16, "gamme": 16, "serie": 18, "nom": 28, "variante": 14, "materiau": 14,
     "indice": 8, "hauteur_min": 11, "hauteur_max": 11, "gravure_nasale": 14, "url_gravure": 30,
-    "url_source": 30, IMAGE_FIELD: 40,
+    "url_source": 30, IMAGE_FIELD: 40, SYMBOLS_FIELD: 24,
 }
 
 
@@ -267,6 +282,8 @@ def _xlsx_rows(
                 value = row[name]
                 if value is None:
                     values.append(None)
+                elif name == SYMBOLS_FIELD:
+                    values.append(text_cell(join_names(value)) if value else None)
                 elif name == "indice":
                     values.append(round(float(value), 3))
                 elif name in NUMBER_FIELDS:
@@ -323,9 +340,12 @@ def export_lenses(
             with_images = _any_image(session, query)
             rows = _chunks(session, query, with_images)
             fields: Fields = FILE_FIELDS
+            if _any_sign(session, query):
+                at = FILE_FIELDS.index("gravure_nasale") + 1
+                fields = (*FILE_FIELDS[:at], SYMBOLS_FIELD, *FILE_FIELDS[at:])
             if with_images:
                 images.check_target()
-                fields = (*FILE_FIELDS, IMAGE_FIELD)
+                fields = (*fields, IMAGE_FIELD)
                 rows = _with_images(rows, session, images, check)
             _write(temp, fmt, fields, rows, tick)
         os.chmod(temp, FILE_MODE)

@@ -22,16 +22,32 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("indice", "Indice"),
     ("hauteur_min", "H. min"),
     ("hauteur_max", "H. max"),
-    ("gravure_nasale", "Gravure nasale"),
+    ("gravure_nasale", "Gravure"),
 )
 COLUMN_KEYS = tuple(key for key, _ in COLUMNS)
 (COL_NAME, COL_VARIANT, COL_SUPPLIER, COL_RANGE, COL_SERIES, COL_MATERIAL, COL_INDEX,
  COL_HMIN, COL_HMAX, COL_ENGRAVING) = range(len(COLUMNS))
 
+# While the box holds a text word the rows come in the ranked order, each with its reason:
+# one more column after the sortable ones (hidden by the view while the list is sorted).
+REASON_KEY = "pertinence"
+REASON_LABEL = "Pertinence"
+COL_REASON = len(COLUMNS)
+ALL_KEYS = (*COLUMN_KEYS, REASON_KEY)
+ALL_LABELS = (*(label for _key, label in COLUMNS), REASON_LABEL)
+
+# The order an optician compares at the counter: the code, the index and the heights first.
+DEFAULT_ORDER = (REASON_KEY, "gravure_nasale", "indice", "hauteur_min", "hauteur_max", "fournisseur", "nom",
+                 "variante", "gamme", "serie", "materiau")
+DEFAULT_WIDTHS = {"pertinence": 132, "gravure_nasale": 135, "indice": 56, "hauteur_min": 64,
+                  "hauteur_max": 64, "fournisseur": 100, "nom": 185, "variante": 80, "gamme": 95,
+                  "serie": 105, "materiau": 110}
+
 HEADER_TIPS = {
     "hauteur_min": "Hauteur de montage minimale (mm) — cliquez pour trier",
     "hauteur_max": "Hauteur de montage maximale (mm) — cliquez pour trier",
     "gravure_nasale": "Code gravé sous la marque nasale — cliquez pour trier",
+    REASON_KEY: "Pourquoi chaque verre correspond à la recherche — cliquez pour revenir à cet ordre",
 }
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -49,6 +65,14 @@ def format_index(value: float) -> str:
 def format_count(n: int) -> str:
     """``12 345 verres`` (French grouping, singular for 0 and 1)."""
     return formatting.lenses(n)
+
+
+def format_ranked_count(n: int, cut: bool) -> str:
+    """The status bar's count of a ranked result: when the search kept only its best lenses,
+    it says so and asks for more words (``2 000 premiers verres, classés par pertinence — précisez``)."""
+    if not cut:
+        return format_count(n)
+    return f"{formatting.integer(n)} premiers verres, classés par pertinence — précisez"
 
 
 # The view asks for every cell it paints, about 2,000 times a screen: the model compares roles

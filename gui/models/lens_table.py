@@ -7,6 +7,14 @@ so the window never waits on it. A write's ``Changes`` repaint only the touched 
 calibre's ``refresh_ids``); a created or deleted lens re-runs the query. Further pages are read when the view first paints them; a row near the end is read from the
 end of the result (a reversed ORDER BY), so jumping to the last row never reads the rows before
 it. Only a bounded number of pages of cells is kept.
+
+Ranked mode (``gui.models.answers``): when the box holds a text word, the first answer is the
+ranked search's ids, best first, each with its reason; the rows are read by id a page at a time
+as the view paints them, the count is the number of ids, and a « Pertinence » column (logical
+column ``COL_REASON``, after the sortable ones) and the tooltip of every cell say why each lens
+matched. A header click sorts the ranked set by that column in Python (``sort``); the Pertinence
+header brings the ranked order back; the user's sort (``LensQuery.sort``) is left untouched, so
+that clearing the box returns to it.
 """
 
 from __future__ import annotations
@@ -31,9 +39,12 @@ from PySide6.QtGui import QBrush, QFont
 
 from data import catalogue
 from data.catalogue import Changes, LensRow
+from data.catalogue.ranked import RankedResult
 from data.database import Database
 from data.errors import CatalogueError
+from data.identify import ParsedQuery, Vocabulary
 from data.query import LensQuery
+from gui.models.answers import Answer, first_answer, resort
 from gui.models.lens_columns import (
     _ALIGNMENT,
     _DISPLAY,
@@ -48,8 +59,11 @@ from gui.models.lens_columns import (
     _TOOLTIP,
     _UNKNOWN_COLOR,
     _VERTICAL,
+    ALL_KEYS,
+    ALL_LABELS,
     COL_HMIN,
     COL_NAME,
+    COL_REASON,
     COLUMN_KEYS,
     COLUMNS,
     FRENCH,
@@ -94,6 +108,11 @@ class LensTableModel(QAbstractTableModel):
         self._ids_generation = -1
         self.fetched_rows = 0  # cells of this many rows read from the database (for tests, bench)
         self._count_waiting: tuple[int, LensQuery] | None = None  # a count waiting for the paint
+        self._sql = self._query  # the query the sorted pages and the count run (box text read)
+        self._ranked: RankedResult | None = None  # the ranked result shown, best first
+        self._ranked_sort: tuple[str, bool] | None = None  # a column's order over the ranked set
+        self._parsed: ParsedQuery | None = None
+        self._vocabulary: Vocabulary | None = None  # the names the box knows, kept until they change
 
     # ----------------------------------------------------------- queries
     @property
@@ -104,6 +123,45 @@ class LensTableModel(QAbstractTableModel):
     @property
     def shown_query(self) -> LensQuery:
         return self._query
+
+    @property
+    def ranked(self) -> bool:
+        """Whether the rows shown are a ranked result (the box holds a text word)."""
+        return self._ranked is not None
+
+    @property
+    def ranked_result(self) -> RankedResult | None:
+        return self._ranked
+
+    @property
+    def cut(self) -> bool:
+        """A ranked result holding only the best lenses (the words were too vague)."""
+        return self._ranked is not None and self._ranked.cut
+
+    @property
+    def shown_parsed(self) -> ParsedQuery | None:
+        """How the box of the shown result was read (None for an empty box)."""
+        return self._parsed
+
+    @property
+    def browse_query(self) -> LensQuery:
+        """The query the shown rows run in SQL: the box's filter words applied, its text read."""
+        return self._sql
+
+    def sort_indicator(self) -> tuple[int, bool]:
+        """The header section that orders the rows shown, and whether it is descending."""
+        if self._ranked is not None:
+            if self._ranked_sort is None:
+                return COL_REASON, False
+            return COLUMN_KEYS.index(self._ranked_sort[0]), self._ranked_sort[1]
+        return COLUMN_KEYS.index(self._query.sort), self._query.descending
+
+    def reason_at(self, row: int) -> str | None:
+        """Why the lens of ``row`` matched the search (ranked mode only)."""
+        if self._ranked is None:
+            return None
+        lens = self.row_at(row)
+        return None if lens is None else self._ranked.reasons.get(lens.id)
 
     @property
     def loading(self) -> bool:
@@ -124,6 +182,7 @@ class LensTableModel(QAbstractTableModel):
         """Show the same query on another database (ops has switched to it already)."""
         if db is not self._ops.db:
             self._ops.set_database(db)
+        self._vocabulary = None
         self.set_query(self._requested)
 
     DEEP_PAGES = 3  # pages this far from both ends are worth reading by id
@@ -136,26 +195,37 @@ class LensTableModel(QAbstractTableModel):
         on screen until it arrives, and a query replaced meanwhile is dropped when its page comes
         back. A failure leaves the current rows on screen and says why (``queryFailed``).
         """
+        if query != self._requested:
+            self._ranked_sort = None  # new words: best first again
         self._generation += 1
         self._requested = query
         self._cancel_ids()
         generation, size = self._generation, self.PAGE_SIZE
+        known, order = self._vocabulary, self._ranked_sort
         self._ops.run(
-            lambda db: catalogue.lens_page(db, query, 0, size),
-            lambda rows: self._show_first_page(generation, query, rows),
+            lambda db: first_answer(db, query, size, known, order),
+            lambda answer: self._show_first_page(generation, answer),
             lambda exc: self._count_failed(generation, exc.message),
             key="table.page", quick=True, name="première page",
         )
 
-    def _show_first_page(self, generation: int, query: LensQuery, first: list[LensRow]) -> None:
+    def _show_first_page(self, generation: int, answer: Answer) -> None:
         if generation != self._generation:
             return  # a newer query replaced this one meanwhile
-        self.fetched_rows += len(first)
+        first = answer.rows
+        self.fetched_rows += sum(1 for row in first if row is not None)
+        if answer.vocabulary is not None:
+            self._vocabulary = answer.vocabulary
         self.beginResetModel()
-        self._query = query
+        self._query, self._sql, self._parsed = answer.query, answer.sql, answer.parsed
+        self._ranked, self._ranked_sort = answer.ranked, answer.ranked_sort
         self._pages.clear()
         self._ids = None
         self._count = None
+        if answer.ranked is not None:
+            self._ids = array("q", answer.shown)
+            self._count = len(answer.shown)
+            self._keep_rows(answer.shown, answer.read)
         self._pages[0] = list(first)
         if len(first) < self.PAGE_SIZE:
             self._count = len(first)
@@ -165,8 +235,9 @@ class LensTableModel(QAbstractTableModel):
         if self._count is not None:
             self.countReady.emit(self._count)
         elif self._small_catalogue():
+            sql = self._sql
             self._ops.run(
-                lambda db: catalogue.count_lenses(db, query),
+                lambda db: catalogue.count_lenses(db, sql),
                 lambda n: self._apply_count(generation, n),
                 lambda exc: self._count_failed(generation, exc.message),
                 key="table.count", quick=True, name="comptage",
@@ -178,8 +249,16 @@ class LensTableModel(QAbstractTableModel):
             # screen took 5 to 10 ms longer. The first cell asked for (``data``) means the view
             # is painting; the count starts when that paint is over. Without a view painting
             # (hidden window, tests), it starts after COUNT_UNPAINTED_MS all the same.
-            self._count_waiting = (generation, query)
+            self._count_waiting = (generation, self._sql)
             QTimer.singleShot(self.COUNT_UNPAINTED_MS, self, lambda: self._start_waiting_count(generation))
+
+    def _keep_rows(self, ids: tuple[int, ...], read: dict[int, LensRow] | Any) -> None:
+        """Pages of rows already read (a ranked set sorted by a column), as many as are kept."""
+        if not read:
+            return
+        for number in range(min(self.MAX_PAGES, (len(ids) + self.PAGE_SIZE - 1) // self.PAGE_SIZE)):
+            chunk = ids[number * self.PAGE_SIZE:(number + 1) * self.PAGE_SIZE]
+            self._pages[number] = [read.get(i) for i in chunk]
 
     def refresh(self) -> None:
         """Re-read the current query (lenses created or deleted, an import, a restore)."""
@@ -189,6 +268,8 @@ class LensTableModel(QAbstractTableModel):
     def apply_changes(self, changes: Changes) -> None:
         """What a write changed: re-run the query when rows came or went (or names changed
         everywhere), else repaint only the touched rows."""
+        if changes.everything or changes.references:
+            self._vocabulary = None  # names may have come, gone or changed
         if changes.everything or changes.created or changes.deleted or changes.references:
             self.refresh()
         elif changes.lenses:
@@ -213,7 +294,7 @@ class LensTableModel(QAbstractTableModel):
             if page is None:
                 continue
             page[row % self.PAGE_SIZE] = found.get(lens_id)
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+            self.dataChanged.emit(self.index(row, 0), self.index(row, COL_REASON))
 
     def _small_catalogue(self) -> bool:
         return self._ops.inline_ok()
@@ -268,7 +349,7 @@ class LensTableModel(QAbstractTableModel):
         if self._ids is not None or self._ids_generation == self._generation:
             return
         self._cancel_ids()
-        generation, db, query = self._generation, self._db, self._query
+        generation, db, query = self._generation, self._db, self._sql
         self._ids_generation = generation
         job = Job("identifiants", lambda _p, cancelled: catalogue.lens_ids(db, query, cancelled))
         job.signals.finished.connect(lambda ids, g=generation: self._apply_ids(g, ids))
@@ -297,7 +378,7 @@ class LensTableModel(QAbstractTableModel):
         if row is not None or self._ids is not None:
             found(row)
             return
-        generation, query = self._generation, self._query
+        generation, query = self._generation, self._sql
 
         def located(ids: array[int]) -> None:
             if generation != self._generation:
@@ -316,7 +397,7 @@ class LensTableModel(QAbstractTableModel):
 
     # ----------------------------------------------------------- pages
     def _read(self, offset: int, limit: int, reverse: bool) -> list[LensRow]:
-        return self._read_page(self._query, offset, limit, reverse)
+        return self._read_page(self._sql, offset, limit, reverse)
 
     def _read_page(self, query: LensQuery, offset: int, limit: int, reverse: bool) -> list[LensRow]:
         rows = catalogue.lens_page(self._db, query, offset, limit, reverse=reverse)
@@ -400,15 +481,15 @@ class LensTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else self._shown_rows
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else COL_REASON + 1
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == _DISPLAY:
             if orientation == _VERTICAL:
                 return section + 1
-            return COLUMNS[section][1] if 0 <= section < len(COLUMNS) else None
-        if role == _TOOLTIP and orientation == _HORIZONTAL and 0 <= section < len(COLUMNS):
-            return HEADER_TIPS.get(COLUMN_KEYS[section], f"Trier par {COLUMNS[section][1].lower()}")
+            return ALL_LABELS[section] if 0 <= section <= COL_REASON else None
+        if role == _TOOLTIP and orientation == _HORIZONTAL and 0 <= section <= COL_REASON:
+            return HEADER_TIPS.get(ALL_KEYS[section], f"Trier par {ALL_LABELS[section].lower()}")
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -429,6 +510,10 @@ class LensTableModel(QAbstractTableModel):
         if lens is None:
             return None
         column = index.column()
+        if self._ranked is not None and (column == COL_REASON or role == _TOOLTIP):
+            return self._ranked_data(lens, column, role)
+        if column == COL_REASON:
+            return None
         if role == _DISPLAY:
             return _display(lens, column)
         if role == _ALIGNMENT:
@@ -450,11 +535,67 @@ class LensTableModel(QAbstractTableModel):
             return f"{lens.nom} — {lens.fournisseur}"
         return None
 
+    def _ranked_data(self, lens: LensRow, column: int, role: int) -> Any:
+        """A ranked row: the reason in the Pertinence column, and on every cell's tooltip with
+        the code as engraved (and what the cell itself would say)."""
+        assert self._ranked is not None
+        reason = self._ranked.reasons.get(lens.id, "")
+        if role == _DISPLAY:
+            return reason if column == COL_REASON else _display(lens, column)
+        if role == _TOOLTIP:
+            lines = [f"Pertinence : {reason}", f"Gravure : {lens.gravure_nasale or '—'}"]
+            if column == COL_HMIN and lens.hauteur_min is None:
+                lines.append("Hauteur minimale inconnue : ce verre reste affiché quel que soit le filtre de hauteur.")
+            elif column == COL_NAME:
+                lines.append(f"{lens.nom} — {lens.fournisseur}")
+            return "\n".join(lines)
+        if role == ID_ROLE:
+            return lens.id
+        if role == ROW_ROLE:
+            return lens
+        return None
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """A header click. On a ranked result: the Pertinence column gives the ranked order
+        back, another sorts the ranked set by that column (the user's sort is kept for when the
+        box is cleared). Otherwise the query's sort, in SQL."""
+        descending = order == Qt.SortOrder.DescendingOrder
+        if self._ranked is not None and self._requested is self._query:
+            self._sort_ranked(None if column == COL_REASON else (COLUMN_KEYS[column], descending))
+            return
         if not 0 <= column < len(COLUMNS):
             return
-        descending = order == Qt.SortOrder.DescendingOrder
         key = COLUMN_KEYS[column]
         if key == self._requested.sort and descending == self._requested.descending:
             return
         self.set_query(replace(self._requested, sort=key, descending=descending))
+
+    def _sort_ranked(self, order: tuple[str, bool] | None) -> None:
+        """The ranked set in a column's order (its rows read once, off the UI thread on a large
+        catalogue), or back in the ranked order (no read: pages come by id)."""
+        ranked = self._ranked
+        if ranked is None or order == self._ranked_sort:
+            return
+        self._generation += 1
+        generation, answer_of = self._generation, self._answer_sorted
+        if order is None:
+            answer_of(generation, order, ranked.ids, {})
+            return
+        self._ops.run(lambda db: resort(db, ranked, order),
+                      lambda found: answer_of(generation, order, *found),
+                      lambda exc: self._count_failed(generation, exc.message),
+                      key="table.page", quick=True, name="tri des résultats")
+
+    def _answer_sorted(self, generation: int, order: tuple[str, bool] | None, shown: tuple[int, ...],
+                       read: dict[int, LensRow]) -> None:
+        if generation != self._generation or self._ranked is None:
+            return
+        self.beginResetModel()
+        self._ranked_sort = order
+        self._pages.clear()
+        self._ids = array("q", shown)
+        self._count = self._shown_rows = len(shown)
+        self._keep_rows(shown, read)
+        self.endResetModel()
+        self.firstPageReady.emit()
+        self.countReady.emit(self._count)

@@ -1,14 +1,40 @@
-"""The two notices above the table: the sample catalogue, and a database opened read-only."""
+"""The two notices above the table: the sample catalogue, and a database opened read-only.
+
+The sample notice keeps to one line whatever the width (its text elided, whole in its tooltip):
+on a 1024-pixel screen it must not eat the table.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from data import sample
 from data.catalogue import Changes
 from gui.events import Events
 from gui.ops import Ops
+
+SAMPLE_NOTICE = (
+    "noms de fabricants réels, mais codes de gravure, hauteurs et dessins inventés pour la "
+    "démonstration. Ne l'utilisez pas pour identifier un verre réel."
+)
+
+
+class ElidedLabel(QLabel):
+    """Plain text on one line, cut with « … » when the room is short (whole in the tooltip)."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setToolTip(text)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(40)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        elided = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), elided)
 
 
 class SampleBanner(QFrame):
@@ -26,17 +52,15 @@ class SampleBanner(QFrame):
         self.setStyleSheet(
             "#sampleBanner { background: #fff4d6; border: 1px solid #e6c36a; border-radius: 4px; }"
         )
-        text = QLabel(
-            "<b>Catalogue d'exemple</b> : noms de fabricants réels, mais codes de gravure, "
-            "hauteurs et dessins inventés pour la démonstration. Ne l'utilisez pas pour "
-            "identifier un verre réel."
-        )
-        text.setWordWrap(True)
+        title = QLabel("<b>Catalogue d'exemple</b> :")
+        self.notice = ElidedLabel(SAMPLE_NOTICE)
+        self.notice.setObjectName("sampleNotice")
         self.remove_button = QPushButton("Supprimer les données d'exemple")
         self.remove_button.setObjectName("removeSampleButton")
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        layout.addWidget(text, 1)
+        layout.setContentsMargins(8, 2, 4, 2)
+        layout.addWidget(title)
+        layout.addWidget(self.notice, 1)
         layout.addWidget(self.remove_button)
 
     def refresh(self) -> None:

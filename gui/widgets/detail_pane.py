@@ -66,7 +66,10 @@ class ZoomDialog(QDialog):
 
 class DetailPane(QFrame):
     """The chosen lens in full. Given ``ops`` and ``events``, it reads a lens by id off the UI
-    thread (the latest choice wins) and re-reads it when a write touched it."""
+    thread (the latest choice wins) and re-reads it when a write touched it.
+
+    With no lens to show it hides itself, giving its room back to the table (a narrow screen
+    needs it for the code, index and heights)."""
 
     readFailed = Signal(str)
 
@@ -170,6 +173,8 @@ class DetailPane(QFrame):
         self._lens = lens
         self.empty.setVisible(lens is None)
         self.content.setVisible(lens is not None)
+        if self.parentWidget() is not None:  # alone (tests), it would open as a window
+            self.setVisible(lens is not None)
         if lens is None:
             self._key = None
             return

@@ -48,6 +48,7 @@ KEYS = (
     "hauteur_min",
     "hauteur_max",
     "gravure_nasale",
+    "symboles",
     "addition",
     "url_source",
     "image",
@@ -571,9 +572,52 @@ ADDITION_WEIGHTS = (1, 2, 2, 4, 5, 7, 7, 8, 5, 4, 2, 2)
 # --------------------------------------------------------------------------
 # Catalogue
 # --------------------------------------------------------------------------
+# --------------------------------------------------------------------------
+# Signs: about a third of the designs (the big makers' best sellers first) carry
+# a nasal sign instead of a plain code, made of shapes of data.symbols (keys)
+# and a few letters or digits kept in gravure_nasale as read (the maker's
+# letter, then the index digit: "e5", "e67"). All invented.
+# --------------------------------------------------------------------------
+SIGN_MAKERS = {"Essilor": "e", "BBGR": "b", "Seiko": "S", "Nikon": "N", "Novacel": "n"}
+# Shapes by how often they occur in the guides' signs (most frequent first).
+SIGN_SHAPES = (
+    "barre_horizontale", "tiret", "courbe", "cercle", "barre_oblique", "barre_verticale",
+    "oeil", "v_cercle", "pi", "triangles_opposes", "note", "rectangle_vertical",
+    "barre_oblique_inverse", "double_tiret", "ordinateur", "ideogramme", "neutron", "etoile",
+    "omega", "e_soleil", "agrafe", "cintre", "arc", "coupe", "triangle", "sigma", "balance",
+)
+SIGN_WEIGHTS = tuple(range(len(SIGN_SHAPES), 0, -1))
+ESSILOR_E = ("e_soleil", "e_coeur", "e_oeil", "e_double_courbe")
+
+
+def sign_of(position: int, dsg: dict, rng: random.Random) -> list[str] | None:
+    """The shapes of a design's sign, or None for a design engraved with a plain code: every
+    other design of the makers that use signs, every sixth of the others (about a third)."""
+    signed = position % 2 == 0 if dsg["fournisseur"] in SIGN_MAKERS else position % 6 == 0
+    if not signed:
+        return None
+    size = rng.choices((1, 2, 3, 4), weights=(2, 4, 3, 1))[0]
+    shapes: list[str] = []
+    if dsg["fournisseur"] == "Essilor" and rng.random() < 0.5:
+        shapes.append(rng.choice(ESSILOR_E))
+    while len(shapes) < size:
+        shape = rng.choices(SIGN_SHAPES, weights=SIGN_WEIGHTS)[0]
+        if shape not in shapes:
+            shapes.append(shape)
+    return shapes
+
+
+def sign_code(dsg: dict, indice: float) -> str:
+    """The letters and digits of a sign, as read: the maker's letter and the index digit."""
+    letter = SIGN_MAKERS.get(dsg["fournisseur"], dsg["d"][:1])
+    return f"{letter}{short_idx(indice)}"
+
+
 def build_catalogue(rng: random.Random) -> list[dict]:
     lenses: list[dict] = []
-    for dsg in DESIGNS:
+    signs_rng = random.Random(SEED + 1)  # signs drawn apart: the rest of the catalogue is kept
+    for position, dsg in enumerate(DESIGNS):
+        symbols = sign_of(position, dsg, signs_rng)
         supplier = dsg["fournisseur"]
         mats = MATERIALS[supplier]
         # Prune a few indices so that not every design exists in every
@@ -615,7 +659,12 @@ def build_catalogue(rng: random.Random) -> list[dict]:
                         "indice": indice,
                         "hauteur_min": hmin,
                         "hauteur_max": hmax,
-                        "gravure_nasale": engraving_code(dsg, indice, variante, hmin),
+                        "gravure_nasale": (
+                            engraving_code(dsg, indice, variante, hmin)
+                            if symbols is None
+                            else sign_code(dsg, indice)
+                        ),
+                        "symboles": list(symbols or ()),
                         "addition": addition,
                         "url_source": SUPPLIERS[supplier].url,
                         "image": None,  # filled in by assign_images
@@ -884,6 +933,13 @@ def check(lenses: list[dict]) -> None:
     suppliers = {lens["fournisseur"] for lens in lenses}
     assert len(suppliers) >= 9, f"only {len(suppliers)} suppliers"
 
+    from data.symbols import by_key
+
+    signed = [lens for lens in lenses if lens["symboles"]]
+    assert 0.25 <= len(signed) / len(lenses) <= 0.42, f"{len(signed)} sign lenses"
+    for lens in signed:
+        for key in lens["symboles"]:
+            by_key(key)  # a shape of the vocabulary
     seen: set[tuple] = set()
     for lens in lenses:
         assert tuple(lens) == KEYS, f"bad keys: {list(lens)}"

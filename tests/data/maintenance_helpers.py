@@ -15,7 +15,7 @@ from data.database import Database
 from data.sample import load_sample
 
 TABLES = ["fournisseurs", "materiaux", "gammes", "series", "images_gravure", "verres",
-          "parametres", "historique"]
+          "parametres", "historique", "symboles", "verres_symboles"]
 
 
 def filled(db: Database) -> Database:

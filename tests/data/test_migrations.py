@@ -186,3 +186,34 @@ def test_code_keys_are_one_b_tree_on_sqlite(sqlite_db):
         sql = conn.exec_driver_sql(
             "SELECT sql FROM sqlite_master WHERE name = 'verres_codes'").scalar_one()
     assert "WITHOUT ROWID" in sql
+
+
+def test_revision_0008_seeds_the_built_in_shapes_and_goes_down_and_up(db):
+    """The 48 shapes of ``data.symbols`` are rows in the vocabulary's order, built in; the
+    tables go down and come back with them; a lens's shapes cascade with the lens."""
+    from data.symbols import SHAPES
+
+    with db.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT id, cle, libelle, groupe, dessin, integre FROM symboles ORDER BY id").all()
+    assert [(r[1], r[2], r[3], r[4]) for r in rows] == [
+        (s.key, s.label, s.group, s.path) for s in SHAPES]
+    assert [r[0] for r in rows] == list(range(1, len(SHAPES) + 1)) and all(r[5] for r in rows)
+    indexes = {ix["name"] for ix in inspect(db.engine).get_indexes("verres_symboles")}
+    assert "idx_verre_symbole_symbole" in indexes
+    downgrade(db, "0007")
+    assert not {"symboles", "verres_symboles"} & tables(db)
+    upgrade(db)
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM symboles").scalar_one() == len(SHAPES)
+
+
+def test_shape_rows_refuse_bad_keys_and_empty_labels(db):
+    import sqlalchemy.exc
+
+    for key, label in (("Oeil Bleu", "Œil bleu"), ("", "Rien"), ("neuf", "")):
+        # MariaDB reports a failed CHECK as an OperationalError, the others as IntegrityError.
+        with pytest.raises(sqlalchemy.exc.DBAPIError), db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO symboles (cle, libelle, groupe, dessin, integre, cree_le) "
+                "VALUES (:k, :l, 'Objets', 'M 0 0 L 10 10', false, '2026-12-07')"), {"k": key, "l": label})

@@ -378,7 +378,15 @@ def test_each_cell_says_what_the_table_shows(sqlite_db):
     table does not use are left to the view's defaults."""
     from PySide6.QtGui import QBrush, QFont
 
-    from gui.models.lens_columns import COL_HMAX, COL_HMIN, COL_INDEX, COL_NAME, COLUMNS, ROW_ROLE
+    from gui.models.lens_columns import (
+        COL_HMAX,
+        COL_HMIN,
+        COL_INDEX,
+        COL_NAME,
+        COL_REASON,
+        COLUMNS,
+        ROW_ROLE,
+    )
     from tests.factories import lens_values, make_refs
 
     refs = make_refs(sqlite_db)
@@ -388,11 +396,14 @@ def test_each_cell_says_what_the_table_shows(sqlite_db):
     ).lens_id
     model = LensTableModel(sqlite_db)
     model.set_query(LensQuery())
-    assert model.rowCount() == 2 and model.columnCount() == len(COLUMNS)
+    # The sortable columns, then « Pertinence » (empty, and hidden by the view, outside a search).
+    assert model.rowCount() == 2 and model.columnCount() == len(COLUMNS) + 1 == COL_REASON + 1
     display = Qt.ItemDataRole.DisplayRole
 
     def cell(row: int, column: int, role=display):
         return model.data(model.index(row, column), role)
+
+    assert cell(0, COL_REASON) is None and cell(0, COL_REASON, Qt.ItemDataRole.ToolTipRole) is None
 
     assert [cell(0, c) for c in range(len(COLUMNS))] == [
         "A connu", "Court", "Essilor", "Varilux", "Comfort Max", "Orma", "1,67", "14", "20", "AIPZ"
@@ -420,7 +431,8 @@ def test_each_cell_says_what_the_table_shows(sqlite_db):
     assert model.flags(model.index(9, 0)) == Qt.ItemFlag.NoItemFlags
     horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
     assert [model.headerData(c, horizontal) for c in range(len(COLUMNS))] == [label for _key, label in COLUMNS]
-    assert model.headerData(len(COLUMNS), horizontal) is None
+    assert model.headerData(COL_REASON, horizontal) == "Pertinence"
+    assert model.headerData(COL_REASON + 1, horizontal) is None
     assert model.headerData(COL_HMIN, horizontal, Qt.ItemDataRole.ToolTipRole).startswith("Hauteur de montage")
     assert model.headerData(COL_NAME, horizontal, Qt.ItemDataRole.ToolTipRole) == "Trier par nom"
     assert model.headerData(0, vertical) == 1 and model.headerData(1, vertical) == 2

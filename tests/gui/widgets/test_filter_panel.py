@@ -51,7 +51,7 @@ def test_the_lists_show_what_was_typed_without_ticking_it(window, qtbot):
     assert panel.supplier_list.checked_values() == [] and panel.index_list.checked_values() == []
     assert panel.height_box.text() == "16" and panel.height_box.isReadOnly()
     assert panel.search_box.text() == "zeiss 1,67 16 mm"  # nothing written back
-    query = window.model.query
+    query = window.model.browse_query  # the sorted list the model shows for the typed words
     assert query.supplier_ids == (zeiss.data(Qt.ItemDataRole.UserRole),)
     assert query.indices == (1.67,) and query.fitting_height == 16 and query.text == ""
     assert window.model.rowCount() == catalogue.count_lenses(window.db, query) > 0
@@ -172,7 +172,7 @@ def test_a_tick_replaced_by_a_typed_word_is_greyed_and_has_no_chip(window, qtbot
     item_of(panel.index_list, "1,50").setCheckState(Qt.CheckState.Checked)
     type_in_box(window, qtbot, "1,67")
     assert item_of(panel.index_list, "1,50").toolTip() == OVERRIDDEN_TIP
-    assert chip_labels(window) == ["Indice 1,67"] and window.model.query.indices == (1.67,)
+    assert chip_labels(window) == ["Indice 1,67"] and window.model.browse_query.indices == (1.67,)
     qtbot.mouseClick(panel.chips.chips()[0].button, Qt.MouseButton.LeftButton)
     assert item_of(panel.index_list, "1,50").toolTip() == ""
-    assert chip_labels(window) == ["Indice 1,50 (liste)"] and window.model.query.indices == (1.5,)
+    assert chip_labels(window) == ["Indice 1,50 (liste)"] and window.model.browse_query.indices == (1.5,)

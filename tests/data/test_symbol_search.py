@@ -1,0 +1,66 @@
+"""The ranked search of a sign: picked or typed shapes, then the letters, index and maker, on the
+three databases."""
+
+from __future__ import annotations
+
+from data import catalogue
+from data.catalogue.ranked import ranked_search, vocabulary
+from data.identify import parse
+from data.query import LensQuery
+
+
+def _lens(db, supplier: int, name: str, code: str, index: float, symbols: list[str]) -> int:
+    return catalogue.create_lens(db, {
+        "nom": name, "fournisseur_id": supplier, "indice": index, "gravure_nasale": code,
+        "symboles": symbols,
+    }).lens_id
+
+
+def _shelf(db) -> dict[str, int]:
+    with db.transaction() as s:
+        essilor = catalogue.get_or_create_reference(s, "fournisseur", "Essilor")
+        hoya = catalogue.get_or_create_reference(s, "fournisseur", "Hoya")
+    return {
+        "eye_e5": _lens(db, essilor, "Varilux Comfort", "e5", 1.5, ["oeil", "e_soleil"]),
+        "eye_e5_twin": _lens(db, essilor, "Varilux Comfort Orma", "e5", 1.5, ["oeil", "e_soleil"]),
+        "eye_e6": _lens(db, essilor, "Varilux Comfort 1.6", "e6", 1.6, ["oeil", "e_soleil"]),
+        "eye_only": _lens(db, essilor, "Varilux Liberty", "e5", 1.5, ["oeil"]),
+        "circle_e5": _lens(db, hoya, "Hoyalux", "e5", 1.5, ["cercle"]),
+        "bar_e5": _lens(db, hoya, "Hoyalux Summit", "e5", 1.5, ["barre_horizontale", "tiret"]),
+        "plain": _lens(db, hoya, "Amplitude", "E5X", 1.5, []),
+    }
+
+
+def _search(db, text: str, symbols: tuple[str, ...] = ()):
+    return ranked_search(db, LensQuery(symbols=symbols), parse(text, vocabulary(db)))
+
+
+def test_an_eye_clicked_and_e5_typed_find_the_essilor_lens_first(db):
+    shelf = _shelf(db)
+    result = _search(db, "e5 1,5", ("oeil",))
+    assert result is not None
+    assert result.ids[:2] == (shelf["eye_e5"], shelf["eye_e5_twin"])
+    assert shelf["circle_e5"] not in result.ids and shelf["plain"] not in result.ids
+    assert result.reasons[shelf["eye_e5"]].startswith("symboles : œil")
+    assert "même signe" in result.reasons[shelf["eye_e5_twin"]]
+    # Typed by name, the eye is the same query.
+    typed = _search(db, "oeil e5 1,5")
+    assert typed is not None and typed.ids == result.ids
+
+
+def test_every_picked_shape_present_first_then_one_missing(db):
+    shelf = _shelf(db)
+    result = _search(db, "", ("oeil", "e_soleil"))
+    assert result is not None
+    full = {shelf["eye_e5"], shelf["eye_e5_twin"], shelf["eye_e6"]}
+    assert set(result.ids[:3]) == full
+    assert result.ids[3] == shelf["eye_only"]
+    assert result.reasons[shelf["eye_only"]] == "symboles : œil ; 1 symbole manquant"
+    assert len(result.ids) == 4
+    # Two picked, one of them a neighbour by mistake: the lens with the other still comes.
+    mistaken = _search(db, "e5", ("cercle", "barre_horizontale"))
+    assert mistaken is not None
+    assert set(mistaken.ids) == {shelf["circle_e5"], shelf["bar_e5"]}
+    # The plain browse counts the lenses with at least one picked shape.
+    assert catalogue.count_lenses(db, LensQuery(symbols=("oeil", "cercle"))) == 5
+    assert _search(db, "oeil 1,6") is not None and _search(db, "oeil 1,6").ids[0] == shelf["eye_e6"]
