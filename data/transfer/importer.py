@@ -83,12 +83,13 @@ from data.progress import TOTAL, Cancel, Progress, Steps, check_cancel
 from data.sqlite_bulk import IndexPause, RawInsert, Rebuild, is_sqlite
 from data.text import fold
 from data.transfer import spill as spill_file
+from data.transfer.identity import catalogue_match, existing_lenses, row_key
 from data.transfer.images import PlannedImage, store_images
 from data.transfer.options import ImportOptions
 from data.transfer.readers import TransferError, detect_format, open_table
 from data.transfer.references import PLACEHOLDER, PlannedReference, create_planned
 from data.transfer.report import ImportReport, cancelled_report
-from data.transfer.scan import Scan, catalogue_match, existing_lenses, index_text, row_key
+from data.transfer.scan import Scan, index_text
 from data.validation import LENS_FIELDS
 
 PROGRESS_TOTAL = TOTAL
