@@ -1,6 +1,6 @@
 """References that are likely one and the same: « ESSILOR FR » beside « Essilor », « CR 39 »
 beside « CR-39 » (case, accents, punctuation, spaces and company suffixes ignored, as
-``data.transfer.matching.reference_key`` does). Listed by the integrity check for a person to
+``data.name_matching.reference_key`` does). Listed by the integrity check for a person to
 merge them (the references dialog's merge); never merged by themselves.
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from data.kinds import KINDS
-from data.transfer.matching import near_duplicates
+from data.name_matching import near_duplicates
 
 MAX_PER_GROUP = 5_000  # names compared within one list (suppliers, materials, one supplier's ranges…)
 

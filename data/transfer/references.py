@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 from data import audit
 from data.errors import ValidationError
 from data.kinds import KINDS
+from data.name_matching import rank
 from data.text import fold
-from data.transfer.matching import rank
 from data.transfer.report import NewReference
 from data.validation import REFERENCE_NAME_MAX, ValidationReport, validate_name
 

@@ -16,6 +16,7 @@ from data.config import load_settings
 from data.database import Database, open_database
 from data.migrate import upgrade
 from data.models import Fournisseur, Materiau, Verre
+from data.name_matching import near_duplicates, rank, reference_key
 from data.transfer import (
     ColumnsError,
     ImportOptions,
@@ -29,7 +30,6 @@ from data.transfer import (
     sample_columns,
     write_rejects,
 )
-from data.transfer.matching import near_duplicates, rank, reference_key
 from tests.guide_files import clean_row, fix_rejects, write_guide
 
 
