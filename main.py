@@ -61,6 +61,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "xlsx", "json"))
     p.add_argument("--dry-run", action="store_true", help="vérifie sans rien écrire")
     p.add_argument("--update", action="store_true", help="met à jour les verres existants")
+    p.add_argument("--valid-only", action="store_true",
+                   help="importe les lignes valides et rend les autres dans NOM.refus.csv")
+    p.add_argument("--rejects", metavar="FICHIER", help="fichier des lignes refusées (avec leur motif)")
+    p.add_argument("--column", action="append", default=[], metavar="EN-TÊTE=CHAMP",
+                   help="nomme une colonne (nom, fournisseur, indice, hauteur_min… ou ignorer)")
+    p.add_argument("--swap", action="store_true",
+                   help="lit dans l'autre sens l'indice et le matériau qui semblent inversés")
+    p.add_argument("--map", action="append", default=[], metavar="TYPE:NOM=EXISTANT",
+                   help="lit un nom comme une référence existante (ex. fournisseur:ESSILOR FR=Essilor)")
     p.add_argument("--admin", action="store_true", help="mode administrateur (mot de passe requis)")
     p = command("export", "exporte les verres (filtrés) en CSV, XLSX ou JSON")
     p.add_argument("file", metavar="FICHIER")

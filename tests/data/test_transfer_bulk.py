@@ -148,9 +148,10 @@ def paused(monkeypatch: pytest.MonkeyPatch) -> list[IndexPause]:
 def seeded(db: Database) -> None:
     """A catalogue with a few lenses (one of them changed by the big file) and its own trail."""
     refs = make_refs(db, supplier="Essilor", range_="Gamme 5", series="Série 2")
-    # Row 5 of ``big_rows`` with another engraving code: an update.
+    # Row 5 of ``big_rows`` without its engraving code yet and with other heights: an update
+    # (a lens with another code would be another lens).
     catalogue.create_lens(db, lens_values(refs, nom="Élite Confort 5", indice=1.6, hauteur_min=15, hauteur_max=25,
-                                          gravure_nasale="OLD1", url_source="https://example.fr/5"))
+                                          gravure_nasale=None, url_source="https://example.fr/5"))
     catalogue.create_lens(db, lens_values(refs, nom="Déjà là", indice=1.5, gravure_nasale="AIPZ"))
 
 

@@ -303,7 +303,7 @@ def test_json_list_of_objects(tmp_path: Path) -> None:
 
 
 def test_json_objects_larger_than_a_read_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("data.transfer.readers.CHUNK_BYTES", 7)
+    monkeypatch.setattr("data.transfer.table.CHUNK_BYTES", 7)
     items = [{"nom": f"Verre {i} é", "fournisseur": "Hoya", "indice": 1.5} for i in range(50)]
     path = write(tmp_path / "a.json", json.dumps(items))
     assert [values["nom"] for _, values in rows_of(path)] == [f"Verre {i} é" for i in range(50)]
@@ -334,7 +334,7 @@ def test_json_lines_are_right_across_read_chunks(
     """Each object's line, and the line of a syntax error, whatever the reads' sizes."""
     from data.transfer.readers import JsonObjects
 
-    monkeypatch.setattr("data.transfer.readers.CHUNK_BYTES", chunk)
+    monkeypatch.setattr("data.transfer.table.CHUNK_BYTES", chunk)
     items = [{"nom": f"Verre\n{i}", "fournisseur": "Hoya", "indice": 1.5} for i in range(40)]
     text = json.dumps(items, indent=2)  # an object over 5 lines, "\n" inside a name escaped
     expected = [n + 1 for n, line in enumerate(text.split("\n")) if line == "  {"]
