@@ -201,3 +201,14 @@ def test_cancel_leaves_no_file(sqlite_db: Database, tmp_path: Path) -> None:
     result = export_lenses(sqlite_db, tmp_path / "a.xlsx", cancel=lambda: True)
     assert result.cancelled
     assert list(tmp_path.iterdir()) == [p for p in tmp_path.iterdir() if p.name.startswith("catalogue.db")]
+
+
+def test_xlsx_is_written_through_openpyxls_public_api_only() -> None:
+    """No copy of openpyxl's private save routine: its writer module may change in any release."""
+    import ast
+
+    import data.transfer.exporter as exporter
+
+    tree = ast.parse(Path(exporter.__file__).read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not {name for name in imported if name and name.startswith("openpyxl.writer")}
