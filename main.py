@@ -12,8 +12,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 import data.cli_text  # noqa: F401 - French messages for argparse, before any parser exists
-from data.database import mask_secrets
 from data.errors import CatalogueError, DatabaseOpenError
+from data.logs import mask_secrets
 
 log = logging.getLogger("engravedetect.main")
 

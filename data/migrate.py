@@ -17,7 +17,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from data.database import Database, describe_error
+from data.database import Database
+from data.driver_errors import describe_error
 from data.errors import CatalogueError, DatabaseOpenError, DBOperationError
 
 log = logging.getLogger("engravedetect.migrations")

@@ -13,8 +13,8 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from data.config import load_settings
-from data.database import mask_secrets
 from data.errors import CatalogueError
+from data.logs import mask_secrets
 from data.startup import open_catalogue
 from gui.main_window import MainWindow
 from gui.startup_problem import StartupProblemWindow

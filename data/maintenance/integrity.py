@@ -20,7 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from data import formatting
-from data.database import Database, translate_errors
+from data.database import Database
+from data.driver_errors import translate_errors
 from data.kinds import KINDS
 from data.models import Fournisseur, Gamme, ImageGravure, Materiau, Serie, Verre
 from data.progress import Cancel, Progress, Steps

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from data.config import Settings
-from data.database import Database, open_database, translate_errors
+from data.database import Database, open_database
+from data.driver_errors import translate_errors
 from data.maintenance import portable
 from data.maintenance.common import (
     RestoreError,

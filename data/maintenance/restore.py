@@ -28,7 +28,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from data.config import Settings, load_settings
-from data.database import Database, open_database, translate_errors
+from data.database import Database, open_database
+from data.driver_errors import translate_errors
 from data.errors import DatabaseOpenError
 from data.maintenance import portable
 from data.maintenance.common import (

@@ -19,8 +19,9 @@ from typing import IO
 
 from sqlalchemy.engine import URL
 
-from data.database import Database, mask_secrets
+from data.database import Database
 from data.errors import Cancelled
+from data.logs import mask_secrets
 from data.maintenance.common import (
     BackupError,
     RestoreError,

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from data.config import Settings
-from data.database import Database, translate_errors
+from data.database import Database
+from data.driver_errors import translate_errors
 from data.errors import DBOperationError
 from data.maintenance.portable import catalogue_tables
 from data.progress import Cancel, Progress, Steps

@@ -2,7 +2,8 @@ import logging
 from pathlib import Path
 
 from data.config import load_settings
-from data.database import configure_logging, mask_secrets, open_database
+from data.database import open_database
+from data.logs import configure_logging, mask_secrets
 
 
 def test_default_is_sqlite_in_data_folder(tmp_path):
