@@ -1,16 +1,22 @@
-"""The app's log: a rotating ``database.log`` in the data folder, passwords masked.
+"""The app's logs: a rotating ``database.log`` in the data folder, passwords masked, and
+``logs/crash.log`` for crashes of the interpreter itself.
 
 ``mask_secrets`` hides passwords in URLs and ``password=...`` pairs; every record written to the
-log goes through it. A line that cannot be written (a full disk) is dropped quietly.
+log goes through it. A line that cannot be written (a full disk) is dropped quietly. Python's
+warnings join the log (``capture_warnings``); the window adds Qt's own messages (``gui.app``).
 """
 
 from __future__ import annotations
 
+import faulthandler
 import logging
+import os
 import re
 import sys
+from datetime import datetime
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import IO
 
 from data.config import Settings
 
@@ -87,4 +93,48 @@ def configure_logging(settings: Settings) -> Path | None:
     root.addHandler(handler)
     _configured_logs.clear()
     _configured_logs.add(path)
+    return path
+
+
+def current_log_file() -> Path | None:
+    """The log file ``configure_logging`` set up, if any (the crash dialog names it)."""
+    for handler in logging.getLogger("engravedetect").handlers:
+        if isinstance(handler, RotatingFileHandler):
+            return Path(handler.baseFilename)
+    return None
+
+
+def capture_warnings() -> None:
+    """Python's warnings (``warnings.warn``) go to the app log instead of a hidden console."""
+    logging.captureWarnings(True)
+    warnings_log = logging.getLogger("py.warnings")
+    for handler in list(warnings_log.handlers):
+        if isinstance(handler, RotatingFileHandler):
+            warnings_log.removeHandler(handler)
+    for handler in logging.getLogger("engravedetect").handlers:
+        if isinstance(handler, RotatingFileHandler):
+            warnings_log.addHandler(handler)
+
+
+_crash_file: IO[str] | None = None
+
+
+def capture_crashes(settings: Settings) -> Path | None:
+    """A crash of the interpreter itself (a fault in a native library) writes the Python
+    traceback of every thread to ``logs/crash.log`` in the data folder (``faulthandler``):
+    a shop PC shows no console where it would otherwise go."""
+    global _crash_file
+    path = settings.log_dir / "crash.log"
+    try:
+        settings.log_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a", encoding="utf-8")  # noqa: SIM115 - held open for the process
+        handle.write(f"--- démarrage {datetime.now():%Y-%m-%d %H:%M:%S}, processus {os.getpid()}\n")
+        handle.flush()
+    except OSError as exc:
+        log.warning("Journal des plantages indisponible (%s) : %s", path, exc)
+        return None
+    faulthandler.enable(file=handle, all_threads=True)
+    if _crash_file is not None:
+        _crash_file.close()
+    _crash_file = handle
     return path
