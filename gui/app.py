@@ -9,13 +9,10 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import (
-    QLibraryInfo,
-    QLocale,
     QMessageLogContext,
     QSettings,
     Qt,
     QtMsgType,
-    QTranslator,
     qInstallMessageHandler,
 )
 from PySide6.QtGui import QIcon
@@ -33,6 +30,7 @@ from data.logs import (
 from data.startup import open_catalogue
 from gui.main_window import MainWindow
 from gui.startup_problem import StartupProblemWindow
+from gui.translations import install_french
 
 log = logging.getLogger("engravedetect.gui")
 qt_log = logging.getLogger("engravedetect.qt")
@@ -51,16 +49,6 @@ def application() -> QApplication:
             app.setWindowIcon(QIcon(str(icon)))
     assert isinstance(app, QApplication)
     return app
-
-
-def install_french(app: QApplication) -> None:
-    """Qt's own buttons and dialogs (OK, Annuler, file chooser) in French, whatever the system."""
-    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    for name in ("qtbase_fr", "qt_fr"):
-        translator = QTranslator(app)
-        if translator.load(name, folder):
-            app.installTranslator(translator)
 
 
 def open_main_window(database_url: str | None = None) -> MainWindow:

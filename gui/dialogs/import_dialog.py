@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 from data import transfer
 from data.database import Database
 from data.transfer import ImportReport, PreparedImport
+from gui import file_pickers
 from gui.workers.jobs import Job, JobRunner
 
 DATA_GROUP = "données"
@@ -175,11 +175,11 @@ class ImportDialog(QDialog):
 
     # ------------------------------------------------------------ pass 1
     def _choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Catalogue à importer", "", "Catalogues (*.csv *.txt *.xlsx *.json);;Tous les fichiers (*)"
+        path = file_pickers.open_file(
+            self, "import", "Catalogue à importer", "Catalogues (*.csv *.txt *.xlsx *.json);;Tous les fichiers (*)"
         )
         if path:
-            self.set_file(Path(path))
+            self.set_file(path)
 
     def set_file(self, path: Path) -> Job | None:
         self.path = path

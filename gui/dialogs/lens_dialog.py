@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QInputDialog,
@@ -30,6 +29,7 @@ from data.catalogue import Changes, LensDetail, ReferenceItem
 from data.database import Database
 from data.errors import CatalogueError, ConflictError, ValidationError
 from data.validation import FIELD_LABELS, ReferenceFacts, validate_lens
+from gui import file_pickers
 from gui.dialogs.write_guard import WriteGuard
 from gui.images import placeholder
 from gui.ops import Ops
@@ -364,11 +364,11 @@ class LensDialog(WriteGuard):
         )
 
     def pick_image(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Choisir l'image de la gravure", "", "Images (*.png *.jpg *.jpeg)"
+        path = file_pickers.open_file(
+            self, "image", "Choisir l'image de la gravure", "Images (*.png *.jpg *.jpeg)"
         )
         if path:
-            self.set_image_file(Path(path))
+            self.set_image_file(path)
 
     def set_image_file(self, path: Path) -> bool:
         """Load an image file into the dialog; refuse what is not a PNG/JPEG under 5 MB."""
