@@ -27,6 +27,7 @@ from data.logs import (
     current_log_file,
     mask_secrets,
 )
+from data.shipped import RESOURCES_DIR
 from data.startup import open_catalogue
 from gui.main_window import MainWindow
 from gui.startup_problem import StartupProblemWindow
@@ -34,7 +35,7 @@ from gui.translations import install_french
 
 log = logging.getLogger("engravedetect.gui")
 qt_log = logging.getLogger("engravedetect.qt")
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+RESOURCES = RESOURCES_DIR
 
 
 def application() -> QApplication:
