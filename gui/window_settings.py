@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
 
 from data.query import SORT_KEYS
@@ -17,13 +18,22 @@ class Sort:
     descending: bool = False
 
 
+def first_size(window: QMainWindow) -> QSize:
+    """1500 × 900 on a large screen; on a laptop's (1366 × 768) the window fits inside it."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(1500, 900)
+    room = screen.availableGeometry()
+    return QSize(min(1500, room.width() * 95 // 100), min(900, room.height() * 90 // 100))
+
+
 def restore(settings: QSettings, window: QMainWindow, splitter: QSplitter, header: QHeaderView) -> tuple[Sort, bool]:
     """Put the window back as it was; the sort to apply, and whether the gallery was shown."""
     geometry = settings.value("window/geometry")
     if isinstance(geometry, QByteArray):
         window.restoreGeometry(geometry)
     else:
-        window.resize(1500, 900)
+        window.resize(first_size(window))
     state = settings.value("window/splitter")
     if isinstance(state, QByteArray):
         splitter.restoreState(state)

@@ -23,9 +23,13 @@ def test_every_package_of_data_and_gui_is_installed() -> None:
 def test_the_shipped_files_are_package_data() -> None:
     mapped = SETUPTOOLS["package-dir"]
     assert mapped == {"engravedetect_migrations": "migrations", "engravedetect_resources": "resources"}
-    globs = SETUPTOOLS["package-data"]["engravedetect_resources"]
     resources = ROOT / "resources"
-    shipped = {p for pattern in globs for p in resources.glob(pattern)}
+    shipped = set()
+    for package, globs in SETUPTOOLS["package-data"].items():
+        if package.startswith("engravedetect_resources."):
+            assert package in SETUPTOOLS["packages"]
+            folder = resources.joinpath(*package.split(".")[1:])
+            shipped |= {p for pattern in globs for p in folder.glob(pattern)}
     needed = {p for p in resources.rglob("*") if p.is_file() and p.suffix != ".py"}
     assert needed <= shipped, sorted(str(p.relative_to(resources)) for p in needed - shipped)
     assert {"engravedetect_migrations", "engravedetect_migrations.versions"} <= set(SETUPTOOLS["packages"])
