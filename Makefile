@@ -39,6 +39,16 @@ test: $(STAMP) desktop-tools
 	$(VENV)/bin/mypy
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
+# A folder application that starts without Python: dist/engravedetect/ (see README, « Distribuer »).
+DIST_STAMP := $(VENV)/.dist-installed
+$(DIST_STAMP): pyproject.toml $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,dist]'
+	touch $(DIST_STAMP)
+
+dist: $(DIST_STAMP)
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
+	  --distpath dist --workpath build/pyinstaller packaging/engravedetect.spec
+
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench.run --full
 
@@ -46,4 +56,4 @@ bench-quick: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench.run --quick
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

@@ -3,6 +3,8 @@ platform instead of ``offscreen``: the window opens, shows the catalogue, and cl
 
 CI runs it (``make test`` installs Xvfb, xdotool and ImageMagick, and the X libraries Qt needs,
 when they are missing and it may); elsewhere it is skipped when those tools are missing.
+The same test starts the folder application ``make dist`` built when ``ENGRAVEDETECT_TEST_DIST``
+names it (CI: ``dist/engravedetect``), with none of the virtual environment's variables.
 """
 
 from __future__ import annotations
@@ -70,20 +72,36 @@ def find_window(display: str, app: subprocess.Popen[bytes], timeout_s: float = 9
     raise AssertionError("no window appeared")
 
 
-def test_the_real_app_opens_on_xvfb_with_the_xcb_platform(x_display: str, tmp_path: Path) -> None:
+def program(kind: str) -> tuple[list[str], dict[str, str]]:
+    """The command that starts the app, and the environment it starts in (without display)."""
+    if kind == "source":
+        env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+        return [sys.executable, str(ROOT / "main.py")], env
+    folder = os.environ.get("ENGRAVEDETECT_TEST_DIST")
+    if not folder:
+        pytest.skip("ENGRAVEDETECT_TEST_DIST names no folder built by make dist")
+    launcher = (ROOT / folder / "engravedetect").resolve()
+    assert launcher.is_file(), f"{launcher} is missing: run make dist"
+    return [str(launcher)], {"PATH": "/usr/bin:/bin", "HOME": os.environ.get("HOME", "/tmp")}
+
+
+@pytest.mark.parametrize("kind", ["source", "dist"])
+def test_the_real_app_opens_on_xvfb_with_the_xcb_platform(kind: str, x_display: str, tmp_path: Path) -> None:
     from PIL import Image
 
     home = tmp_path / "home"
-    env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    command, env = program(kind)
     env.update(DISPLAY=x_display, QT_QPA_PLATFORM="xcb", ENGRAVEDETECT_HOME=str(home))
     out = tmp_path / "app.out"
     with open(out, "wb") as output:
-        app = subprocess.Popen([sys.executable, str(ROOT / "main.py")], env=env, cwd=tmp_path,
-                               stdout=output, stderr=subprocess.STDOUT)
+        started = time.monotonic()
+        app = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=output, stderr=subprocess.STDOUT)
         try:
             window = find_window(x_display, app)
+            print(f"{kind}: window shown {time.monotonic() - started:.1f} s after start")
             time.sleep(3)  # the sample catalogue's first page and the pictures paint
             shot = Path(os.environ.get("ENGRAVEDETECT_SCREENSHOT", str(tmp_path / "xcb.png")))
+            shot = shot.with_name(f"{shot.stem}-{kind}{shot.suffix}")
             subprocess.run(["import", "-display", x_display, "-window", "root", str(shot)], check=True,
                            timeout=30)
             with Image.open(shot) as image:
