@@ -21,7 +21,8 @@ from sqlalchemy.engine import Connection
 
 from data import formatting
 from data.catalogue.code_keys import stale_code_keys
-from data.database import Database, translate_errors
+from data.database import Database
+from data.driver_errors import translate_errors
 from data.kinds import KINDS
 from data.maintenance.near_references import similar_references
 from data.models import Fournisseur, Gamme, ImageGravure, Materiau, Serie, Verre

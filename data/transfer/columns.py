@@ -225,7 +225,8 @@ def map_header(cells: Sequence[object], chosen: Mapping[str, str] | None = None)
 
 # ---------------------------------------------------------------- formula safety
 
-FORMULA_START = ("=", "+", "-", "@")
+# A leading tab or carriage return is skipped by some spreadsheets, which then read what follows.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def protect_formula(text: str) -> str:
@@ -235,7 +236,7 @@ def protect_formula(text: str) -> str:
 
 def unprotect_formula(text: str) -> str:
     """Undo ``protect_formula``: drop a leading ``'`` only when a formula character follows."""
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+    if len(text) > 1 and text[0] == "'" and text[1].startswith(FORMULA_START):
         return text[1:]
     return text
 

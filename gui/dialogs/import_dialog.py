@@ -23,7 +23,6 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 from data import formatting, transfer
 from data.database import Database
 from data.transfer import ImportOptions, ImportReport, PreparedImport, RejectsResult
+from gui import file_pickers
 from gui.dialogs.import_memory import ImportMemory, Preview, analyse_file
 from gui.dialogs.import_panels import ColumnsPanel, ProblemList, ReferencesPanel, counts_grid
 from gui.workers.jobs import Job, JobRunner
@@ -191,11 +191,11 @@ class ImportDialog(QDialog):
 
     # ------------------------------------------------------------ pass 1
     def _choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Catalogue à importer", "", "Catalogues (*.csv *.txt *.xlsx *.json);;Tous les fichiers (*)"
+        path = file_pickers.open_file(
+            self, "import", "Catalogue à importer", "Catalogues (*.csv *.txt *.xlsx *.json);;Tous les fichiers (*)"
         )
         if path:
-            self.set_file(Path(path))
+            self.set_file(path)
 
     def set_file(self, path: Path) -> Job | None:
         self.path = path

@@ -14,7 +14,6 @@ from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from data.transfer import IGNORE, ColumnSample, ImportProblem, NewReference
 from data.transfer.columns import FIELD_NAMES, REQUIRED_FIELDS
+from gui import file_pickers
 
 KIND_NAMES = {"fournisseur": "Fournisseur", "gamme": "Gamme", "serie": "Série", "materiau": "Matériau"}
 IGNORE_TEXT = "— ignorer —"
@@ -125,11 +125,11 @@ class ProblemList(QWidget):
         return "\n".join(f"{self.unit} {line} : {reason}" for line, reason in sorted(self.rejects.items()))
 
     def ask_save(self) -> None:
-        path, _chosen = QFileDialog.getSaveFileName(
-            self, "Enregistrer la liste des problèmes", "problemes-import.txt", "Texte (*.txt)"
+        path = file_pickers.save_file(
+            self, "import", "Enregistrer la liste des problèmes", "problemes-import.txt", "Texte (*.txt)"
         )
         if path:
-            self.save(Path(path))
+            self.save(path)
 
     def save(self, path: Path) -> None:
         path.write_text(self.full_text() + "\n", encoding="utf-8-sig")

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from data import catalogue
+from gui import file_pickers
 from gui.images import placeholder
 
 
@@ -68,11 +69,11 @@ class LensImageField(QWidget):
         )
 
     def pick_image(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Choisir l'image de la gravure", "", "Images (*.png *.jpg *.jpeg)"
+        path = file_pickers.open_file(
+            self, "image", "Choisir l'image de la gravure", "Images (*.png *.jpg *.jpeg)"
         )
         if path:
-            self.set_image_file(Path(path))
+            self.set_image_file(path)
 
     def set_image_file(self, path: Path) -> bool:
         """Load an image file; refuse what is not a PNG/JPEG under 5 MB."""

@@ -88,6 +88,7 @@ class DetailPane(QFrame):
         self._images = images
         self._lens: LensDetail | None = None
         self._key: str | None = None
+        self._zoom_wanted: str | None = None  # zoom asked before the full picture came
 
         self.title = QLabel()
         self.title.setObjectName("detailTitle")
@@ -249,6 +250,8 @@ class DetailPane(QFrame):
     def _image_arrived(self, key: str) -> None:
         if key == self._key:
             self._refresh_image()
+            if self._zoom_wanted == key and self._images.image(key) is not None:
+                self.zoom()
 
     def _image_failed(self, key: str) -> None:
         if key == self._key:
@@ -263,8 +266,11 @@ class DetailPane(QFrame):
         if self._key is None or self._lens is None:
             return
         image = self._images.image(self._key)
-        if image is None:
+        if image is None:  # the pane shows a picture decoded at its size: load the full one
+            self._zoom_wanted = self._key
+            self._images.request(self._key)
             return
+        self._zoom_wanted = None
         pixmap = QPixmap.fromImage(image)
         if pixmap.width() < 900:
             pixmap = pixmap.scaledToWidth(900, Qt.TransformationMode.SmoothTransformation)
