@@ -39,6 +39,10 @@ class CheckList(QListWidget):
     def set_values(self, values: Iterable[tuple[object, str] | tuple[object, str, object]]) -> None:
         """Replace the items, keeping the ticks of values still present (no signal). A third
         element is kept as the item's members (``MEMBERS_ROLE``)."""
+        values = list(values)
+        if self.count() == len(values) and [v[0] for v in values] == self.values():
+            self._relabel(values)  # same values: counts change in place (items, scroll stay)
+            return
         keep = set(self.checked_values())
         self.blockSignals(True)
         self.clear()
@@ -54,6 +58,16 @@ class CheckList(QListWidget):
         self.blockSignals(False)
         rows = min(max(self.count(), 2), 7)
         self.setFixedHeight(rows * self.sizeHintForRow(0) + 2 * self.frameWidth() + 4 if self.count() else 40)
+
+    def _relabel(self, values: list[tuple[object, str] | tuple[object, str, object]]) -> None:
+        self.blockSignals(True)
+        for row, (_value, label, *members) in enumerate(values):
+            item = self.item(row)
+            item.setText(label)
+            if members:
+                item.setData(MEMBERS_ROLE, members[0])
+        self._paint_typed()
+        self.blockSignals(False)
 
     def show_loading(self) -> None:
         """A greyed « Chargement… » line while the values are read (it is not a value)."""
