@@ -29,6 +29,7 @@ from typing import IO, Any
 from data.errors import CatalogueError
 from data.transfer.columns import (
     NUMBER_FIELDS,
+    SYMBOLS_FIELD,
     HeaderError,
     HeaderMap,
     field_of_header,
@@ -515,6 +516,9 @@ def _json_rows(
             if name_ is None or name_ in values:
                 continue
             if raw is None or type(raw) in _PLAIN_JSON:  # taken as they are (not a bool)
+                values[name_] = raw
+                continue
+            if name_ == SYMBOLS_FIELD and isinstance(raw, list):  # a sign's shapes: a list
                 values[name_] = raw
                 continue
             value, problem = _json_scalar(raw)

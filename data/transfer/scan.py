@@ -8,11 +8,18 @@ Engraving images (``IMAGE_FIELD``, a path to an image file) are checked once per
 ``ImageFiles`` and carried as placeholder ids; a CSV or XLSX file without that column does no
 image work at all. A JSON object may leave the key out: like any other key, its lens then keeps
 its image on update.
+
+The shapes of a lens's sign (``SYMBOLS_FIELD``: keys or labels, comma-separated, or a JSON list)
+are checked against the catalogue's vocabulary (an unknown name refuses the line, with the
+closest known names) and carried to the spill as a JSON list of keys (``SIGN_COLUMN``). A file
+without the column, or a JSON object without the key, says nothing about them: an updated lens
+keeps its shapes; an empty cell removes them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -22,10 +29,11 @@ from sqlalchemy.orm import Session
 
 from data import formatting
 from data.catalogue import lens_columns  # the folded columns, computed in one place
+from data.catalogue.symbols import lens_symbols, shapes, symbol_problem
 from data.kinds import KIND_OF_LENS_COLUMN, KINDS
 from data.models import Verre
 from data.progress import Cancel, Steps, check_cancel
-from data.transfer.columns import IMAGE_FIELD, split_indices
+from data.transfer.columns import IMAGE_FIELD, SYMBOLS_FIELD, split_indices, symbol_names
 from data.transfer.images import ImageFiles
 from data.transfer.readers import SourceRow, Table
 from data.transfer.references import ReferenceResolver
@@ -37,7 +45,7 @@ from data.transfer.report import (
     ImportProblem,
     ImportReport,
 )
-from data.transfer.spill import INSERT, UPDATE, SpillWriter
+from data.transfer.spill import INSERT, SIGN_COLUMN, UPDATE, SpillWriter
 from data.validation import LENS_FIELDS, LensValues, validate_lens
 
 LOOKUP_BATCH = 500
@@ -52,6 +60,9 @@ ALL_VALUE_FIELDS = frozenset(LENS_FIELDS)
 Key = tuple[int, str, str, float]
 # The file says nothing about the lens's image (no such column, or a JSON object without the key).
 NO_IMAGE_GIVEN: Any = object()
+# The file says nothing about the lens's shapes (no such column, or a JSON object without the key).
+NO_SIGN_GIVEN: Any = object()
+SIGN_CACHE = 4096  # distinct Symboles cells remembered at most
 
 
 def lens_key(values: LensValues, columns: dict[str, Any]) -> Key:
@@ -68,6 +79,7 @@ class _Candidate:
     key: Key
     columns: dict[str, Any]
     image: Any  # a placeholder id, None (no image), or NO_IMAGE_GIVEN
+    sign: Any = NO_SIGN_GIVEN  # the shape keys (a tuple, maybe empty), or NO_SIGN_GIVEN
 
 
 _EXISTING_COLUMNS = (
@@ -99,6 +111,10 @@ class Scan:
         self.images: ImageFiles | None = None
         if IMAGE_FIELD in table.header.labels or table.format == "json":
             self.images = ImageFiles(session, folder)
+        # Shapes: checked against the catalogue's vocabulary (an admin's shapes included).
+        self.signs = SYMBOLS_FIELD in table.header.labels or table.format == "json"
+        self.known_shapes = shapes(session) if self.signs else ()
+        self._sign_cells: dict[object, tuple[tuple[str, ...], str | None]] = {}
         self.seen: dict[bytes, int] = {}
         self.pending: list[_Candidate] = []
         self.with_lenses = set(session.execute(select(Verre.fournisseur_id).distinct()).scalars())
@@ -215,9 +231,27 @@ class Scan:
             image, message = self.images.resolve(values[IMAGE_FIELD])
             if message:
                 problems.append((IMAGE_FIELD, message))
+        sign = NO_SIGN_GIVEN
+        if self.signs and SYMBOLS_FIELD in values:
+            sign, message = self._sign(values[SYMBOLS_FIELD])
+            if message:
+                problems.append((SYMBOLS_FIELD, message))
         tokens = split_indices(values.get("indice"))
         for token in tokens:
-            self._lens(row.line, raw, token, len(tokens) > 1, problems, present, image)
+            self._lens(row.line, raw, token, len(tokens) > 1, problems, present, image, sign)
+
+    def _sign(self, cell: object) -> tuple[tuple[str, ...], str | None]:
+        """The shape keys a ``Symboles`` cell names (in vocabulary order), and the French
+        message for an unknown name (with the closest known names). A file repeats few
+        distinct cells: each is checked once."""
+        names = symbol_names(cell)
+        key = tuple(names)
+        known = self._sign_cells.get(key)
+        if known is None:
+            if len(self._sign_cells) >= SIGN_CACHE:
+                self._sign_cells.clear()
+            known = self._sign_cells[key] = symbol_problem(names, self.known_shapes)
+        return known
 
     def _present_in(self, values: dict[str, object]) -> frozenset[str]:
         """The fields a JSON object gives (a file's objects mostly share one set of keys)."""
@@ -238,6 +272,7 @@ class Scan:
         problems: list[tuple[str, str]],
         present: frozenset[str],
         image: Any,
+        sign: Any = NO_SIGN_GIVEN,
     ) -> None:
         if listed and not str(token).strip():
             self.refused += 1
@@ -257,11 +292,14 @@ class Scan:
             for file_field, message in found:
                 self._problem(line, file_field, message)
             return
-        self._candidate(line, values, present, image)
+        self._candidate(line, values, present, image, sign)
 
     # -- classifying
 
-    def _candidate(self, line: int, values: LensValues, present: frozenset[str], image: Any) -> None:
+    def _candidate(
+        self, line: int, values: LensValues, present: frozenset[str], image: Any,
+        sign: Any = NO_SIGN_GIVEN,
+    ) -> None:
         columns = lens_columns(values)
         key = lens_key(values, columns)
         identity = hashlib.blake2b(repr(key).encode(), digest_size=16).digest()
@@ -273,6 +311,10 @@ class Scan:
             # Every lens of the spill has the column: the image it gets when inserted.
             columns["image_id"] = image if image is not NO_IMAGE_GIVEN else None
             content = hash((content, columns["image_id"]))
+        if self.signs:
+            # Every lens of the spill has the column: its shapes, or NULL when not given.
+            columns[SIGN_COLUMN] = sign_text(sign)
+            content = hash((content, columns[SIGN_COLUMN]))
         content &= 0xFFFFFFFFFFFFFFFF
         earlier = self.seen.get(identity)
         if earlier is not None:
@@ -290,13 +332,16 @@ class Scan:
                 )
             return
         self.seen[identity] = (content << 32) | line
-        self.pending.append(_Candidate(line, values, present, key, columns, image))
+        self.pending.append(_Candidate(line, values, present, key, columns, image, sign))
         if len(self.pending) >= LOOKUP_BATCH:
             self._flush()
 
     def _flush(self) -> None:
         pending, self.pending = self.pending, []
         found = self._existing(pending)
+        signs: dict[int, tuple[str, ...]] = {}
+        if found and any(c.sign is not NO_SIGN_GIVEN for c in pending):
+            signs = lens_symbols(self.session, sorted({row.id for row in found.values()}))
         for candidate in pending:
             existing = found.get(candidate.key)
             if existing is None:
@@ -306,7 +351,7 @@ class Scan:
                 if self.spill is not None and not self.refused:
                     self.spill.add(INSERT, 0, 0, None, candidate.columns)
             else:
-                self._against(candidate, existing)
+                self._against(candidate, existing, signs.get(existing.id, ()))
 
     def _existing(self, pending: list[_Candidate]) -> dict[Key, Any]:
         wanted = [
@@ -317,8 +362,9 @@ class Scan:
             return {}
         return existing_lenses(self.session, {c.key[0] for c in wanted}, {c.key[1] for c in wanted})
 
-    def _against(self, candidate: _Candidate, existing: Any) -> None:
-        """A lens with the same identity is in the catalogue: duplicate, update or refusal."""
+    def _against(self, candidate: _Candidate, existing: Any, existing_sign: tuple[str, ...] = ()) -> None:
+        """A lens with the same identity is in the catalogue: duplicate, update or refusal
+        (``existing_sign``: its shapes, read when the file gives the lens's)."""
         before = LensValues(**{name: getattr(existing, name) for name in LENS_FIELDS})
         before = replace(before, indice=round(float(before.indice), 3))
         merged = self._merged(candidate, before, existing.id)
@@ -330,11 +376,17 @@ class Scan:
             assert self.images is not None
             image = candidate.image
             same_image = self.images.same(image, existing.image_id)
-        if merged == before and same_image:
+        sign = existing_sign if candidate.sign is NO_SIGN_GIVEN else candidate.sign
+        same_sign = sign == existing_sign
+        if merged == before and same_image and same_sign:
             self._duplicate(candidate.line, f"identique au verre n° {existing.id} du catalogue, ignoré.")
         elif not self.update:
             self.refused += 1
-            other = "d'autres valeurs" if merged != before else "une autre image de gravure"
+            other = (
+                "d'autres valeurs" if merged != before
+                else "une autre image de gravure" if not same_image
+                else "d'autres symboles"
+            )
             self._problem(
                 candidate.line,
                 "",
@@ -350,7 +402,13 @@ class Scan:
                 columns = lens_columns(merged)
                 if self.images is not None:
                     columns["image_id"] = image
-                before_row = (*(getattr(before, name) for name in LENS_FIELDS), existing.image_id)
+                if self.signs:
+                    columns[SIGN_COLUMN] = sign_text(candidate.sign)
+                # The shapes before, for the audit entry, when the file gives them (else None).
+                sign_before = None if candidate.sign is NO_SIGN_GIVEN else list(existing_sign)
+                before_row = (
+                    *(getattr(before, name) for name in LENS_FIELDS), existing.image_id, sign_before,
+                )
                 self.spill.add(UPDATE, existing.id, existing.version, before_row, columns)
 
     def _merged(self, candidate: _Candidate, before: LensValues, lens_id: int) -> LensValues | None:
@@ -389,6 +447,11 @@ def existing_lenses(session: Session, suppliers: set[int], names: set[str]) -> d
         key = (row.fournisseur_id, row.tri_nom, row.tri_variante or "", round(row.indice, 3))
         found.setdefault(key, row)
     return found
+
+
+def sign_text(sign: Any) -> str | None:
+    """A lens's shapes as the spill keeps them: a JSON list of keys, None when not given."""
+    return None if sign is NO_SIGN_GIVEN else json.dumps(list(sign))
 
 
 def _line(problem: ImportProblem) -> int:

@@ -120,11 +120,17 @@ def code_keys(db: Database) -> list[tuple[Any, ...]]:
         return s.execute(text("SELECT squelette, verre_id FROM verres_codes ORDER BY 1, 2")).tuples().all()
 
 
+def signs(db: Database) -> list[tuple[Any, ...]]:
+    with db.transaction() as s:
+        return s.execute(text("SELECT verre_id, symbole_id FROM verres_symboles ORDER BY 1, 2")).tuples().all()
+
+
 def state(db: Database) -> dict[str, Any]:
     return {
         "schema": schema(db),
         "lenses": lens_table(db),
         "code keys": code_keys(db),
+        "signs": signs(db),
         "search": search_index(db),
         "trail": trail(db),
         "integrity": integrity(db),
@@ -266,6 +272,25 @@ def test_a_large_import_with_images_gives_what_the_row_by_row_path_gives(
             assert new["image_id"] == lenses[lens_id][13]
         elif target == "verre" and action == audit.MODIFICATION:  # row 5, seeded without an image
             assert old["image_id"] is None and new["image_id"] == lenses[lens_id][13] is not None
+
+
+def test_a_large_import_with_signs_gives_what_the_row_by_row_path_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paused: list[IndexPause],
+) -> None:
+    """The shapes of the new lenses are copied from the spill by SQLite, before their creation
+    entries (which list them), as row by row; the updated lens gets its shapes too."""
+    shapes = ("oeil, e_soleil", "Cercle", "", "barre horizontale ; tiret ; courbe")
+    rows = [f"{row};{shapes[i % 4]}" for i, row in enumerate(big_rows(BIG))]
+    path = tmp_path / "big.csv"
+    path.write_text(HEADER.rstrip("\n") + ";Symboles\n" + "".join(r + "\n" for r in rows), encoding="utf-8")
+    results, _reports = import_both_ways(tmp_path, monkeypatch, paused, path)
+    with_signs = {lens_id for lens_id, _shape in results["row by row"]["signs"]}
+    assert len(with_signs) == BIG - (BIG + 1) // 4  # one row in four has none (row 5: the update)
+    for action, target, lens_id, _label, _old, new, batch in results["indexes set aside"]["trail"]:
+        if target == "verre" and action == audit.CREATION and batch is not None:
+            assert bool(new["symbols"]) == (lens_id in with_signs)
+        elif target == "verre" and action == audit.MODIFICATION:  # row 5: « Cercle »
+            assert new["symbols"] == ["cercle"]
 
 
 def test_each_imported_lens_is_audited_as_the_service_audits_a_new_lens(db: Database, tmp_path: Path) -> None:
