@@ -410,50 +410,68 @@ def symbol_ranked(
     session: Session, query: LensQuery, parsed: ParsedQuery, picked: Sequence[str], limit: int
 ) -> RankedResult:
     """The lenses of a sign: those with at least one picked shape, every picked shape present
-    first, then one missing, then two...; within each, the ranked search's rules for the text
-    words (the sign's letters and digits are its code: ``e5``), the typed index and maker.
+    first, then a look-alike (:mod:`data.identify.signs`) in place of one, then one missing,
+    then two...; within each, the ranked search's rules for the text words (the sign's letters
+    and digits are its code: ``e5``), the typed index and maker. When no lens has any picked
+    shape (with the text), the lenses with a look-alike of one are the answer.
 
     Lenses sharing one sign (the same shapes and code), supplier and index cannot be told apart
     by their engraving: they are one answer, the best ranked first and the others right after
     it (their reason says « même signe »). Reasons: « symboles : œil, « e » avec soleil »,
-    « 1 symbole manquant », then the text's reason (« code exact »).
+    « 1 symbole ressemblant », « 1 symbole manquant », then the text's reason (« code exact »).
 
     With text words, their candidates (as the ranked search finds them, narrowed to lenses with
     a picked shape) are ranked; with shapes only, the lenses having the most picked shapes are
     read through the index on ``verres_symboles`` (at most :data:`SYMBOL_LIMIT`)."""
-    from data.catalogue.symbols import labels_of, lens_symbols, shapes, symbol_ids
+    from data.catalogue.symbols import labels_of, lens_symbols, shapes
+    from data.identify.signs import look_alikes, with_look_alikes
 
-    shape_ids = symbol_ids(session, list(picked))
-    if not shape_ids:
+    ids, cut = _sign_candidates(session, query, parsed, tuple(picked), limit)
+    if not ids:  # nothing with a picked shape: perhaps a look-alike was picked instead
+        ids, cut = _sign_candidates(session, query, parsed, with_look_alikes(list(picked)), limit)
+    if not ids:
         return RankedResult(())
-    narrowed = replace(query, symbols=tuple(picked))
-    cut = False
-    if parsed.texts:
-        found = _candidate_ids(session, narrowed, parsed, limit)
-        ids, cut = found.ids, found.cut
-    else:
-        ids, cut = _symbol_holders(session, replace(query, symbols=()), parsed, shape_ids)
     signs = lens_symbols(session, sorted(ids))
     candidates = {c.id: c for c in _candidates(session, ids)}
     wanted = set(picked)
     known = shapes(session)
     judged = []
     for order, (lens_id, reason) in enumerate(rank(parsed, candidates.values())):
-        present = [key for key in signs.get(lens_id, ()) if key in wanted]
-        if not present:
+        held = signs.get(lens_id, ())
+        present = [key for key in held if key in wanted]
+        near = [key for key in wanted if key not in held and look_alikes(key) & set(held)]
+        if not present and not near:
             continue
-        missing = len(wanted) - len(present)
-        words = [f"symboles : {', '.join(_lower_first(x) for x in labels_of(present, known))}"]
+        missing = len(wanted) - len(present) - len(near)
+        words = [f"symboles : {', '.join(_lower_first(x) for x in labels_of(present, known))}"] if present else []
+        if near:
+            words.append(f"{len(near)} symbole{'s' if len(near) > 1 else ''} ressemblant{'s' if len(near) > 1 else ''}")
         if missing:
             words.append(f"{missing} symbole{'s' if missing > 1 else ''} manquant{'s' if missing > 1 else ''}")
         if reason:
             words.append(reason)
-        judged.append((missing, order, lens_id, " ; ".join(words)))
+        judged.append((missing, len(near), order, lens_id, " ; ".join(words)))
     judged.sort()
     grouped = _grouped(
-        [(lens_id, reason) for _, _, lens_id, reason in judged], candidates, signs
+        [(lens_id, reason) for *_, lens_id, reason in judged], candidates, signs
     )
     return RankedResult(tuple(i for i, _ in grouped), dict(grouped), cut)
+
+
+def _sign_candidates(
+    session: Session, query: LensQuery, parsed: ParsedQuery, keys: tuple[str, ...], limit: int
+) -> tuple[set[int], bool]:
+    """The lenses with at least one of the shapes ``keys`` that the text's words find (or, with
+    no text, :func:`_symbol_holders`), and whether a set was cut."""
+    from data.catalogue.symbols import symbol_ids
+
+    shape_ids = symbol_ids(session, list(keys))
+    if not shape_ids:
+        return set(), False
+    if parsed.texts:
+        found = _candidate_ids(session, replace(query, symbols=keys), parsed, limit)
+        return found.ids, found.cut
+    return _symbol_holders(session, replace(query, symbols=()), parsed, shape_ids)
 
 
 def _symbol_holders(
