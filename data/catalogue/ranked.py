@@ -397,8 +397,9 @@ def _ranked(session: Session, query: LensQuery, parsed: ParsedQuery, limit: int)
 
 # ---------------------------------------------------------------- signs (shapes picked)
 
-#: Lenses read for a sign picked without text: those having the most picked shapes first.
-SYMBOL_LIMIT = 2_000
+#: Lenses read for a sign picked without text: those having the most picked shapes first (as
+#: many as a word's candidates: ranking them stays a few milliseconds).
+SYMBOL_LIMIT = RANKED_LIMIT
 
 
 def picked_symbols(query: LensQuery, parsed: ParsedQuery) -> tuple[str, ...]:
@@ -468,30 +469,72 @@ def _sign_candidates(
     shape_ids = symbol_ids(session, list(keys))
     if not shape_ids:
         return set(), False
+    unpicked = replace(query, symbols=())
     if parsed.texts:
-        found = _candidate_ids(session, replace(query, symbols=keys), parsed, limit)
+        # Each candidate the words find is checked through the primary key of verres_symboles
+        # (a frequent shape's lenses are never all read, as ``LensQuery.symbols`` would).
+        from sqlalchemy import exists
+
+        from data.models import VerreSymbole
+
+        holds = exists().where(VerreSymbole.verre_id == Verre.id, VerreSymbole.symbole_id.in_(shape_ids))
+        filters = [*_filters(unpicked, parsed), holds]
+        found = _meet([_run_found(session, unpicked, run, filters, limit) for run in _runs(parsed)])
         return found.ids, found.cut
-    return _symbol_holders(session, replace(query, symbols=()), parsed, shape_ids)
+    return _symbol_holders(session, unpicked, parsed, shape_ids)
 
 
 def _symbol_holders(
     session: Session, query: LensQuery, parsed: ParsedQuery, shape_ids: Sequence[int]
 ) -> tuple[set[int], bool]:
-    """Lenses with at least one of the shapes (the filters applied), the most shapes first,
-    at most :data:`SYMBOL_LIMIT` (then cut)."""
+    """Lenses with the most of the shapes (the filters applied), at most :data:`SYMBOL_LIMIT`
+    (then cut): those with every shape first, then every shape but one, and so on. Each set of
+    shapes is read from its rarest shape, in the order of the index ``(symbole_id, verre_id)``
+    and capped there (a frequent shape such as the horizontal bar never reads all its lenses),
+    each other shape checked through the primary key ``(verre_id, symbole_id)``."""
+    from sqlalchemy import exists
+    from sqlalchemy.orm import aliased
+
     from data.models import VerreSymbole
 
-    held = func.count().label("held")
-    stmt = (
-        select(VerreSymbole.verre_id, held)
-        .where(VerreSymbole.symbole_id.in_(list(shape_ids)))
-        .group_by(VerreSymbole.verre_id)
-    )
     filters = _filters(query, parsed)
-    if filters:
-        stmt = stmt.join(Verre, Verre.id == VerreSymbole.verre_id).where(*filters)
-    rows = session.execute(stmt.order_by(held.desc(), VerreSymbole.verre_id).limit(SYMBOL_LIMIT + 1)).all()
-    return {int(r[0]) for r in rows[:SYMBOL_LIMIT]}, len(rows) > SYMBOL_LIMIT
+    rarest = sorted(dict.fromkeys(shape_ids), key=lambda i: (_shape_size(session, i), i))
+    found: dict[int, None] = {}
+    cut = False
+    for size in range(len(rarest), 0, -1):
+        for subset in itertools.combinations(rarest, size):  # each subset rarest first
+            if len(found) > SYMBOL_LIMIT:
+                break
+            driver, *others = subset
+            vs = aliased(VerreSymbole)
+            stmt = select(vs.verre_id).where(vs.symbole_id == driver)
+            for other in others:
+                held = aliased(VerreSymbole)
+                stmt = stmt.where(exists().where(held.verre_id == vs.verre_id, held.symbole_id == other))
+            if filters:
+                stmt = stmt.join(Verre, Verre.id == vs.verre_id).where(*filters)
+            wanted = SYMBOL_LIMIT + 1 - len(found)
+            rows = session.execute(stmt.order_by(vs.verre_id).limit(wanted + len(found))).scalars().all()
+            new = [int(r) for r in rows if int(r) not in found][:wanted]
+            cut = cut or len(rows) == wanted + len(found)
+            found.update(dict.fromkeys(new))
+    ids = list(found)
+    return set(ids[:SYMBOL_LIMIT]), cut or len(ids) > SYMBOL_LIMIT
+
+
+#: A shape's lenses are counted up to this many (to read a set of shapes from its rarest).
+_SIZE_CAP = 5_000
+
+
+def _shape_size(session: Session, shape_id: int) -> int:
+    """How many lenses have the shape, counted up to :data:`_SIZE_CAP` (a bounded range of the
+    index ``(symbole_id, verre_id)``)."""
+    from data.models import VerreSymbole
+
+    capped = (
+        select(VerreSymbole.verre_id).where(VerreSymbole.symbole_id == shape_id).limit(_SIZE_CAP).subquery()
+    )
+    return int(session.execute(select(func.count()).select_from(capped)).scalar_one())
 
 
 def _lower_first(label: str) -> str:

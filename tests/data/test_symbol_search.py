@@ -84,3 +84,22 @@ def test_a_look_alike_picked_instead_of_a_shape_ranks_before_a_shape_missing(db)
     assert set(only.ids) == {shelf["eye_e5"], shelf["eye_e5_twin"], shelf["circle_e5"]}
     assert only.reasons[shelf["eye_e5"]].startswith("1 symbole ressemblant")
     assert _search(db, "e5", ("lune",)).ids == ()  # a moon: nothing like it
+
+
+def test_a_frequent_shape_is_read_a_bounded_slice_at_a_time(sqlite_db, monkeypatch):
+    """Shapes without text: the lenses with every picked shape first, then every one but one,
+    each set read from its rarest shape and capped (``cut`` says so)."""
+    import data.catalogue.ranked as ranked
+
+    db = sqlite_db
+    with db.transaction() as s:
+        hoya = catalogue.get_or_create_reference(s, "fournisseur", "Hoya")
+    bars = [_lens(db, hoya, f"Barre {i}", f"B{i}", 1.5, ["barre_horizontale"]) for i in range(8)]
+    both = _lens(db, hoya, "Barre et œil", "BO", 1.5, ["barre_horizontale", "oeil"])
+    monkeypatch.setattr(ranked, "SYMBOL_LIMIT", 4)
+    result = _search(db, "", ("barre_horizontale", "oeil"))
+    assert result is not None and result.cut
+    assert result.ids[0] == both and len(result.ids) == 4
+    assert set(result.ids[1:]) <= set(bars)
+    whole = _search(db, "", ("oeil",))
+    assert whole is not None and whole.ids == (both,) and not whole.cut
