@@ -155,7 +155,105 @@ def _targets(output: dict[str, Any], at: dict[str, Any]) -> list[tuple[str, floa
         ("PostgreSQL 100 clients p95 ≤ 50 ms", pg.get("p95_ms"), "ms", le(pg.get("p95_ms"), 50)),
         ("PostgreSQL 0 erreur", pg.get("errors"), "", None if not pg else pg.get("errors") == 0),
         ("PostgreSQL 0 écriture perdue", pg.get("lost_writes"), "", None if not pg else pg.get("lost_writes") == 0),
+        *identification_targets(output.get("identification")),
     ]
+
+
+IDENT_TOP5_OVERALL = 95.0
+IDENT_TOP5_KIND = 90.0
+IDENT_PAGE_P95_MS = 50.0
+IDENT_COUNT_P95_MS = 500.0
+IDENT_GROWTH_PCT = 25.0
+IDENT_RSS_MB = 300.0
+SKETCH_TOP3 = 85.0
+SKETCH_P95_MS = 100.0
+
+
+def identification_targets(ident: dict[str, Any] | None) -> list[tuple[str, float | None, str, bool | None]]:
+    """The identification targets (issue 18) and the drawing pad's (symbols issue)."""
+    if not ident:
+        return []
+
+    def le(value: float | None, limit: float) -> bool | None:
+        return None if value is None else value <= limit
+
+    def ge(value: float | None, limit: float) -> bool | None:
+        return None if value is None else value >= limit
+
+    quality = ident.get("quality") or {}
+    overall = (quality.get("overall") or {}).get("top5")
+    kinds = quality.get("kinds") or {}
+    worst = min((row["top5"] for row in kinds.values() if row["decidable"]), default=None)
+    found: list[tuple[str, float | None, str, bool | None]] = [
+        ("identification top-5 ≥ 95 % (ensemble)", overall, "%", ge(overall, IDENT_TOP5_OVERALL)),
+        ("identification top-5 ≥ 90 % (pire type)", worst, "%", ge(worst, IDENT_TOP5_KIND)),
+    ]
+    for backend, label in (("sqlite", "SQLite"), ("postgresql", "PostgreSQL")):
+        speed = (ident.get("speed") or {}).get(backend)
+        if not speed:
+            if backend == "sqlite":
+                found.append(("identification SQLite p95 ≤ 50 ms", None, "ms", None))
+            continue
+        rows = formatting.integer(speed["rows"])
+        page = speed.get("worst_kind_p95_ms")
+        found.append((f"identification {label} {rows} p95 ≤ 50 ms (pire genre)", page, "ms",
+                      le(page, IDENT_PAGE_P95_MS)))
+        if backend == "sqlite":
+            count = speed.get("worst_count_p95_ms")
+            growth = speed.get("db_growth_pct")
+            found += [
+                ("identification comptage p95 ≤ 500 ms", count, "ms", le(count, IDENT_COUNT_P95_MS)),
+                ("identification base + clés ≤ 25 %", growth, "%", le(growth, IDENT_GROWTH_PCT)),
+                ("identification mémoire ≤ 300 Mo", speed.get("rss_mb"), "Mo", le(speed.get("rss_mb"), IDENT_RSS_MB)),
+            ]
+    drawn = ident.get("sketch") or {}
+    found += [
+        ("dessin top-3 ≥ 85 %", drawn.get("top3"), "%", ge(drawn.get("top3"), SKETCH_TOP3)),
+        ("dessin proposition p95 ≤ 100 ms", drawn.get("p95_ms"), "ms", le(drawn.get("p95_ms"), SKETCH_P95_MS)),
+    ]
+    return found
+
+
+def print_identification(ident: dict[str, Any] | None) -> None:
+    """The identification figures: quality by kind (the window, today's search), then the
+    query-to-paint times by kind of query on each database, then the drawing pad."""
+    if not ident:
+        return
+    quality = ident["quality"]
+    print(f"\n== Identification : qualité par la fenêtre (guide de {formatting.integer(quality['lenses'])} verres, "
+          f"{quality['cases_per_kind']} cas par type ; % des cas décidables) ==")
+    print(f"  {'type de saisie':24}{'cas':>5}{'décid.':>8}{'top-1':>8}{'top-5':>8}   {'ancre top-1':>11}"
+          f"{'top-5':>8}   {'indécid. (top-5 app / ancre)':>29}")
+    for kind, row in [*quality["kinds"].items(), ("ensemble", quality["overall"])]:
+        print(f"  {kind:24}{row['cases']:>5}{row['decidable']:>8}{_fmt(row['top1']):>8}{_fmt(row['top5']):>8}   "
+              f"{_fmt(row['anchor_top1']):>11}{_fmt(row['anchor_top5']):>8}   "
+              f"{row['undecidable']:>8} ({_fmt(row['undecidable_top5'])} / {_fmt(row['anchor_undecidable_top5'])})")
+    print(f"  cibles : top-5 ≥ {_fmt(IDENT_TOP5_OVERALL, 0)} % sur l'ensemble, ≥ {_fmt(IDENT_TOP5_KIND, 0)} % par type "
+          "(ancre : la recherche actuelle, même base, même processus)")
+    for backend, label in (("sqlite", "SQLite"), ("postgresql", "PostgreSQL")):
+        speed = ident["speed"].get(backend)
+        if not speed:
+            continue
+        print(f"\n== Identification : de la requête à la 1re page peinte, {label}, "
+              f"{formatting.integer(speed['rows'])} verres ({speed['queries_per_kind']} requêtes par genre ; "
+              "p50 / p95, ms) ==")
+        print(f"  {'genre':34}{'peinte':>19}{'signal':>19}{'compte':>19}   {'ancre (1re page)':>19}  "
+              f"{'ratio p95':>9}")
+        for kind, row in speed["kinds"].items():
+            painted = row["first_page_painted_ms"]
+            anchor = row["anchor_first_page_ms"]
+            print(f"  {kind[:34]:34}{_pp(painted)}{_pp(row['first_page_signal_ms'])}{_pp(row['count_ms'])}   "
+                  f"{_pp(anchor)}  {ratio(painted['p95'], anchor['p95']):>9}")
+        print(f"  pire genre p95 {_fmt(speed['worst_kind_p95_ms'])} ms (cible ≤ {_fmt(IDENT_PAGE_P95_MS, 0)}), "
+              f"comptage p95 {_fmt(speed['worst_count_p95_ms'])} ms, mémoire max {_fmt(speed['rss_mb'])} Mo, "
+              f"clés de gravure {_fmt(speed['keys_mb'])} Mo sur {_fmt(speed['db_mb'])} Mo "
+              f"(+{_fmt(speed['db_growth_pct'])} %)")
+    drawn = ident.get("sketch")
+    if drawn:
+        print(f"\n== Dessin ({drawn['trials_per_shape']} essais par forme) ==")
+        print(f"  top-1 {_fmt(drawn['top1'])} %   top-3 {_fmt(drawn['top3'])} % (cible ≥ {_fmt(SKETCH_TOP3, 0)})   "
+              f"proposition p50 {_fmt(drawn['p50_ms'])} / p95 {_fmt(drawn['p95_ms'])} ms "
+              f"(cible ≤ {_fmt(SKETCH_P95_MS, 0)})")
 
 
 def print_targets(output: dict[str, Any], full: bool) -> None:
@@ -166,4 +264,4 @@ def print_targets(output: dict[str, Any], full: bool) -> None:
     for label, value, unit, met in _targets(output, at):
         verdict = "—" if met is None else ("atteinte" if met else "MANQUÉE")
         shown = "—" if value is None else f"{_fmt(float(value))} {unit}".strip()
-        print(f"  {label:42}{shown:>16}   {verdict}")
+        print(f"  {label:56}{shown:>16}   {verdict}")

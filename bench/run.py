@@ -3,6 +3,10 @@
     python -m bench.run --quick   # 10,000 and 100,000 lenses, short concurrency run (CI)
     python -m bench.run --full    # adds 1,000,000 lenses, 60 s concurrency runs
 
+Both end with identification (``bench.identification``): cases typed into the real window over
+the engraving guide, query-to-paint times by kind of query (quick: 100,000 lenses on SQLite;
+full: 1,000,000 on SQLite and 100,000 on PostgreSQL), and the drawing pad's recognition.
+
 Writes ``bench/results/latest.json`` (full) or ``latest-quick.json`` (quick) in the shape the
 benchmark issue fixes, plus ``*-details.json`` with every scenario and the machine. A slow figure
 never fails the run: the figures are reported, and compared with the targets at the end. Only a
@@ -28,7 +32,14 @@ from pathlib import Path
 from typing import Any
 
 from bench.generate import CACHE_DIR, PROJECT_ROOT, cache_key, catalogue_path
-from bench.report import print_browse, print_other, print_targets, summarise_browse
+from bench.identification import identification_figures
+from bench.report import (
+    print_browse,
+    print_identification,
+    print_other,
+    print_targets,
+    summarise_browse,
+)
 from bench.stats import p50_p95
 from data import formatting
 
@@ -47,10 +58,17 @@ class Plan:
     concurrency_s: float
     clients: int = 100
     writers: int = 4
+    ident_cases: int = 20  # identification cases per kind, typed into the window
+    ident_speed_rows: int = 100_000  # SQLite catalogue of the query-to-paint times
+    ident_speed_queries: int = 8  # queries per kind
+    ident_pg_rows: int | None = None  # PostgreSQL catalogue of the same times (None: not run)
+    sketch_trials: int = 5  # drawings per shape
 
 
 QUICK = Plan("quick", (10_000, 100_000), 1, 50, 100_000, 100_000, 10_000, 10.0)
-FULL = Plan("full", (10_000, 100_000, 1_000_000), 2, 200, 100_000, 1_000_000, 100_000, 60.0)
+FULL = Plan("full", (10_000, 100_000, 1_000_000), 2, 200, 100_000, 1_000_000, 100_000, 60.0,
+            ident_cases=200, ident_speed_rows=1_000_000, ident_speed_queries=40, ident_pg_rows=100_000,
+            sketch_trials=20)
 
 
 def say(message: str) -> None:
@@ -384,8 +402,10 @@ def run(plan: Plan, say_: Callable[[str], None] = say) -> Path:
         pg_save, pg_conc, pg_info = postgres_writes(plan, paths[plan.write_rows], work, queries)
         backup = backup_figures(paths[plan.backup_rows], work, env)
         imported = import_figures(plan.import_rows, paths[plan.import_rows], work)
+        identification, identification_raw = identification_figures(
+            plan, catalogue(plan.ident_speed_rows, env)[0], work, env, say_)
     output = build_output(info["cpu_count"], results, {"sqlite": sqlite_save, "postgresql": pg_save}, backup,
-                          imported, {"sqlite": sqlite_conc, "postgresql": pg_conc})
+                          imported, {"sqlite": sqlite_conc, "postgresql": pg_conc}, identification)
     info["load_after"] = _load()
     extra = {
         "machine": info,
@@ -397,8 +417,10 @@ def run(plan: Plan, say_: Callable[[str], None] = say) -> Path:
         "backup": backup,
         "import": imported,
         "catalogue_rows": {"saves_and_concurrency": plan.write_rows, "backup": plan.backup_rows},
+        "identification": identification_raw,
     }
     print_other(output, extra)
+    print_identification(output["identification"])
     print_targets(output, plan.name == "full")
     suffix = "" if plan.name == "full" else "-quick"
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
@@ -412,8 +434,10 @@ def run(plan: Plan, say_: Callable[[str], None] = say) -> Path:
 
 
 def build_output(cpu_count: int | None, results: list[dict[str, Any]], saves: dict[str, Any], backup: dict[str, Any],
-                 imported: dict[str, Any], concurrency: dict[str, Any]) -> dict[str, Any]:
-    """The figures in exactly the shape the benchmark issue fixes (details go to another file)."""
+                 imported: dict[str, Any], concurrency: dict[str, Any],
+                 identification: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The figures in exactly the shape the benchmark issue fixes (details go to another file);
+    ``identification``: ``bench.identification.identification_figures``'s summary."""
     return {
         "date": datetime.now().astimezone().isoformat(timespec="seconds"),
         "commit": git_commit(),
@@ -423,6 +447,7 @@ def build_output(cpu_count: int | None, results: list[dict[str, Any]], saves: di
         "backup": {key: backup.get(key) for key in ("db_mb", "backup_mb_s", "cli_backup_mb_s", "max_ui_stall_ms")},
         "import": {"rows": imported.get("rows"), "import_rows_per_s": imported.get("import_rows_per_s")},
         "concurrency": {backend: _conc_shape(concurrency.get(backend)) for backend in ("sqlite", "postgresql")},
+        "identification": identification,
     }
 
 

@@ -66,24 +66,21 @@ def default_database_url(folder: Path) -> str:
 
 
 def read_env_file(path: Path) -> dict[str, str]:
-    """Parse a minimal ``KEY=VALUE`` file (comments, blank lines and quotes allowed)."""
-    values: dict[str, str] = {}
+    """The ``KEY=VALUE`` pairs of a ``.env`` file, read by python-dotenv.
+
+    Quotes, ``export`` and comments (also after a value: ``…/db # serveur``) are dotenv's; a
+    byte-order mark (Notepad's UTF-8) is skipped; ``$`` is never interpolated, so a password
+    such as ``pa$word`` stays as typed. A missing or unreadable file gives nothing.
+    """
+    from dotenv import dotenv_values
+
     try:
-        text = path.read_text(encoding="utf-8")
+        if not path.is_file():
+            return {}
+        values = dotenv_values(path, interpolate=False, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
-        return values
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        if line.startswith("export "):
-            line = line[len("export ") :]
-        key, _, value = line.partition("=")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values[key.strip()] = value
-    return values
+        return {}
+    return {key: value for key, value in values.items() if value is not None}
 
 
 def _int(values: Mapping[str, str], key: str, default: int) -> int:

@@ -3,22 +3,20 @@
 SQLite (the embedded default) runs in WAL mode with foreign keys on and a busy timeout; a file
 the user cannot write opens read-only. PostgreSQL (``postgresql+psycopg://``) and MariaDB/MySQL
 (``mysql+pymysql://``) get a connection pool sized as in the original design. Every statement is
-timed; slow ones are logged to ``database.log`` in the data folder, passwords masked.
+timed; slow ones are logged to ``database.log`` in the data folder (``data.logs``), passwords
+masked.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import re
 import sqlite3
-import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
 
@@ -27,100 +25,31 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
     ArgumentError,
     DBAPIError,
-    IntegrityError,
     NoSuchModuleError,
-    OperationalError,
     SQLAlchemyError,
 )
 from sqlalchemy.orm import Session, sessionmaker
 
 from data.config import Settings, load_settings
-from data.errors import (
-    CatalogueError,
-    DatabaseOpenError,
-    DatabaseUnavailableError,
-    DBOperationError,
-)
+from data.driver_errors import describe_error, is_disconnect, translate_errors
+from data.errors import CatalogueError, DatabaseOpenError, DatabaseUnavailableError
+from data.logs import configure_logging, mask_secrets
 
 log = logging.getLogger("engravedetect.database")
 sql_log = logging.getLogger("engravedetect.sql")
+
+# The log (data.logs) and the translation of driver errors (data.driver_errors) have their own
+# modules; their public names stay importable from here, where most callers found them.
+__all__ = [
+    "SQLITE_AUTOCHECKPOINT_PAGES", "Database", "attached", "backend_name", "configure_logging",
+    "describe_error", "is_disconnect", "mask_secrets", "open_database", "parse_url",
+    "translate_errors",
+]
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # SQLite's own default: a commit that leaves the WAL longer than this many pages copies it
 # back into the database file before returning (an automatic checkpoint).
 SQLITE_AUTOCHECKPOINT_PAGES = 1000
-_PASSWORD_IN_URL = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]+)(?P<at>@)")
-_PASSWORD_KV = re.compile(r"(?i)(password\s*=\s*)('[^']*'|\"[^\"]*\"|\S+)")
-
-
-def mask_secrets(message: str) -> str:
-    """Hide passwords in URLs and ``password=...`` pairs: safe for logs and dialogs."""
-    masked = _PASSWORD_IN_URL.sub(lambda m: f"{m['head']}***{m['at']}", message)
-    return _PASSWORD_KV.sub(lambda m: f"{m.group(1)}***", masked)
-
-
-class SecretMaskingFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            rendered = record.getMessage()
-        except (TypeError, ValueError):
-            return True
-        record.msg = mask_secrets(rendered)
-        record.args = None
-        if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = mask_secrets(logging.Formatter().formatException(record.exc_info))
-        return True
-
-
-class QuietFileHandler(RotatingFileHandler):
-    """The log file handler: a line that cannot be written is dropped, never shown as a traceback.
-
-    A full disk or a log file another program locks must not put Python's "--- Logging error
-    ---" in front of the user, nor stop the app: one French line on stderr says the log is
-    incomplete, once.
-    """
-
-    warned = False
-
-    def handleError(self, record: logging.LogRecord) -> None:
-        if QuietFileHandler.warned:
-            return
-        QuietFileHandler.warned = True
-        error = sys.exc_info()[1]
-        reason = getattr(error, "strerror", None) or "erreur d'écriture"
-        try:
-            print(f"Attention : le journal {self.baseFilename} ne peut plus être écrit ({reason}) ; "
-                  "l'application continue sans lui.", file=sys.stderr)
-        except Exception:  # noqa: BLE001 - no console (windowed app): nothing more to do
-            pass
-
-
-_configured_logs: set[Path] = set()
-
-
-def configure_logging(settings: Settings) -> Path | None:
-    """Send the app's logs to a rotating ``database.log`` in the data folder (once per folder)."""
-    path = settings.data_dir / "database.log"
-    root = logging.getLogger("engravedetect")
-    root.setLevel(settings.log_level if settings.log_level in logging._nameToLevel else "INFO")
-    if path in _configured_logs:
-        return path
-    try:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        handler = QuietFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
-    except OSError as exc:
-        log.warning("Journal indisponible (%s) : %s", path, exc)
-        return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(SecretMaskingFilter())
-    for existing in list(root.handlers):
-        if isinstance(existing, RotatingFileHandler):
-            root.removeHandler(existing)
-            existing.close()
-    root.addHandler(handler)
-    _configured_logs.clear()
-    _configured_logs.add(path)
-    return path
 
 
 def backend_name(url: URL) -> str:
@@ -466,63 +395,3 @@ def _open_error(db: Database, exc: DBAPIError) -> CatalogueError:
     if is_disconnect(exc):
         return DatabaseUnavailableError(f"Base indisponible ({where}) : le serveur ne répond pas.", exc)
     return DatabaseOpenError(f"Impossible d'ouvrir la base {where} : {detail}")
-
-
-def is_disconnect(exc: BaseException) -> bool:
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
-    if isinstance(exc, OperationalError):
-        text_ = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
-        return any(
-            word in text_
-            for word in (
-                "connection refused",
-                "could not connect",
-                "can't connect",
-                "lost connection",
-                "server closed",
-                "connection timeout",
-                "timeout expired",
-                "terminating connection",
-                "gone away",
-                "connection is closed",
-                "consuming input failed",
-                "the database system is",
-            )
-        )
-    return False
-
-
-def describe_error(exc: BaseException) -> CatalogueError:
-    """Turn a driver exception into a domain error with a French, password-free message."""
-    if isinstance(exc, CatalogueError):
-        return exc
-    detail = mask_secrets(str(getattr(exc, "orig", None) or exc))
-    if is_disconnect(exc):
-        return DatabaseUnavailableError(
-            "Base indisponible : la connexion au serveur est perdue. Nouvel essai dans un instant.",
-            exc,
-        )
-    if isinstance(exc, IntegrityError):
-        return DBOperationError(
-            f"La base a refusé l'enregistrement (règle de cohérence) : {detail}", exc
-        )
-    if isinstance(exc, OperationalError) and "locked" in detail.lower():
-        return DBOperationError("La base est occupée par un autre poste ; réessayez.", exc)
-    if isinstance(exc, OperationalError) and (
-        "readonly" in detail.lower() or "read-only" in detail.lower()
-    ):
-        return DBOperationError("La base est en lecture seule.", exc)
-    if isinstance(exc, OSError):
-        return DBOperationError(f"Erreur d'accès au disque : {detail}", exc)
-    return DBOperationError(f"Erreur de la base de données : {detail}", exc)
-
-
-@contextmanager
-def translate_errors() -> Iterator[None]:
-    try:
-        yield
-    except CatalogueError:
-        raise
-    except (SQLAlchemyError, sqlite3.Error) as exc:
-        raise describe_error(exc) from exc

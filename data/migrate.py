@@ -17,12 +17,13 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from data.database import Database, describe_error
+from data.database import Database
+from data.driver_errors import describe_error
 from data.errors import CatalogueError, DatabaseOpenError, DBOperationError
+from data.shipped import MIGRATIONS_DIR, SOURCE_ROOT
 
 log = logging.getLogger("engravedetect.migrations")
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+PROJECT_ROOT = SOURCE_ROOT
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,12 @@ class MigrationLockedError(DatabaseOpenError):
 
 
 def alembic_config() -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    """The project's alembic.ini from the source tree; an installed app has no such file and
+    gets the same settings here (the revisions' folder; logging stays the app's)."""
+    ini = PROJECT_ROOT / "alembic.ini"
+    config = Config(str(ini)) if ini.is_file() else Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
     return config
 
 

@@ -21,8 +21,9 @@ from data.catalogue import (
 )
 from data.database import Database
 from data.models import Fournisseur, Gamme, ImageGravure, Materiau, Parametre, Serie, Verre
+from data.shipped import RESOURCES_DIR
 
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "resources" / "sample"
+SAMPLE_DIR = RESOURCES_DIR / "sample"
 SEEDED_KEY = "catalogue_initialise"
 
 

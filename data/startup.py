@@ -12,8 +12,9 @@ from pathlib import Path
 from sqlalchemy import text
 
 from data.config import Settings, load_settings
-from data.database import Database, configure_logging, open_database, parse_url
+from data.database import Database, open_database, parse_url
 from data.errors import DatabaseOpenError
+from data.logs import configure_logging
 from data.migrate import SchemaState, schema_state, upgrade
 
 log = logging.getLogger("engravedetect.startup")

@@ -1,7 +1,8 @@
 """Text folding shared by search, sorting and reference-name uniqueness.
 
 One function decides what "the same text" means everywhere: lower case, accents removed,
-control characters dropped, white space folded. The database stores the folded form in its own
+invisible format characters dropped (a soft hyphen or a zero-width space pasted from a web page:
+``Va\u00adrilux`` is ``varilux``), other control characters made spaces, white space folded. The database stores the folded form in its own
 columns so that search, sort and unique constraints behave identically on SQLite, PostgreSQL and
 MariaDB, whatever collation each server was installed with.
 """
@@ -18,7 +19,9 @@ FIELD_SEPARATOR = "\x1f"
 
 
 def clean_text(value: str) -> str:
-    """Trim, fold white space and drop control characters (what we store for display)."""
+    """Trim, fold white space, drop invisible format characters (Unicode category Cf: soft
+    hyphen, zero-width space and joiners, word joiner, byte-order mark) and turn other control
+    characters into spaces (what we store for display)."""
     if value.isprintable():
         # No control character to drop, and the only white space is " " (tabs, newlines and
         # other spaces are not printable): without a double space there is nothing to fold
@@ -26,10 +29,15 @@ def clean_text(value: str) -> str:
         if "  " not in value:
             return value.strip()
     else:
-        value = "".join(
-            ch if not unicodedata.category(ch).startswith("C") else " " for ch in value
-        )
+        value = "".join(_visible(ch) for ch in value)
     return _SPACES.sub(" ", value).strip()
+
+
+def _visible(ch: str) -> str:
+    category = unicodedata.category(ch)
+    if category[0] != "C":
+        return ch
+    return "" if category == "Cf" else " "
 
 
 def fold(value: str | None) -> str:

@@ -20,7 +20,7 @@ OUT = ROOT / "docs" / "screenshots"
 def main() -> int:
     home = Path(tempfile.mkdtemp(prefix="engravedetect-shots-"))
     os.environ["ENGRAVEDETECT_HOME"] = str(home)
-    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
 
     from data import catalogue
     from gui.app import application, open_main_window
@@ -46,17 +46,25 @@ def main() -> int:
     spin(600)
     window.grab().save(str(OUT / "01-catalogue.png"))
 
-    # Claire: "AI" under the nasal mark, looks like 1.67, frame allows 16 mm.
-    window.filters.search_box.setText("ai")
-    window.filters.flush_search()
-    for i in range(window.filters.index_list.count()):
-        item = window.filters.index_list.item(i)
-        if item.text().startswith("1,67"):
-            item.setCheckState(Qt.CheckState.Checked)
-    window.filters.height_box.setText("16")
+    def search(text: str) -> None:
+        window.filters.search_box.setText(text)
+        window.filters.flush_search()
+        spin(900)
+
+    # Claire reads « CX5S » (a 5 too many?) on an Essilor lens at 1,5: ranked, with the reasons.
+    search("essilor cx5s 1,5")
     window.table.selectRow(0)
-    spin(800)
-    window.grab().save(str(OUT / "02-recherche-ai-167.png"))
+    spin(500)
+    window.grab().save(str(OUT / "02-recherche-classee.png"))
+    # A misread code at the wrong index: the ways out instead of an empty grey table.
+    search("sbr6o 1,67")
+    window.grab().save(str(OUT / "02b-aucun-verre.png"))
+    # A sign, not a code: the eye picked in the palette, « e5 1,5 » typed.
+    window.filters.symbols.palette_widget.set_key_checked("oeil", True)
+    search("e5 1,5")
+    window.table.selectRow(0)
+    spin(500)
+    window.grab().save(str(OUT / "02c-symboles.png"))
     window.set_view(1)
     spin(1200)
     window.grab().save(str(OUT / "03-galerie.png"))
@@ -68,7 +76,7 @@ def main() -> int:
     window.unlock_admin("demo-admin")
     window.table.selectRow(3)
     spin(200)
-    dialog = window.lens_dialog(catalogue.get_lens(window.db, window.detail.lens.id))
+    dialog = window.editing.lens_dialog(catalogue.get_lens(window.db, window.detail.lens.id))
     dialog.show()
     dialog.inputs["indice"].setText("2,5")
     dialog.inputs["hauteur_min"].setText("18")
@@ -80,7 +88,7 @@ def main() -> int:
     dialog.save()
     spin(200)
 
-    history = window.history_dialog()
+    history = window.editing.history_dialog()
     history.show()
     history.table.selectRow(0)
     spin(300)
@@ -95,7 +103,7 @@ def main() -> int:
         "Hoya;Hoyalux;Hoyalux iD Nouveau;2,5;15;;HN6\n",
         encoding="cp1252",
     )
-    importer = window.import_dialog()
+    importer = window.transfer.import_dialog()
     importer.show()
     job = importer.set_file(csv)
     while job is not None and not job.finished_event.is_set():
@@ -110,11 +118,11 @@ def main() -> int:
     with sqlite3.connect(window.db.sqlite_path) as conn:
         conn.execute("PRAGMA ignore_check_constraints = ON")
         conn.execute("UPDATE verres SET hauteur_min = 24, hauteur_max = 18 WHERE id IN (12, 57)")
-    check = window.data_actions.check()
+    check = window.protection.check()
     while check is not None and not check.finished_event.is_set():
         spin(50)
     spin(300)
-    report = window.data_actions.last_report
+    report = window.protection.last_report
     if report is not None:
         from gui.dialogs.integrity_dialog import LENS_ROLE
 
@@ -130,7 +138,7 @@ def main() -> int:
         window.grab().save(str(OUT / "07b-verification-selection.png"))
         report.close()
 
-    backup = window.data_actions.backup()
+    backup = window.protection.backup()
     while backup is not None and not backup.finished_event.is_set():
         spin(50)
     spin(400)

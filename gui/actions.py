@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Flag, auto
-from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+from data.shipped import RESOURCES_DIR
+
+RESOURCES = RESOURCES_DIR
 Key = QKeySequence.StandardKey
 
 

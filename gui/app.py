@@ -8,19 +8,34 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, Qt, QTranslator
+from PySide6.QtCore import (
+    QMessageLogContext,
+    QSettings,
+    Qt,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
-from data.config import load_settings
-from data.database import mask_secrets
+from data.config import Settings, load_settings
 from data.errors import CatalogueError
+from data.logs import (
+    capture_crashes,
+    capture_warnings,
+    configure_logging,
+    current_log_file,
+    mask_secrets,
+)
+from data.shipped import RESOURCES_DIR
 from data.startup import open_catalogue
 from gui.main_window import MainWindow
 from gui.startup_problem import StartupProblemWindow
+from gui.translations import install_french
 
 log = logging.getLogger("engravedetect.gui")
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+qt_log = logging.getLogger("engravedetect.qt")
+RESOURCES = RESOURCES_DIR
 
 
 def application() -> QApplication:
@@ -35,16 +50,6 @@ def application() -> QApplication:
             app.setWindowIcon(QIcon(str(icon)))
     assert isinstance(app, QApplication)
     return app
-
-
-def install_french(app: QApplication) -> None:
-    """Qt's own buttons and dialogs (OK, Annuler, file chooser) in French, whatever the system."""
-    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    for name in ("qtbase_fr", "qt_fr"):
-        translator = QTranslator(app)
-        if translator.load(name, folder):
-            app.installTranslator(translator)
 
 
 def open_main_window(database_url: str | None = None) -> MainWindow:
@@ -70,6 +75,30 @@ def open_main_window(database_url: str | None = None) -> MainWindow:
     return window
 
 
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+def _qt_message(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+    qt_log.log(_QT_LEVELS.get(kind, logging.WARNING), "%s", message)
+
+
+def start_logging(settings: Settings) -> Path | None:
+    """Everything that would go to a console a shop PC never shows goes to the data folder:
+    the app log (``database.log``) with Python's warnings and Qt's own messages, and
+    ``logs/crash.log`` for a crash of the interpreter. Returns the app log's path."""
+    path = configure_logging(settings)
+    capture_warnings()
+    capture_crashes(settings)
+    qInstallMessageHandler(_qt_message)
+    return path
+
+
 def install_crash_handler(app: QApplication) -> None:
     """An unexpected error shows a French dialog (details can be copied) and goes to the log;
     the app keeps running."""
@@ -80,10 +109,12 @@ def install_crash_handler(app: QApplication) -> None:
             return
         details = mask_secrets("".join(traceback.format_exception(kind, value, trace)))
         log.error("Erreur inattendue :\n%s", details)
+        log_file = current_log_file()
+        where = f"\n\nLe détail est aussi enregistré dans le journal :\n{log_file}" if log_file else ""
         box = QMessageBox(QMessageBox.Icon.Critical, "Erreur inattendue",
                           "Une erreur inattendue s'est produite. Votre travail enregistré n'est pas "
                           "perdu ; l'application continue.\n\nSi le problème se répète, copiez les "
-                          "détails et transmettez-les à votre support.")
+                          "détails et transmettez-les à votre support." + where)
         box.setObjectName("crashDialog")
         box.setDetailedText(details)
         copy = box.addButton("Copier les détails", QMessageBox.ButtonRole.ActionRole)
@@ -101,9 +132,10 @@ def install_crash_handler(app: QApplication) -> None:
 
 
 def run(database_url: str | None = None) -> int:
+    settings = load_settings(cli_url=database_url)
+    start_logging(settings)
     app = application()
     install_crash_handler(app)
-    settings = load_settings(cli_url=database_url)
     windows: list[QMainWindow] = []
 
     def show_catalogue() -> None:

@@ -1,6 +1,10 @@
 """Engraving images, loaded off the UI thread and cached.
 
 Images held in the database load in a pool thread (decoded to ``QImage`` there, which Qt allows);
+a thumbnail is decoded straight at its display size (``QImageReader.setScaledSize``: a 5 MB
+JPEG of 4000 × 3000 pixels never becomes 48 MB of pixels for a 208 × 130 tile), and only the
+zoom asks for the full picture. Decoded pictures are kept in a cache bounded in bytes
+(``CACHE_BYTES``), least recently used first out: a gallery of photos stays within it.
 ``url_gravure`` images load through ``QNetworkAccessManager`` (asynchronous by nature) with a disk
 cache in the data folder. A dead network, a missing or undecodable image only means the
 placeholder stays: ``failed`` is emitted and nothing else happens.
@@ -10,10 +14,12 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from pathlib import Path
+from typing import Generic, TypeVar
 
-from PySide6.QtCore import QObject, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPen, QPixmap
 from PySide6.QtNetwork import (
     QNetworkAccessManager,
     QNetworkDiskCache,
@@ -29,6 +35,74 @@ from gui.workers.jobs import Job, JobRunner
 log = logging.getLogger("engravedetect.gui.images")
 
 NETWORK_TIMEOUT_MS = 10_000
+CACHE_BYTES = 64 * 1024 * 1024
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class ByteBoundedCache(Generic[K, V]):
+    """A least-recently-used cache that holds at most ``limit`` bytes (the newest entry stays
+    even when it alone is larger: it is the one on screen)."""
+
+    def __init__(self, limit: int, cost: Callable[[V], int]) -> None:
+        self.limit = limit
+        self._cost = cost
+        self._items: OrderedDict[K, tuple[V, int]] = OrderedDict()
+        self.size_bytes = 0
+
+    def get(self, key: K) -> V | None:
+        found = self._items.get(key)
+        if found is None:
+            return None
+        self._items.move_to_end(key)
+        return found[0]
+
+    def put(self, key: K, value: V) -> None:
+        self.discard(key)
+        cost = self._cost(value)
+        self._items[key] = (value, cost)
+        self.size_bytes += cost
+        while self.size_bytes > self.limit and len(self._items) > 1:
+            _old, (_value, old_cost) = self._items.popitem(last=False)
+            self.size_bytes -= old_cost
+
+    def discard(self, key: K) -> None:
+        found = self._items.pop(key, None)
+        if found is not None:
+            self.size_bytes -= found[1]
+
+    def clear(self) -> None:
+        self._items.clear()
+        self.size_bytes = 0
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _pixmap_bytes(pixmap: QPixmap) -> int:
+    return pixmap.width() * pixmap.height() * max(1, pixmap.depth()) // 8
+
+
+def decode(content: bytes, size: QSize | None = None) -> QImage:
+    """Decode ``content``; with ``size``, straight at the size that fits in it (aspect kept,
+    never enlarged), so the full picture is never held in memory."""
+    data = QByteArray(content)
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    reader.setAutoTransform(True)
+    original = reader.size()
+    if size is not None and original.isValid() and (
+        original.width() > size.width() or original.height() > size.height()
+    ):
+        reader.setScaledSize(original.scaled(size, Qt.AspectRatioMode.KeepAspectRatio))
+    image = reader.read()
+    buffer.close()
+    return image
 
 
 def image_key(image_id: int | None, url: str | None) -> str | None:
@@ -59,20 +133,28 @@ def placeholder(size: QSize, text: str) -> QPixmap:
 
 
 class ImageStore(QObject):
-    """Asynchronous loader with an in-memory LRU of decoded images."""
+    """Asynchronous loader with caches of decoded pictures bounded in bytes.
+
+    ``scaled(key, size)`` gives a picture fitted into ``size`` (decoded at that size), ``image(key)``
+    the full picture once ``request(key)`` loaded it (the zoom); ``loaded(key)`` says either came.
+    """
 
     loaded = Signal(str)
     failed = Signal(str)
 
-    MAX_IMAGES = 400
-
-    def __init__(self, db: Database, cache_dir: Path, runner: JobRunner, parent: QObject | None = None) -> None:
+    def __init__(
+        self, db: Database, cache_dir: Path, runner: JobRunner, parent: QObject | None = None,
+        cache_bytes: int = CACHE_BYTES,
+    ) -> None:
         super().__init__(parent)
         self._db = db
         self._runner = runner
-        self._images: OrderedDict[str, QImage] = OrderedDict()
-        self._scaled: OrderedDict[tuple[str, int, int], QPixmap] = OrderedDict()
-        self._pending: set[str] = set()
+        # Full pictures (the zoom, and network pictures) and fitted ones share the budget.
+        self._images: ByteBoundedCache[str, QImage] = ByteBoundedCache(
+            cache_bytes // 2, lambda image: image.sizeInBytes())
+        self._scaled: ByteBoundedCache[tuple[str, int, int], QPixmap] = ByteBoundedCache(
+            cache_bytes - cache_bytes // 2, _pixmap_bytes)
+        self._pending: set[object] = set()
         self._broken: set[str] = set()
         self._network = QNetworkAccessManager(self)
         try:
@@ -84,6 +166,10 @@ class ImageStore(QObject):
         except OSError:
             log.warning("Cache d'images indisponible : %s", cache_dir)
 
+    @property
+    def cached_bytes(self) -> int:
+        return self._images.size_bytes + self._scaled.size_bytes
+
     def set_database(self, db: Database) -> None:
         self._db = db
         self._images.clear()
@@ -91,10 +177,7 @@ class ImageStore(QObject):
         self._broken.clear()
 
     def image(self, key: str) -> QImage | None:
-        found = self._images.get(key)
-        if found is not None:
-            self._images.move_to_end(key)
-        return found
+        return self._images.get(key)
 
     def is_broken(self, key: str) -> bool:
         return key in self._broken
@@ -103,46 +186,57 @@ class ImageStore(QObject):
         return key in self._pending
 
     def scaled(self, key: str, size: QSize) -> QPixmap | None:
-        """The picture fitted into ``size`` (cached), or None while it is not loaded."""
+        """The picture fitted into ``size`` (cached), or None while it loads."""
         cache_key = (key, size.width(), size.height())
         found = self._scaled.get(cache_key)
         if found is not None:
-            self._scaled.move_to_end(cache_key)
             return found
-        image = self.image(key)
+        image = self._images.get(key)
         if image is None:
-            self.request(key)
+            if key.startswith("db:"):
+                self._load_from_database(key, int(key[3:]), QSize(size))
+            else:
+                self.request(key)  # a network picture comes whole; it is fitted on arrival
             return None
-        pixmap = QPixmap.fromImage(
-            image.scaled(size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
-        )
-        self._scaled[cache_key] = pixmap
-        while len(self._scaled) > self.MAX_IMAGES * 2:
-            self._scaled.popitem(last=False)
+        fitted = image
+        if image.width() > size.width() or image.height() > size.height():
+            fitted = image.scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
+                                  Qt.TransformationMode.SmoothTransformation)
+        pixmap = QPixmap.fromImage(fitted)
+        self._scaled.put(cache_key, pixmap)
         return pixmap
 
     def request(self, key: str) -> None:
+        """Load the full picture (``image(key)`` once ``loaded`` says so)."""
         if key in self._images or key in self._pending or key in self._broken:
             return
-        self._pending.add(key)
         if key.startswith("db:"):
-            self._load_from_database(key, int(key[3:]))
+            self._load_from_database(key, int(key[3:]), None)
         else:
+            self._pending.add(key)
             self._load_from_network(key)
 
-    def _load_from_database(self, key: str, image_id: int) -> None:
+    def _load_from_database(self, key: str, image_id: int, size: QSize | None) -> None:
+        pending: object = key if size is None else (key, size.width(), size.height())
+        if pending in self._pending or key in self._broken:
+            return
+        self._pending.add(pending)
         db = self._db
 
         def work(_progress: object, _cancelled: object) -> QImage:
             content, _mime = catalogue.get_image(db, image_id)
-            image = QImage.fromData(content)
+            image = decode(content, size)
             if image.isNull():
                 raise ValueError("image illisible")
             return image
 
         job = Job(f"image {image_id}", work)
-        job.signals.finished.connect(lambda image, k=key: self._store(k, image))
-        job.signals.failed.connect(lambda _message, k=key: self._fail(k))
+        if size is None:
+            job.signals.finished.connect(lambda image, k=key: self._store(k, image))
+        else:
+            job.signals.finished.connect(
+                lambda image, k=key, p=pending: self._store_scaled(k, p, image))
+        job.signals.failed.connect(lambda _message, k=key, p=pending: self._fail(k, p))
         self._runner.start(job)
 
     def _load_from_network(self, url: str) -> None:
@@ -170,12 +264,16 @@ class ImageStore(QObject):
 
     def _store(self, key: str, image: QImage) -> None:
         self._pending.discard(key)
-        self._images[key] = image
-        while len(self._images) > self.MAX_IMAGES:
-            self._images.popitem(last=False)
+        self._images.put(key, image)
         self.loaded.emit(key)
 
-    def _fail(self, key: str) -> None:
-        self._pending.discard(key)
+    def _store_scaled(self, key: str, pending: object, image: QImage) -> None:
+        self._pending.discard(pending)
+        assert isinstance(pending, tuple)
+        self._scaled.put(pending, QPixmap.fromImage(image))
+        self.loaded.emit(key)
+
+    def _fail(self, key: str, pending: object = None) -> None:
+        self._pending.discard(key if pending is None else pending)
         self._broken.add(key)
         self.failed.emit(key)

@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         self.model.queryFailed.connect(lambda message: self.show_status(message, 8000))
         self.model.modelReset.connect(self._after_reset)
         self.model.firstPageReady.connect(self._first_page_ready)
+        self.model.firstPageReady.connect(self.filters.read_lists_now)
         self._ops.unavailable.connect(lambda message: self.show_status(message, 15000))
         self._ops.failed.connect(lambda message: self.show_status(message, 8000))
         self._events.changed.connect(self._catalogue_changed)

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -22,6 +21,7 @@ from data import admin, maintenance
 from data.config import Settings
 from data.database import open_database
 from data.errors import CatalogueError
+from gui import file_pickers
 
 log = logging.getLogger("engravedetect.gui.startup")
 
@@ -108,9 +108,10 @@ class StartupProblemWindow(QMainWindow):
         self.error.show()
 
     def _choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Choisir une sauvegarde", str(self.settings.backup_dir))
+        path = file_pickers.open_file(self, "restore", "Choisir une sauvegarde", "Tous les fichiers (*)",
+                                      default=self.settings.backup_dir)
         if path:
-            self.restore(Path(path))
+            self.restore(path)
 
     def restore(self, path: Path | None, password: str | None = None) -> bool:
         """Restore ``path`` over the unreadable catalogue, after checking the admin password

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QSplitter
 
 from data.query import SORT_KEYS
@@ -50,14 +51,22 @@ def save_columns(settings: QSettings, table: LensTableView) -> None:
     settings.setValue("table/hidden", ",".join(sorted(state.hidden)))
 
 
+def first_size(window: QMainWindow) -> QSize:
+    """1500 × 900 on a large screen; on a laptop's (1366 × 768) the window fits inside it."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(1500, 900)
+    room = screen.availableGeometry()
+    return QSize(min(1500, room.width() * 95 // 100), min(900, room.height() * 90 // 100))
+
+
 def restore(settings: QSettings, window: QMainWindow, splitter: QSplitter, table: LensTableView) -> tuple[Sort, bool]:
     """Put the window back as it was; the sort to apply, and whether the gallery was shown."""
     geometry = settings.value("window/geometry")
     if isinstance(geometry, QByteArray):
         window.restoreGeometry(geometry)
-    else:  # first start: as large as the screen allows, up to 1500 × 900
-        available = window.screen().availableGeometry()
-        window.resize(min(1500, available.width()), min(900, available.height()))
+    else:
+        window.resize(first_size(window))
     state = settings.value("window/splitter")
     if isinstance(state, QByteArray):
         splitter.restoreState(state)

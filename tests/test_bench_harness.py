@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -122,7 +123,9 @@ def test_output_has_the_shape_of_the_issue() -> None:
         {"rows": 10, "import_rows_per_s": 5.0, "seconds": 2.0},
         {"sqlite": concurrency, "postgresql": None},
     )
-    assert set(output) == {"date", "commit", "cpu_count", "results", "save_ms", "backup", "import", "concurrency"}
+    assert set(output) == {"date", "commit", "cpu_count", "results", "save_ms", "backup", "import", "concurrency",
+                           "identification"}
+    assert output["identification"] is None  # not measured
     assert set(result) == {
         "rows", "first_screen_ms", "count_ms", "jump_to_end_ms", "rss_mb", "qsql_first_screen_ms",
         "qsql_jump_to_end_ms", "qsql_rss_mb", "raw_first_page_ms"}
@@ -171,3 +174,117 @@ def test_the_import_figure_is_the_median_of_runs_alternated_with_the_anchor(
     assert figures["runs_s"] == [3.0, 1.0, 2.0] and figures["cli_runs_s"] == [0.5, 0.1, 0.3]
     assert figures["import_rows_per_s"] == ROWS / 2.0
     assert figures["cli_import_rows_per_s"] == ROWS / 0.3
+
+
+# ---------------------------------------------------------------- identification (issue 18)
+
+GUIDE_LENSES = 600  # the guide's first lenses: enough for every kind of case, built in seconds
+
+
+def test_the_window_reads_the_ranked_search_own_first_lenses(qapp, tmp_path: Path) -> None:
+    """Typed key by key into the real window's box (an index ticked for one kind), the top 5 read
+    from the table are the ranked search's first lenses for that text and tick."""
+    from bench.guide import build_guide_database, guide_lenses
+    from bench.identify_cases import KINDS, draw_cases
+    from bench.identify_window import WindowDriver
+    from data.query import LensQuery
+    from gui.models.answers import first_answer
+
+    lenses = guide_lenses()[:GUIDE_LENSES]
+    path = tmp_path / "guide.db"
+    ids = build_guide_database(path, lenses)
+    cases = draw_cases(lenses, ids, per_kind=2)
+    assert {case.kind for case in cases} == set(KINDS)
+    driver = WindowDriver("sqlite:///" + path.as_posix())
+    try:
+        for case in cases:
+            shown = driver.search(case.text, case.ticked_index)
+            assert driver.box.text() == case.text
+            query = LensQuery(text=case.text, indices=driver.model.shown_query.indices)
+            assert bool(query.indices) == (case.ticked_index is not None), case
+            answer = first_answer(driver.window.db, query, 5)
+            expected = list(answer.shown[:5]) if answer.ranked else [r.id for r in answer.rows if r][:5]
+            assert shown == expected, case
+        driver.type_text("précilens ΣIQ 1,67")  # keys QTest.keyClicks cannot type
+        assert driver.box.text() == "précilens ΣIQ 1,67"
+    finally:
+        driver.close()
+
+
+def test_identification_runs_every_step_of_the_full_plan_at_tiny_scale(
+    bench_catalogue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Quality through the window, speed on SQLite and (where the machine has it) on a private
+    PostgreSQL, the code keys' share of the database and the drawing pad: the full plan's paths,
+    with tiny sizes. No figure is judged here; only their presence and shape."""
+    from bench import identification
+    from bench.pgserver import find_bindir
+    from bench.run import FULL, child_env
+
+    try:
+        find_bindir()
+        pg_rows: int | None = ROWS
+    except RuntimeError:
+        pg_rows = None
+    monkeypatch.setattr(identification, "CACHE_DIR", tmp_path / "cache")
+    plan = replace(FULL, ident_cases=2, ident_speed_rows=ROWS, ident_speed_queries=2, ident_pg_rows=pg_rows,
+                   sketch_trials=1)
+    messages: list[str] = []
+    summary, raw = identification.identification_figures(
+        plan, bench_catalogue, tmp_path, child_env(tmp_path / "home"), messages.append, guide_limit=GUIDE_LENSES)
+    quality = summary["quality"]
+    assert quality["lenses"] == GUIDE_LENSES and quality["cases_per_kind"] == 2
+    assert quality["overall"]["cases"] == 2 * len(quality["kinds"]) == 14
+    for row in [*quality["kinds"].values(), quality["overall"]]:
+        assert row["decidable"] + row["undecidable"] == row["cases"]
+        assert 0 <= row["top1"] <= row["top5"] <= 100 and 0 <= row["anchor_top1"] <= row["anchor_top5"] <= 100
+    assert raw["quality"]["guide_build_s"] is not None  # built once, then taken from the cache
+    assert identification.guide_database(child_env(tmp_path / "home"), GUIDE_LENSES)[1] is None
+    backends = ("sqlite", "postgresql") if pg_rows else ("sqlite",)
+    for backend in backends:
+        speed = summary["speed"][backend]
+        assert speed["rows"] == ROWS and len(speed["kinds"]) == 8
+        for kind, row in speed["kinds"].items():
+            assert row["n"] == 2 and row["first_page_painted_ms"]["p95"] is not None, kind
+            assert row["anchor_first_page_ms"]["p95"] is not None, kind
+            assert row["first_page_signal_ms"]["p95"] <= row["first_page_painted_ms"]["p95"], kind
+        assert speed["rss_mb"] > 0 and speed["worst_kind_p95_ms"] is not None
+        assert 0 < speed["keys_mb"] < speed["db_mb"] and speed["db_growth_pct"] > 0
+    if not pg_rows:
+        assert summary["speed"]["postgresql"] is None
+    assert summary["sketch"]["trials_per_shape"] == 1 and 0 <= summary["sketch"]["top3"] <= 100
+
+
+def test_identification_figures_are_in_the_results_and_the_targets(capsys: pytest.CaptureFixture[str]) -> None:
+    kind_row = {"cases": 10, "decidable": 8, "undecidable": 2, "top1": 75.0, "top5": 87.5, "undecidable_top5": 50.0,
+                "anchor_top1": 12.5, "anchor_top5": 25.0, "anchor_undecidable_top5": 0.0}
+    timing = {"n": 4, "first_page_painted_ms": {"p50": 20.0, "p95": 60.0},
+              "first_page_signal_ms": {"p50": 15.0, "p95": 40.0}, "count_ms": {"p50": 15.0, "p95": 40.0},
+              "anchor_first_page_ms": {"p50": 5.0, "p95": 9.0}, "ranked": 4}
+    speed = {"rows": 1_000_000, "queries_per_kind": 4, "kinds": {"code": timing},
+             "first_page_painted_ms": {"p50": 20.0, "p95": 60.0}, "worst_kind_p95_ms": 60.0,
+             "worst_count_p95_ms": 40.0, "rss_mb": 150.0, "keys_mb": 40.0, "db_mb": 840.0, "db_growth_pct": 5.0}
+    ident = {
+        "quality": {"lenses": 11_000, "cases_per_kind": 10, "kinds": {"code": kind_row},
+                    "overall": {**kind_row, "top5": 96.0}},
+        "speed": {"sqlite": speed, "postgresql": {**speed, "rows": 100_000, "worst_kind_p95_ms": 30.0}},
+        "sketch": {"trials_per_shape": 20, "top1": 70.0, "top3": 90.0, "p50_ms": 3.0, "p95_ms": 8.0},
+    }
+    browse = {"rows": 10, "first_screen_ms": {"p50": 1.0, "p95": 2.0}, "count_ms": {"p50": 1.0, "p95": 2.0},
+              "jump_to_end_ms": {"p50": 1.0, "p95": 2.0}, "rss_mb": 100.0}
+    output = build_output(2, [browse], {}, {}, {"rows": 10, "import_rows_per_s": 5.0}, {}, ident)
+    assert output["identification"] is ident
+    from bench.report import identification_targets, print_identification
+
+    verdicts = {label: met for label, _value, _unit, met in identification_targets(ident)}
+    assert verdicts["identification top-5 ≥ 95 % (ensemble)"] is True
+    assert verdicts["identification top-5 ≥ 90 % (pire type)"] is False  # 87.5 % for « code »
+    by_start = {label.split(" p95")[0].split(" ")[1]: met for label, met in verdicts.items()
+                if label.endswith("(pire genre)")}
+    assert by_start == {"SQLite": False, "PostgreSQL": True}  # 60 ms at 1,000,000; 30 ms at 100,000
+    assert verdicts["identification base + clés ≤ 25 %"] is True
+    assert verdicts["dessin top-3 ≥ 85 %"] is True and verdicts["dessin proposition p95 ≤ 100 ms"] is True
+    print_identification(ident)
+    printed = capsys.readouterr().out
+    assert "qualité par la fenêtre" in printed and "PostgreSQL, 100\u202f000 verres" in printed and "Dessin" in printed
+    assert identification_targets(None) == []

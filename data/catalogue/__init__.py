@@ -60,7 +60,8 @@ from data.catalogue.reference_writes import (
 )
 from data.catalogue.restore import restore_deleted
 from data.catalogue.search import count_lenses, lens_ids, lens_page, lens_rows
-from data.catalogue.symbols import SymbolItem, create_symbol, list_symbols
+from data.catalogue.symbol_writes import create_symbol
+from data.catalogue.symbols import SymbolItem, list_symbols
 from data.catalogue.values import EVERYTHING, Changes, LensDetail, LensRow, ReferenceItem
 from data.kinds import KINDS, ReferenceKind
 from data.query import LensQuery

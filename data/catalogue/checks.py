@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data.catalogue.symbols import shapes, split_names, symbol_problem
 from data.database import Database
 from data.errors import ReadOnlyError, ValidationError
 from data.models import Fournisseur, Gamme, Materiau, Serie
@@ -78,8 +79,6 @@ def check_lens(db: Database, raw: Mapping[str, object]) -> tuple[LensValues | No
 def _checked(session: Session, raw: Mapping[str, object]) -> tuple[LensValues | None, ValidationReport]:
     values, report = validate_lens(raw, reference_facts(session, raw))
     if "symboles" in raw:
-        from data.catalogue.symbols import shapes, split_names, symbol_problem
-
         _, problem = symbol_problem(split_names(raw["symboles"]), shapes(session))
         if problem is not None:
             report.add("symboles", problem)

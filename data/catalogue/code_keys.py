@@ -20,7 +20,23 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, delete, func, insert, select
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Connection,
+    Subquery,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from data.identify import engraving_keys, skeleton
@@ -250,6 +266,7 @@ def code_candidates(
     filters are tested on the lens of each key read, by id). Skeletons longer than the column
     are cut as stored ones are."""
     connection = _connection(connection_or_session)
+    postgresql = connection.dialect.name == "postgresql"
     found: dict[int, None] = {}
 
     def read(condition: ColumnElement[bool]) -> bool:
@@ -261,29 +278,73 @@ def code_candidates(
             .limit(scan)
             .subquery()
         )
-        stmt = select(keys.c.verre_id, keys.c.squelette)
-        if filters:
-            stmt = stmt.join(Verre, Verre.id == keys.c.verre_id).where(*filters)
-        rows = connection.execute(stmt.order_by(keys.c.squelette, keys.c.verre_id)).all()
-        for lens_id, _skel in rows:
+        if postgresql:
+            kept, read_keys = _postgresql_read(connection, keys, filters)
+        else:
+            kept, read_keys = _read(connection, keys, condition, filters, scan)
+        for lens_id in kept:
             if len(found) >= limit:
                 return True
             found[int(lens_id)] = None
-        if not filters:
-            return len(rows) >= scan
-        return len(rows) >= scan or _scanned_all(connection, condition, scan)
+        return read_keys >= scan
 
     for prefix in sorted({s[:SKELETON_MAX] for s in prefixes if s}):
         if read(starts_with(prefix)):
             return list(found), True
     wanted = sorted({s[:SKELETON_MAX] for s in exact if s})
     for chunk in _chunks(wanted, CHUNK):
-        if read(CODE_TABLE.c.squelette.in_(chunk)):
+        if read(one_of(CODE_TABLE.c.squelette, chunk, postgresql)):
             return list(found), True
     return list(found), False
 
 
-def _scanned_all(connection: Connection, condition: ColumnElement[bool], scan: int) -> bool:
-    """Whether the lookup ``condition`` holds at least ``scan`` keys (its read was bounded)."""
+def one_of(column: Any, values: Sequence[Any], postgresql: bool) -> ColumnElement[bool]:
+    """``column IN values``; on PostgreSQL ``column = ANY(:array)``: one parameter whatever
+    the number of values (no statement text growing with them to build, send and plan)."""
+    if postgresql:
+        return column == any_(bindparam("values", list(values), type_=ARRAY(column.type), unique=True))
+    return column.in_(values)  # type: ignore[no-any-return]
+
+
+def _read(
+    connection: Connection,
+    keys: Subquery,
+    condition: ColumnElement[bool],
+    filters: Sequence[ColumnElement[bool]],
+    scan: int,
+) -> tuple[list[int], int]:
+    """The ids of the keys read (``keys``: one bounded lookup) whose lens the filters keep, in
+    key order, and how many keys the lookup read (at most ``scan``: counted again only when
+    the filters kept fewer)."""
+    stmt = select(keys.c.verre_id)
+    if filters:
+        stmt = stmt.join(Verre, Verre.id == keys.c.verre_id).where(*filters)
+    ids = list(connection.execute(stmt.order_by(keys.c.squelette, keys.c.verre_id)).scalars())
+    if not filters or len(ids) >= scan:
+        return ids, len(ids)
     bounded = select(CODE_TABLE.c.verre_id).where(condition).limit(scan).subquery()
-    return int(connection.execute(select(func.count()).select_from(bounded)).scalar_one()) >= scan
+    return ids, int(connection.execute(select(func.count()).select_from(bounded)).scalar_one())
+
+
+def _postgresql_read(
+    connection: Connection, keys: Subquery, filters: Sequence[ColumnElement[bool]]
+) -> tuple[list[int], int]:
+    """As :func:`_read`, in one statement returning one row: the kept ids as an array in key
+    order, and the number of keys read. Each key's lens is reached by its primary key (a
+    LATERAL read of one lens the planner cannot flatten): PostgreSQL cannot estimate the
+    filters' ``+ 0`` and would otherwise loop over every filtered lens once per key read."""
+    ids = func.array_agg(aggregate_order_by(keys.c.verre_id, keys.c.squelette, keys.c.verre_id))
+    if filters:
+        lens = (
+            select(literal(True).label("kept"))
+            .where(Verre.id == keys.c.verre_id, *filters)
+            .limit(1)
+            .lateral()
+        )
+        stmt = select(ids.filter(lens.c.kept.is_not(None)), func.count()).select_from(
+            keys.outerjoin(lens, true())
+        )
+    else:
+        stmt = select(ids, func.count()).select_from(keys)
+    kept, read_keys = connection.execute(stmt).one()
+    return list(kept or ()), int(read_keys)

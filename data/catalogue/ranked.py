@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from data.catalogue.code_keys import SKELETON_MAX, code_candidates, stored_skeleton
+from data.catalogue.code_keys import SKELETON_MAX, code_candidates, one_of, stored_skeleton
 from data.catalogue.planner import plan_query
 from data.database import Database
 from data.identify import (
@@ -40,16 +40,18 @@ from data.identify import (
     TextTerm,
     Vocabulary,
     compact,
+    faded_neighbours,
     neighbours,
     rank,
 )
-from data.identify.ranking import NEAR_INDEX
+from data.identify.ranking import NEAR_INDEX, narrows
 from data.identify.words import format_index
 from data.models import Fournisseur, Gamme, Materiau, Serie, Verre
 from data.query import LensQuery, QueryPlan, filter_clauses
 
 #: Neighbours (faded, extra, swapped characters) need this many typed characters, as in
-#: :func:`data.identify.match_code`.
+#: :func:`data.identify.match_code`; fewer find the codes with one more (faded) character
+#: when an index or a maker narrows the search.
 MIN_EDIT = 3
 #: Runs of consecutive text words longer than this are not looked up joined.
 MAX_JOINED_RUN = 4
@@ -191,10 +193,18 @@ class _Found:
 
 
 def _code_found(
-    session: Session, code: str, filters: Sequence[ColumnElement[bool]], limit: int
+    session: Session,
+    code: str,
+    filters: Sequence[ColumnElement[bool]],
+    limit: int,
+    narrowed: bool = False,
 ) -> _Found:
     typed = stored_skeleton(code)
-    exact = neighbours(typed) if len(code) >= MIN_EDIT and len(typed) < SKELETON_MAX else ()
+    exact: frozenset[str] = frozenset()
+    if len(code) >= MIN_EDIT and len(typed) < SKELETON_MAX:
+        exact = neighbours(typed)
+    elif narrowed and len(code) < MIN_EDIT:
+        exact = faded_neighbours(typed)
     if len(code) < MIN_EDIT:
         limit = min(limit, SHORT_LIMIT)
     ids, cut = code_candidates(session, exact, [typed], filters, limit)
@@ -302,11 +312,12 @@ def _run_found(
     run: list[TextTerm],
     filters: Sequence[ColumnElement[bool]],
     limit: int,
+    narrowed: bool = False,
 ) -> _Found:
     """Lenses that may account for every word of the run, one by one or joined."""
     segments: dict[tuple[int, int], _Found] = {}
     for i, word in enumerate(run):
-        code = _code_found(session, word.code, filters, limit)
+        code = _code_found(session, word.code, filters, limit, narrowed)
         if code.ids and _code_like(word):
             segments[(i, i + 1)] = code  # its name matches would rank after all of these
         else:
@@ -316,17 +327,26 @@ def _run_found(
     for start, end in itertools.combinations(range(len(run) + 1), 2):
         if end - start > 1:
             joined = "".join(w.code for w in run[start:end])
-            segments[(start, end)] = _code_found(session, joined, filters, limit)
+            segments[(start, end)] = _code_found(session, joined, filters, limit, narrowed)
     return _join(
         _meet([segments[s] for s in composition]) for composition in _compositions(len(run))
     )
+
+
+def _narrowed(query: LensQuery, parsed: ParsedQuery) -> bool:
+    """Whether an index or a maker, typed or ticked, narrows the search (one or two legible
+    characters then also find codes with one faded character more)."""
+    return narrows(parsed) or bool(query.indices or query.supplier_ids)
 
 
 def _candidate_ids(
     session: Session, query: LensQuery, parsed: ParsedQuery, limit: int
 ) -> _Found:
     filters = _filters(query, parsed)
-    return _meet([_run_found(session, query, run, filters, limit) for run in _runs(parsed)])
+    narrowed = _narrowed(query, parsed)
+    return _meet([
+        _run_found(session, query, run, filters, limit, narrowed) for run in _runs(parsed)
+    ])
 
 
 _CANDIDATE_COLUMNS = (
@@ -346,6 +366,7 @@ _CANDIDATE_COLUMNS = (
 def _candidates(session: Session, ids: Iterable[int]) -> list[Candidate]:
     """The fields ranking needs, for ``ids`` (a few IN lists)."""
     wanted = sorted(ids)
+    postgresql = session.get_bind().dialect.name == "postgresql"
     found: list[Candidate] = []
     for start in range(0, len(wanted), _CHUNK):
         stmt = (
@@ -354,7 +375,7 @@ def _candidates(session: Session, ids: Iterable[int]) -> list[Candidate]:
             .outerjoin(Gamme, Gamme.id == Verre.gamme_id)
             .outerjoin(Serie, Serie.id == Verre.serie_id)
             .outerjoin(Materiau, Materiau.id == Verre.materiau_id)
-            .where(Verre.id.in_(wanted[start : start + _CHUNK]))
+            .where(one_of(Verre.id, wanted[start : start + _CHUNK], postgresql))
         )
         for row in session.execute(stmt):
             found.append(Candidate(
@@ -389,7 +410,7 @@ def ranked_search(
 
 def _ranked(session: Session, query: LensQuery, parsed: ParsedQuery, limit: int) -> RankedResult:
     found = _candidate_ids(session, query, parsed, limit)
-    ranked = rank(parsed, _candidates(session, found.ids))
+    ranked = rank(parsed, _candidates(session, found.ids), _narrowed(query, parsed))
     return RankedResult(
         tuple(r.id for r in ranked), {r.id: r.reason for r in ranked}, found.cut
     )

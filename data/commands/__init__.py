@@ -1,4 +1,4 @@
-"""Command-line commands (no Qt), one module per area; ``main.py`` dispatches through COMMANDS.
+"""Command-line commands (no Qt), one module per area; ``data.commands.cli`` dispatches through COMMANDS.
 
 Each handler takes the parsed arguments and returns an exit code. Results go to stdout; messages
 and errors, in French, to stderr. Exit codes: 0 success; 1 when a check finds problems, input is

@@ -15,8 +15,9 @@ from data import formatting, maintenance
 from data.admin import cli_authorize
 from data.commands import say
 from data.config import Settings, load_settings
-from data.database import Database, configure_logging, open_database
+from data.database import Database, open_database
 from data.errors import DatabaseOpenError
+from data.logs import configure_logging
 from data.startup import open_catalogue
 
 

@@ -221,6 +221,15 @@ def neighbours(skel: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def faded_neighbours(skel: str) -> frozenset[str]:
+    """The skeletons with one more character than ``skel``, anywhere (one the optician did not
+    see): the neighbours a reading of one or two characters is looked up by when an index or
+    a maker narrows the search (27 (n + 1) keys at most)."""
+    return frozenset(
+        skel[:i] + ch + skel[i:] for i in range(len(skel) + 1) for ch in SKELETON_ALPHABET
+    )
+
+
 class Tier(IntEnum):
     """How a typed code matches a stored key; lower is better."""
 
@@ -234,8 +243,11 @@ class Tier(IntEnum):
     START_EDIT = 7
 
 
-#: Tiers of code matches in a code's second part come after every first-part tier.
-SECOND_PART_SHIFT = len(Tier)
+#: Codes differing by more characters in doubt than this rank together (by tier).
+MAX_DOUBTS = 7
+#: Code matches in a code's second part come after every first-part match (see
+#: :attr:`CodeMatch.place`).
+SECOND_PART_SHIFT = (MAX_DOUBTS + 1) * len(Tier)
 
 _EDIT_REASON = {
     Tier.FADED: "un caractère effacé",
@@ -249,16 +261,39 @@ _MIN_EDIT = 3  # faded, extra and swapped need 3
 @dataclass(frozen=True)
 class CodeMatch:
     """A typed key against one stored key: ``tier``, the French ``reason`` shown in the table,
-    and the misread characters as (typed, as written) pairs."""
+    the misread characters as (typed, as written) pairs, and ``unseen``: the characters of the
+    stored key the optician did not read (the rest of a code typed by its start, a faded one).
+    """
 
     tier: Tier
     reason: str
     misreads: tuple[tuple[str, str], ...] = ()
+    unseen: int = 0
+
+    @property
+    def doubts(self) -> int:
+        """The characters in doubt between what was typed and the code: each misread, each
+        character not read, one for an extra typed character or two swapped ones."""
+        edited = self.tier in (Tier.EXTRA, Tier.SWAPPED)
+        return len(self.misreads) + self.unseen + int(edited)
+
+    @property
+    def place(self) -> int:
+        """How likely the match is, as one number below :data:`SECOND_PART_SHIFT` (lower is
+        better): fewer characters in doubt first. A code one character longer than typed is as
+        likely whether that character is the last one (« début du code ») or faded anywhere
+        (« un caractère effacé »), as likely as one misread character, and more likely than a
+        code needing several more (``fm74`` finds ``ZFM74`` before ``FM74AB``): such matches
+        share a place, where the typed index and maker decide. At equal doubts, a character
+        typed too many, two swapped and a start with one edit come after them."""
+        slips = self.tier if self.tier >= Tier.EXTRA else min(self.tier, Tier.START)
+        return min(self.doubts, MAX_DOUBTS) * len(Tier) + int(slips)
 
     @property
     def order(self) -> tuple[int, int]:
-        """Sort key: the tier, then fewer misreads first."""
-        return (int(self.tier), len(self.misreads))
+        """Sort key, the index and maker aside: the :attr:`place`, then the tier (a start, a
+        misread, a faded character)."""
+        return (self.place, int(self.tier))
 
 
 def misread_text(misreads: tuple[tuple[str, str], ...]) -> str:
@@ -295,7 +330,9 @@ def _edit(st: str, sk: str, prefix: bool = False) -> tuple[Tier, list[tuple[int,
     return None
 
 
-def match_code(typed: str, key: str, written: str | None = None) -> CodeMatch | None:
+def match_code(
+    typed: str, key: str, written: str | None = None, narrowed: bool = False
+) -> CodeMatch | None:
     """How the typed fragment (already :func:`compact`) matches one stored key, or None.
 
     Tiers, best first: exact (« code exact »); start of the code (« début du code »); same
@@ -306,13 +343,19 @@ def match_code(typed: str, key: str, written: str | None = None) -> CodeMatch | 
     0 »); last a start of the code with one edit (« début du code, un caractère effacé »).
     ``written`` is the key as engraved (one character per key character, see
     :class:`EngravingKey`); without it the key's characters are shown upper-cased.
+
+    ``narrowed``: the search is narrowed by an index or a maker (typed or ticked). One or two
+    legible characters then also find a code one character longer, the faded one anywhere
+    (``vs`` at 1,59 finds ``VBS``; ``j`` at 1,56 finds ``PJ``), the typed characters as read
+    (no misread on top of the faded one): the index or the maker keeps such codes few. Without
+    it, one or two characters only find codes equal to them or starting with them.
     """
     if not typed or not key:
         return None
     if typed == key:
         return CodeMatch(Tier.EXACT, "code exact")
     if key.startswith(typed):
-        return CodeMatch(Tier.START, "début du code")
+        return CodeMatch(Tier.START, "début du code", unseen=len(key) - len(typed))
     shown = written if written is not None and len(written) == len(key) else key.upper()
     n, m = len(typed), len(key)
     st, sk = skeleton(typed), skeleton(key)
@@ -321,9 +364,14 @@ def match_code(typed: str, key: str, written: str | None = None) -> CodeMatch | 
         if n == m:
             return CodeMatch(Tier.MISREAD, f"code proche : {misread_text(misreads)}", misreads)
         return CodeMatch(
-            Tier.START_MISREAD, f"début du code proche : {misread_text(misreads)}", misreads
+            Tier.START_MISREAD, f"début du code proche : {misread_text(misreads)}", misreads,
+            m - n,
         )
     if n < _MIN_EDIT:
+        if narrowed and m == n + 1:
+            faded = _edit(typed, key)
+            if faded is not None and faded[0] is Tier.FADED:
+                return CodeMatch(Tier.FADED, _EDIT_REASON[Tier.FADED], unseen=1)
         return None
     edit = _edit(st, sk)
     prefix = False
@@ -341,9 +389,9 @@ def match_code(typed: str, key: str, written: str | None = None) -> CodeMatch | 
     reason = _EDIT_REASON[tier]
     if misreads:
         reason += f", {misread_text(misreads)}"
-    if prefix:
-        return CodeMatch(Tier.START_EDIT, f"début du code, {reason}", misreads)
-    return CodeMatch(tier, reason, misreads)
+    if prefix:  # the edit is one doubt, the rest of the code unseen
+        return CodeMatch(Tier.START_EDIT, f"début du code, {reason}", misreads, m - length + 1)
+    return CodeMatch(tier, reason, misreads, int(tier is Tier.FADED))
 
 
 def reason_on(role: EngravingKey, reason: str) -> str:

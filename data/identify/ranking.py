@@ -7,14 +7,16 @@ is dropped when one of the typed text words is accounted for by nothing it has.
 
 Order, from the most to the least telling:
 
-1. the best tier among the lens's matches of the text words: code tiers (:class:`Tier`: exact or
-   exact alternative, start, misread, start misread, faded, extra, swapped, start with one edit),
-   the same tiers on a code's second part, then name, variant, range, series, maker and
-   material matches (:data:`FIELD_TIERS`);
+1. the best place among the lens's matches of the text words: code matches by characters in
+   doubt (``CodeMatch.place``: exact; then one character misread or unread, whether it is the
+   last one of a code typed by its start or a faded one; then two; and so on; at equal doubts
+   a character typed too many, two swapped or a start with one edit after), the same on a
+   code's second part, then name, variant, range, series, maker and material matches
+   (:data:`FIELD_TIERS`);
 2. the typed index: equal first, then within 0.02, then the others;
 3. the typed maker, range, series and material: the lens agreeing with more of them first;
-4. fewer misreads, a whole code before one of its parts, the first alternative first, then the
-   other words' matches;
+4. the tier (:class:`Tier`: a start, a misread, a faded character), fewer misreads, a whole
+   code before one of its parts, the first alternative first, then the other words' matches;
 5. the name (case and accents ignored), then the id, so that equal lenses keep a stable order.
 
 Consecutive text words may together be one code (``spu 50`` for ``SPU50``): the words of a run
@@ -81,15 +83,15 @@ Order = tuple[int, ...]
 _Match = tuple[Order, str]
 
 
-def _code_match(code: str, roles: Iterable[EngravingKey]) -> _Match | None:
+def _code_match(code: str, roles: Iterable[EngravingKey], narrowed: bool) -> _Match | None:
     best: _Match | None = None
     for role in roles:
-        found = match_code(code, role.key, role.written)
+        found = match_code(code, role.key, role.written, narrowed)
         if found is None:
             continue
-        tier = int(found.tier) + (SECOND_PART_SHIFT if role.second_part else 0)
+        place = found.place + (SECOND_PART_SHIFT if role.second_part else 0)
         where = 0 if role.part_no is None else 1
-        order = (tier, len(found.misreads), where, role.alternative_no)
+        order = (place, int(found.tier), len(found.misreads), where, role.alternative_no)
         if best is None or order < best[0]:
             best = (order, _reason_on(role, found.reason))
     return best
@@ -107,14 +109,14 @@ def _field_match(folded: str, candidate: Candidate) -> _Match | None:
         else:
             found = any(word.startswith(folded) for word in value.split())
         if found:
-            return (tier, 0, 0, 0), reason
+            return (tier, 0, 0, 0, 0), reason
     return None
 
 
 def _word_match(
-    word: TextTerm, roles: Sequence[EngravingKey], candidate: Candidate
+    word: TextTerm, roles: Sequence[EngravingKey], candidate: Candidate, narrowed: bool
 ) -> _Match | None:
-    code = _code_match(word.code, roles)
+    code = _code_match(word.code, roles, narrowed)
     if code is not None:
         return code
     return _field_match(word.folded, candidate)
@@ -131,10 +133,10 @@ def _compositions(size: int) -> Iterable[list[tuple[int, int]]]:
 
 
 def _run_matches(
-    run: Sequence[TextTerm], roles: Sequence[EngravingKey], candidate: Candidate
+    run: Sequence[TextTerm], roles: Sequence[EngravingKey], candidate: Candidate, narrowed: bool
 ) -> list[_Match] | None:
     """The best way the lens accounts for a run of consecutive text words, or None."""
-    single = [_word_match(word, roles, candidate) for word in run]
+    single = [_word_match(word, roles, candidate, narrowed) for word in run]
     best: list[_Match] | None = None
     for segments in _compositions(len(run)):
         matches: list[_Match] = []
@@ -142,7 +144,7 @@ def _run_matches(
             if end - start == 1:
                 found = single[start]
             else:
-                found = _code_match("".join(w.code for w in run[start:end]), roles)
+                found = _code_match("".join(w.code for w in run[start:end]), roles, narrowed)
             if found is None:
                 break
             matches.append(found)
@@ -187,13 +189,13 @@ _SortKey = tuple[int, int, int, list[int], list[Order], str, int]
 
 
 def _judge(
-    parsed: ParsedQuery, runs: list[list[TextTerm]], candidate: Candidate
+    parsed: ParsedQuery, runs: list[list[TextTerm]], candidate: Candidate, narrowed: bool
 ) -> tuple[_SortKey, str] | None:
     """(sort key, reason) of one lens, or None when a text word is accounted for by nothing."""
     roles = engraving_key_roles(candidate.engraving)
     matches: list[_Match] = []
     for run in runs:
-        found = _run_matches(run, roles, candidate)
+        found = _run_matches(run, roles, candidate, narrowed)
         if found is None:
             return None
         matches.extend(found)
@@ -215,12 +217,26 @@ def _judge(
     return key, reason
 
 
-def rank(parsed: ParsedQuery, candidates: Iterable[Candidate]) -> list[Ranked]:
+def narrows(parsed: ParsedQuery) -> bool:
+    """Whether the box's words narrow the search by an index or a maker."""
+    return bool(parsed.indices) or any(t.kind is Kind.SUPPLIER for t in parsed.references)
+
+
+def rank(
+    parsed: ParsedQuery, candidates: Iterable[Candidate], narrowed: bool | None = None
+) -> list[Ranked]:
     """The candidates that account for every typed text word, best first, each with its reason.
 
     See the module docstring for the order. Height terms play no part here (the fitting-height
     filter is applied when fetching). Candidates given twice (same id) are ranked once.
+
+    ``narrowed``: the search is narrowed by an index or a maker, so that one or two legible
+    characters also find a code with one more, faded, character (see
+    :func:`data.identify.match_code`). By default, whether the box holds an index or a maker;
+    the caller says so when the lists tick one.
     """
+    if narrowed is None:
+        narrowed = narrows(parsed)
     runs = _runs(parsed)
     judged: list[tuple[_SortKey, int, str]] = []
     seen: set[int] = set()
@@ -228,7 +244,7 @@ def rank(parsed: ParsedQuery, candidates: Iterable[Candidate]) -> list[Ranked]:
         if candidate.id in seen:
             continue
         seen.add(candidate.id)
-        verdict = _judge(parsed, runs, candidate)
+        verdict = _judge(parsed, runs, candidate, narrowed)
         if verdict is not None:
             judged.append((verdict[0], candidate.id, verdict[1]))
     judged.sort(key=lambda item: item[0])

@@ -24,13 +24,8 @@ from data.maintenance.common import (
     SourceUnreadableError,
 )
 from data.maintenance.integrity import KIND_TITLES, Finding, IntegrityReport, check_integrity
-from data.maintenance.restore import (
-    PreparedBackup,
-    RestoreResult,
-    identify,
-    prepare_restore,
-    restore_backup,
-)
+from data.maintenance.prepare import PreparedBackup, identify, prepare_restore
+from data.maintenance.restore import RestoreResult, restore_backup
 from data.maintenance.upkeep import (
     UpkeepResult,
     analyze,

@@ -21,8 +21,10 @@ from sqlalchemy.engine import Connection
 
 from data import formatting
 from data.catalogue.code_keys import stale_code_keys
-from data.database import Database, translate_errors
+from data.database import Database
+from data.driver_errors import translate_errors
 from data.kinds import KINDS
+from data.maintenance.near_references import similar_references
 from data.models import Fournisseur, Gamme, ImageGravure, Materiau, Serie, Verre
 from data.progress import Cancel, Progress, Steps
 from data.query import INDEX_DECIMALS
@@ -121,7 +123,7 @@ def check_integrity(
     if db.is_sqlite:
         checks += [_sqlite_structure, _sqlite_foreign_keys]
     checks += [_index_range, _heights, _references_agree, _missing_references, _duplicates,
-               _images, _folded_columns, _code_keys]
+               _near_references, _images, _folded_columns, _code_keys]
     context = Context(db.backend, quick, steps)
     findings: list[Finding] = []
     with translate_errors(), db.engine.connect() as conn:
@@ -261,23 +263,37 @@ def _missing_references(conn: Connection, ctx: Context) -> Iterator[Finding]:
 
 
 def _duplicates(conn: Connection, ctx: Context) -> Iterator[Finding]:
+    # The import's identity (``data.transfer.scan``): material and engraving tell lenses apart.
     index_key = sa.cast(sa.func.round(V.c.indice * 1000), sa.Integer)
     variant = sa.func.coalesce(V.c.tri_variante, "")
+    material = sa.func.coalesce(V.c.materiau_id, 0)
+    engraving = sa.func.coalesce(V.c.tri_gravure, "")
     groups = (
         sa.select(V.c.fournisseur_id.label("f"), V.c.tri_nom.label("n"), variant.label("v"),
-                  index_key.label("i"), sa.func.min(V.c.id).label("first"))
-        .group_by(V.c.fournisseur_id, V.c.tri_nom, variant, index_key)
+                  index_key.label("i"), material.label("m"), engraving.label("g"),
+                  sa.func.min(V.c.id).label("first"))
+        .group_by(V.c.fournisseur_id, V.c.tri_nom, variant, index_key, material, engraving)
         .having(sa.func.count() > 1).subquery()
     )
     rows = conn.execute(
         sa.select(V.c.id, V.c.nom, groups.c.first)
         .join(groups, sa.and_(V.c.fournisseur_id == groups.c.f, V.c.tri_nom == groups.c.n,
-                              variant == groups.c.v, index_key == groups.c.i))
+                              variant == groups.c.v, index_key == groups.c.i,
+                              material == groups.c.m, engraving == groups.c.g))
         .where(V.c.id != groups.c.first).order_by(V.c.id)
     )
     for row in rows:
         yield _lens("doublon", row, f"doublon du verre n° {row.first} (même fournisseur, nom, "
-                                    "variante et indice).")
+                                    "variante, indice, matériau et gravure).")
+
+
+def _near_references(conn: Connection, ctx: Context) -> Iterator[Finding]:
+    for pair in similar_references(conn):
+        noun = KINDS[pair.kind].noun
+        yield Finding("reference_proche", None, None,
+                      f"{noun.capitalize()} « {pair.first[1]} » (n° {pair.first[0]}) et {noun} « {pair.second[1]} » "
+                      f"(n° {pair.second[0]}) : noms presque identiques, sans doute un doublon ; "
+                      "fusionnez-les dans « Références ».")
 
 
 def _images(conn: Connection, ctx: Context) -> Iterator[Finding]:

@@ -29,7 +29,8 @@ from typing import IO, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from data.database import Database, translate_errors
+from data.database import Database
+from data.driver_errors import translate_errors
 from data.maintenance.common import (
     BackupError,
     RestoreError,

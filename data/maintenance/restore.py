@@ -17,51 +17,42 @@ The caller must close its own connections to the database first (the GUI reopens
 
 from __future__ import annotations
 
-import gzip
 import logging
 import os
 import stat
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
-from data.catalogue.code_keys import repair_code_keys
 from data.config import Settings, load_settings
-from data.database import Database, open_database, translate_errors
+from data.database import Database, open_database
+from data.driver_errors import translate_errors
 from data.errors import DatabaseOpenError
 from data.maintenance import portable
 from data.maintenance.common import (
     RestoreError,
     SourceUnreadableError,
-    create_private,
-    remove_quietly,
-    temp_path,
 )
-from data.maintenance.gzipio import CHUNK
+from data.maintenance.load_rows import replace_content
+from data.maintenance.prepare import (
+    PreparedBackup,
+    identify,
+    open_work,
+    prepare_restore,
+)
 from data.maintenance.upkeep import refresh_after_load
-from data.migrate import MigrationError, alembic_config, head_revision, schema_state, upgrade
+from data.migrate import MigrationError, head_revision, schema_state, upgrade
 from data.progress import Cancel, Progress, Steps, check_cancel
-from data.sqlite_bulk import IndexPause
 
 log = logging.getLogger("engravedetect.maintenance")
 
-NOT_A_BACKUP = (
-    "Ce fichier n'est pas une sauvegarde du catalogue EngraveDetect : rien n'a été modifié."
-)
-DAMAGED = "Cette sauvegarde est endommagée ou incomplète : rien n'a été modifié."
-NEWER = (
-    "Cette sauvegarde vient d'une version plus récente d'EngraveDetect Catalogue (schéma {rev}) : "
-    "installez la dernière version pour la restaurer. Rien n'a été modifié."
-)
-SQLITE_MAGIC = b"SQLite format 3\x00"
-
+# The checking step and the row loading live in their own modules; their public names stay
+# importable from here, where callers found them.
+__all__ = ["PreparedBackup", "RestoreResult", "identify", "prepare_restore", "replace_content",
+           "restore_backup"]
 
 @dataclass(frozen=True)
 class RestoreResult:
@@ -76,337 +67,6 @@ class RestoreResult:
     duration_s: float
     table_counts: dict[str, int] = field(default_factory=dict, compare=False)
 
-
-@dataclass
-class PreparedBackup:
-    """A checked backup ready to apply: a SQLite file at the app's schema, or a server dump."""
-
-    source: Path
-    kind: str  # "sqlite" (work_file is a temporary SQLite database) | "pgdump" | "mariadb"
-    work_file: Path
-    from_schema: str | None
-    migrated: bool = False
-    counts: dict[str, int] = field(default_factory=dict)
-    temporary: bool = True
-
-    @property
-    def lens_count(self) -> int | None:
-        return self.counts.get("verres")
-
-    def discard(self) -> None:
-        if self.temporary:
-            remove_quietly(self.work_file)
-
-    def sqlite_url(self) -> str:
-        return "sqlite:///" + self.work_file.as_posix()
-
-
-def identify(path: Path) -> str | None:
-    """"sqlite-gz", "sqlite", "portable", "pgdump", "mariadb" or None (not a backup of ours)."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(16)
-    except OSError:
-        return None
-    if head.startswith(b"PGDMP"):
-        return "pgdump"
-    if head.startswith(SQLITE_MAGIC):
-        return "sqlite"
-    if not head.startswith(b"\x1f\x8b"):
-        return None
-    try:
-        with gzip.open(path, "rb") as handle:
-            start = handle.read(64)
-    except (OSError, EOFError):
-        return None
-    if start.startswith(SQLITE_MAGIC):
-        return "sqlite-gz"
-    if start.startswith(b"{") and portable.read_header(path) is not None:
-        return "portable"
-    if start.startswith((b"-- MariaDB dump", b"-- MySQL dump", b"/*M!999999")):
-        return "mariadb"
-    return None
-
-
-def _known_revision(revision: str) -> bool:
-    from alembic.script import ScriptDirectory
-
-    try:
-        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
-    except Exception:  # noqa: BLE001 - alembic raises several kinds for unknown revisions
-        return False
-
-
-def prepare_restore(
-    backup_file: Path | str,
-    work_dir: Path,
-    settings: Settings,
-    progress: Steps | None = None,
-) -> PreparedBackup:
-    """Check ``backup_file`` and bring it to a SQLite file at the app's schema in ``work_dir``.
-
-    Raises RestoreError (French message) for a file that is not a backup, is damaged, or comes
-    from a newer app; nothing outside ``work_dir``'s temporary file is touched.
-    """
-    steps = progress or Steps(None)
-    source = Path(backup_file)
-    if not source.is_file():
-        raise RestoreError(f"Fichier de sauvegarde introuvable : {source}")
-    kind = identify(source)
-    if kind is None:
-        raise RestoreError(NOT_A_BACKUP)
-    if kind in ("pgdump", "mariadb"):
-        return PreparedBackup(source, kind, source, None, temporary=False)
-    work_dir.mkdir(parents=True, exist_ok=True)
-    work = temp_path(work_dir, ".db")
-    try:
-        create_private(work)
-        if kind == "portable":
-            prepared = _prepare_portable(source, work, settings, steps)
-        else:
-            _unpack_sqlite(source, work, kind == "sqlite-gz", steps)
-            prepared = _prepare_sqlite(source, work, settings, steps)
-        return prepared
-    except BaseException:
-        remove_quietly(work)
-        raise
-
-
-def _unpack_sqlite(source: Path, work: Path, compressed: bool, steps: Steps) -> None:
-    total = max(1, source.stat().st_size)
-    steps.phase(0.0, 0.3)
-    try:
-        opener = gzip.open if compressed else open
-        with opener(source, "rb") as src, open(work, "r+b") as dst:  # type: ignore[operator]
-            raw = getattr(src, "fileobj", None)
-            while block := src.read(CHUNK):
-                dst.write(block)
-                position = raw.tell() if raw is not None else dst.tell()
-                steps.fraction(position / total)
-            dst.flush()
-            os.fsync(dst.fileno())
-    except (EOFError, gzip.BadGzipFile, OSError) as exc:
-        if isinstance(exc, OSError) and not isinstance(exc, gzip.BadGzipFile) and exc.errno:
-            raise
-        raise RestoreError(DAMAGED) from exc
-
-
-def _prepare_sqlite(source: Path, work: Path, settings: Settings, steps: Steps) -> PreparedBackup:
-    import sqlite3
-
-    steps.phase(0.3, 0.45)
-    try:
-        conn = sqlite3.connect(f"file:{work.as_posix()}?mode=ro", uri=True)
-        try:
-            lines = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
-            tables = {str(r[0]) for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
-            revision = None
-            if "alembic_version" in tables:
-                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-                revision = str(row[0]) if row else None
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise RestoreError(DAMAGED) from exc
-    from data.maintenance.sqlite_native import is_rule_line
-
-    damage = [line for line in lines if line != "ok" and not is_rule_line(line)]
-    if damage:
-        log.warning("Sauvegarde refusée, integrity_check : %s", "; ".join(damage[:5]))
-        raise RestoreError(DAMAGED)
-    if len(lines) > 1 or lines[0] != "ok":
-        log.warning("Sauvegarde restaurée avec des règles non respectées : %s", lines[:5])
-    if revision is None or "verres" not in tables:
-        raise RestoreError(NOT_A_BACKUP)
-    if not _known_revision(revision):
-        raise RestoreError(NEWER.format(rev=revision))
-    steps.fraction(0.5)
-    migrated = _migrate_to_head(work, settings)
-    steps.fraction(1.0)
-    return PreparedBackup(source, "sqlite", work, revision, migrated, _counts(work))
-
-
-def _open_work(work: Path, settings: Settings) -> Database:
-    return open_database("sqlite:///" + work.as_posix(), settings, pool_size=1)
-
-
-def _migrate_to_head(work: Path, settings: Settings) -> bool:
-    db = _open_work(work, settings)
-    try:
-        state = schema_state(db)
-        if state.up_to_date:
-            return False
-        upgrade(db)
-        return True
-    except MigrationError as exc:
-        raise RestoreError(f"La sauvegarde n'a pas pu être mise à jour : {exc}") from exc
-    finally:
-        db.dispose()
-
-
-def _counts(work: Path) -> dict[str, int]:
-    import sqlite3
-
-    from data.maintenance.sqlite_native import table_counts
-
-    conn = sqlite3.connect(f"file:{work.as_posix()}?mode=ro", uri=True)
-    try:
-        return table_counts(conn)
-    finally:
-        conn.close()
-
-
-def _prepare_portable(source: Path, work: Path, settings: Settings, steps: Steps) -> PreparedBackup:
-    header = portable.read_header(source)
-    if header is None:
-        raise RestoreError(NOT_A_BACKUP)
-    if header.get("version") != portable.FORMAT_VERSION:
-        raise RestoreError(NEWER.format(rev=f"format {header.get('version')}"))
-    revision = header.get("schema")
-    if not isinstance(revision, str):
-        raise RestoreError(NOT_A_BACKUP)
-    if not _known_revision(revision):
-        raise RestoreError(NEWER.format(rev=revision))
-    db = _open_work(work, settings)
-    try:
-        upgrade(db, target=revision)
-        counts = header.get("counts") or {}
-        total = max(1, sum(int(v) for v in counts.values()))
-        steps.phase(0.0, 0.45)
-        with translate_errors(), db.engine.begin() as conn:
-            loaded = replace_content(conn, portable.iter_tables(source), steps, total)
-        if {k: v for k, v in loaded.items()} != {k: int(v) for k, v in counts.items()}:
-            raise RestoreError(DAMAGED)
-        migrated = revision != head_revision()
-        if migrated:
-            upgrade(db)
-        # The keys a code is found by, made right whatever wrote the backup (an app that did
-        # not keep them, a file edited by hand): only the stale ones are rewritten.
-        with translate_errors(), db.engine.begin() as conn:
-            repair_code_keys(conn)
-    finally:
-        db.dispose()
-    return PreparedBackup(source, "sqlite", work, revision, migrated, _counts(work))
-
-
-# --- loading rows into any backend -------------------------------------------------------
-
-ALL_ROWS = -(2**63)  # the lowest rowid SQLite has
-
-
-def replace_content(
-    conn: Connection,
-    sources: Iterator[tuple[portable.TableShape, Iterator[dict[str, Any]]]],
-    steps: Steps,
-    total_rows: int,
-) -> dict[str, int]:
-    """Delete every catalogue row of the target, then insert ``sources`` keeping their ids.
-
-    Runs inside the caller's transaction, so a failure (or cancel) changes nothing. On SQLite
-    (the staging file of every portable restore) the tables' indexes and search trigger are set
-    aside while the rows go in and rebuilt once they are all in (``data.sqlite_bulk``): 100,000
-    lenses took 22 s row by row.
-    """
-    targets = {shape.name: shape for shape in portable.catalogue_tables(conn)}
-    sqlite = conn.dialect.name == "sqlite"
-    if sqlite:
-        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-    for shape in reversed(list(targets.values())):
-        conn.execute(sa.delete(shape.clause()))
-    pauses = [IndexPause(conn, name) for name in targets] if sqlite else []
-    for pause in pauses:
-        pause.pause()  # the deletes opened the transaction: set aside inside it
-    loaded: dict[str, int] = {}
-    done = 0
-    for shape, rows in sources:
-        target = targets.get(shape.name)
-        if target is None or set(shape.columns) - set(target.columns):
-            raise RestoreError(
-                f"La sauvegarde ne correspond pas au schéma de la base (table {shape.name})."
-            )
-        booleans = [c for c, t in zip(target.columns, target.types, strict=True) if t == "bool"]
-        write = _copy_writer(conn, shape) if conn.dialect.name == "postgresql" else _insert_writer(conn, shape)
-        count = 0
-        with write as put:
-            for batch in _batches(rows, shape):
-                for row in batch:
-                    for column in booleans:
-                        if row.get(column) is not None:
-                            row[column] = bool(row[column])
-                put(batch)
-                count += len(batch)
-                done += len(batch)
-                steps.fraction(done / total_rows if total_rows else 1.0)
-        loaded[shape.name] = count
-    for pause in pauses:
-        pause.resume(ALL_ROWS)  # every row is new: the tables were emptied first
-    if conn.dialect.name == "postgresql":
-        _move_sequences(conn, list(targets.values()))
-    return loaded
-
-
-@contextmanager
-def _insert_writer(conn: Connection, shape: portable.TableShape) -> Iterator[Callable[[list[dict[str, Any]]], None]]:
-    insert = sa.insert(shape.clause())
-
-    def put(batch: list[dict[str, Any]]) -> None:
-        conn.execute(insert, batch)
-
-    yield put
-
-
-@contextmanager
-def _copy_writer(conn: Connection, shape: portable.TableShape) -> Iterator[Callable[[list[dict[str, Any]]], None]]:
-    """PostgreSQL: one ``COPY ... FROM STDIN`` for the table, in the caller's transaction. An
-    ``INSERT`` per row (what ``executemany`` sends, even pipelined) waited on the server for
-    each of them: 100,000 lenses took 31 s. An exception inside (a cancel) aborts the copy,
-    and the caller's rollback undoes the rest."""
-    quote = conn.dialect.identifier_preparer.quote
-    columns = shape.columns
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        sql = f"COPY {quote(shape.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-        with cursor.copy(sql) as copy:
-            def put(batch: list[dict[str, Any]]) -> None:
-                for row in batch:
-                    copy.write_row([row[c] for c in columns])
-            yield put
-    finally:
-        cursor.close()
-
-
-def _batches(rows: Iterator[dict[str, Any]], shape: portable.TableShape) -> Iterator[list[dict[str, Any]]]:
-    limit = portable.BINARY_ROWS_PER_BATCH if "bytes" in shape.types else portable.ROWS_PER_BATCH
-    batch: list[dict[str, Any]] = []
-    size = 0
-    for row in rows:
-        batch.append(row)
-        size += sum(len(v) for v in row.values() if isinstance(v, bytes))
-        if len(batch) >= limit or size >= portable.BATCH_BYTES:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
-
-
-def _move_sequences(conn: Connection, shapes: list[portable.TableShape]) -> None:
-    """Ids were inserted explicitly: move each serial sequence past the largest id."""
-    for shape in shapes:
-        if len(shape.primary_key) != 1:
-            continue
-        column = shape.primary_key[0]
-        sequence = conn.execute(
-            sa.text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": f'"{shape.name}"', "c": column}
-        ).scalar()
-        if sequence is None:
-            continue
-        top = conn.execute(sa.text(f'SELECT max("{column}") FROM "{shape.name}"')).scalar()
-        conn.execute(sa.text("SELECT setval(:s, :v, false)"),
-                     {"s": sequence, "v": int(top or 0) + 1})
-
-
-# --- the whole restore ------------------------------------------------------------------
 
 
 def restore_backup(
@@ -591,7 +251,7 @@ def _load_into_server(db: Database, ready: PreparedBackup, steps: Steps) -> None
     state = schema_state(db)
     if not state.up_to_date:
         upgrade(db)
-    source = _open_work(ready.work_file, db.settings)
+    source = open_work(ready.work_file, db.settings)
     try:
         total = max(1, sum(ready.counts.values()))
         with source.engine.connect() as src, translate_errors(), db.engine.begin() as conn:

@@ -12,14 +12,16 @@ import logging
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 from typing import IO
 
 from sqlalchemy.engine import URL
 
-from data.database import Database, mask_secrets
+from data.database import Database
 from data.errors import Cancelled
+from data.logs import mask_secrets
 from data.maintenance.common import (
     BackupError,
     RestoreError,
@@ -120,13 +122,27 @@ def dump_server(db: Database, final: Path, progress: Steps) -> Path:
         raise
 
 
+def _messages() -> IO[bytes]:
+    """Where a server program writes its messages: a temporary file, read once it has ended.
+
+    A pipe left unread until then would fill (about 64 KB of warnings) and hang both sides.
+    """
+    return tempfile.TemporaryFile(prefix="engravedetect-", suffix=".err")
+
+
+def _read_messages(err: IO[bytes]) -> bytes:
+    err.seek(0)
+    return err.read()
+
+
 def _pg_dump(program: str, db: Database, dest: Path, progress: Steps) -> None:
     args = [program, "--format=custom", "--compress=6", "--no-owner", "--no-privileges",
             f"--file={dest}", *_connection_args(db), db.url.database or ""]
-    with subprocess.Popen(args, env=_environment(db.url), stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE) as proc:
-        _wait(proc, progress)
-        stderr = proc.stderr.read() if proc.stderr else b""
+    with _messages() as err:
+        with subprocess.Popen(args, env=_environment(db.url), stdout=subprocess.DEVNULL,
+                              stderr=err) as proc:
+            _wait(proc, progress)
+        stderr = _read_messages(err)
     if proc.returncode != 0:
         raise BackupError(_failure(stderr, "pg_dump a échoué"))
 
@@ -134,23 +150,17 @@ def _pg_dump(program: str, db: Database, dest: Path, progress: Steps) -> None:
 def _mariadb_dump(program: str, db: Database, dest: Path, progress: Steps) -> None:
     args = [program, "--single-transaction", "--quick", "--hex-blob", "--routines",
             "--default-character-set=utf8mb4", *_connection_args(db), db.url.database or ""]
-    err_file = temp_path(dest.parent, ".err")
-    try:
-        with open(err_file, "w+b") as err, open(dest, "r+b", buffering=WRITE_BUFFER) as raw:
-            proc = subprocess.Popen(args, env=_environment(db.url), stdout=subprocess.PIPE,
-                                    stderr=err)
-            try:
-                _compress_stream(proc.stdout, raw, progress)
-            finally:
-                if proc.poll() is None and is_cancelled(progress.cancel):
-                    proc.terminate()
-                proc.wait()
-            raw.flush()
-            os.fsync(raw.fileno())
-            err.seek(0)
-            stderr = err.read()
-    finally:
-        remove_quietly(err_file)
+    with _messages() as err, open(dest, "r+b", buffering=WRITE_BUFFER) as raw:
+        proc = subprocess.Popen(args, env=_environment(db.url), stdout=subprocess.PIPE, stderr=err)
+        try:
+            _compress_stream(proc.stdout, raw, progress)
+        finally:
+            if proc.poll() is None and is_cancelled(progress.cancel):
+                proc.terminate()
+            proc.wait()
+        raw.flush()
+        os.fsync(raw.fileno())
+        stderr = _read_messages(err)
     if proc.returncode != 0:
         raise BackupError(_failure(stderr, "mariadb-dump a échoué"))
 
@@ -213,15 +223,15 @@ def restore_server_dump(db: Database, path: Path, progress: Steps) -> None:
 
         args = [program, *_connection_args(db), "--default-character-set=utf8mb4",
                 db.url.database or ""]
-        with subprocess.Popen(args, env=_environment(db.url), stdin=subprocess.PIPE,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as proc:
-            assert proc.stdin is not None
-            with gzip.open(path, "rb") as handle:
-                while block := handle.read(CHUNK):
-                    proc.stdin.write(block)
-            proc.stdin.close()
-            stderr = proc.stderr.read() if proc.stderr else b""
-            proc.wait()
-            code = proc.returncode
+        with _messages() as err:
+            with subprocess.Popen(args, env=_environment(db.url), stdin=subprocess.PIPE,
+                                  stdout=subprocess.DEVNULL, stderr=err) as proc:
+                assert proc.stdin is not None
+                with gzip.open(path, "rb") as handle:
+                    while block := handle.read(CHUNK):
+                        proc.stdin.write(block)
+                proc.stdin.close()
+                proc.wait()
+            stderr, code = _read_messages(err), proc.returncode
     if code != 0:
         raise RestoreError(_failure(stderr, "La restauration par le serveur a échoué"))

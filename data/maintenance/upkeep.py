@@ -15,7 +15,8 @@ from typing import Any
 
 from data.catalogue.code_keys import repair_code_keys
 from data.config import Settings
-from data.database import Database, translate_errors
+from data.database import Database
+from data.driver_errors import translate_errors
 from data.errors import DBOperationError
 from data.maintenance.portable import catalogue_tables
 from data.progress import Cancel, Progress, Steps

@@ -8,6 +8,10 @@ returns a frozen dataclass. Cancelling writes nothing.
   or, for a dialog that previews then confirms, ``prepare_import`` -> ``PreparedImport``
   (``.report`` is the preview) then ``commit_import`` (or ``discard_import``).
   See ``data.transfer.importer``.
+- Supplier files as they come: ``valid_only`` writes the valid lines and ``write_rejects``
+  hands back the others (``<name>.refus.csv``, « Motif »); ``ImportOptions`` names columns,
+  swaps index and material back, reads new names as existing references; ``sample_columns``
+  shows each column with its first values and the field it likely holds.
 - ``export_lenses(db, path, fmt, query, progress, cancel) -> ExportResult``
   (see ``data.transfer.exporter``).
 
@@ -25,13 +29,17 @@ from data.transfer.importer import (
     import_lenses,
     prepare_import,
 )
-from data.transfer.readers import FORMATS, TransferError, detect_format
+from data.transfer.naming import ColumnSample, headers_key, proposed_columns, sample_columns
+from data.transfer.options import IGNORE, ImportOptions, parse_aliases, parse_columns
+from data.transfer.readers import FORMATS, ColumnsError, TransferError, detect_format
+from data.transfer.rejects import RejectsResult, rejects_path, write_rejects
 from data.transfer.report import (
     CONFLICT,
     DUPLICATE,
     EXISTS,
     INVALID,
     PROBLEM_LIMIT,
+    SWAP,
     ImportProblem,
     ImportReport,
     NewReference,
@@ -40,6 +48,19 @@ from data.transfer.report import (
 
 __all__ = [
     "CONFLICT",
+    "IGNORE",
+    "SWAP",
+    "ColumnSample",
+    "ColumnsError",
+    "ImportOptions",
+    "RejectsResult",
+    "headers_key",
+    "parse_aliases",
+    "parse_columns",
+    "proposed_columns",
+    "rejects_path",
+    "sample_columns",
+    "write_rejects",
     "DUPLICATE",
     "EXISTS",
     "FORMATS",

@@ -14,7 +14,7 @@ folder, read only by ``data.sample``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from data.text import fold
@@ -103,7 +103,10 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "hauteur_min": (
         "hauteur min", "hauteur minimum", "hauteur minimale", "hauteur mini",
         "hauteur de montage min", "hauteur de montage minimum", "hauteur de montage minimale",
-        "hauteur montage min", "min height", "minimum height", "min fitting height",
+        "hauteur montage min", "min height",
+        # One fitting-height column: a range in it (« 14 à 20mm ») fills the maximum too.
+        "hauteur", "hauteur de montage", "hauteur montage", "haut de montage", "haut montage",
+        "fitting height", "height", "hauteur mini maxi", "hauteurs", "minimum height", "min fitting height",
         "minimum fitting height", "height min", "hmin", "h min",
     ),
     "hauteur_max": (
@@ -165,24 +168,43 @@ class HeaderMap:
 
 
 class HeaderError(ValueError):
-    """The header cannot be used; the message is French and says what to fix."""
+    """The header cannot be used; the message is French and says what to fix. ``headers``:
+    the file's headers, for a person to name the columns."""
+
+    def __init__(self, message: str, headers: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.headers = tuple(headers)
 
 
-def map_header(cells: Sequence[object]) -> HeaderMap:
+def chosen_field(header: object, chosen: Mapping[str, str] | None) -> str | None:
+    """The field a person chose for ``header`` (``""``: ignored), else the recognised one."""
+    if chosen:
+        key = header_key(header)
+        for named, field_name in chosen.items():
+            if header_key(named) == key:
+                return field_name or None
+    return field_of_header(header)
+
+
+def map_header(cells: Sequence[object], chosen: Mapping[str, str] | None = None) -> HeaderMap:
+    """Which column holds which field; ``chosen`` (header -> field, ``""`` to ignore) wins
+    over the recognised names."""
     positions: list[tuple[int, str]] = []
     labels: dict[str, str] = {}
     ignored: list[str] = []
+    headers = [str(c).strip() for c in cells if c is not None and str(c).strip()]
     for position, cell in enumerate(cells):
         shown = str(cell).strip() if cell is not None else ""
         if not shown:
             continue
-        field_name = field_of_header(shown)
+        field_name = chosen_field(shown, chosen)
         if field_name is None:
             ignored.append(shown)
         elif field_name in labels:
             raise HeaderError(
                 f"Les colonnes « {labels[field_name]} » et « {shown} » désignent toutes deux "
-                f"le champ {FIELD_NAMES[field_name]} : gardez-en une seule."
+                f"le champ {FIELD_NAMES[field_name]} : gardez-en une seule, ou nommez-les.",
+                headers,
             )
         else:
             labels[field_name] = shown
@@ -194,14 +216,17 @@ def map_header(cells: Sequence[object]) -> HeaderMap:
             f"Colonne{'s' if len(missing) > 1 else ''} obligatoire{'s' if len(missing) > 1 else ''} "
             f"absente{'s' if len(missing) > 1 else ''} : {', '.join(missing)}. "
             f"En-têtes lus : {found or 'aucun'}. "
-            "Noms reconnus par exemple : nom, fournisseur, indice (ou name, supplier, index)."
+            "Noms reconnus par exemple : nom, fournisseur, indice (ou name, supplier, index) ; "
+            "ou nommez les colonnes (--column \"en-tête=champ\")."
+            , headers,
         )
     return HeaderMap(tuple(positions), labels, tuple(ignored))
 
 
 # ---------------------------------------------------------------- formula safety
 
-FORMULA_START = ("=", "+", "-", "@")
+# A leading tab or carriage return is skipped by some spreadsheets, which then read what follows.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def protect_formula(text: str) -> str:
@@ -211,7 +236,7 @@ def protect_formula(text: str) -> str:
 
 def unprotect_formula(text: str) -> str:
     """Undo ``protect_formula``: drop a leading ``'`` only when a formula character follows."""
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+    if len(text) > 1 and text[0] == "'" and text[1].startswith(FORMULA_START):
         return text[1:]
     return text
 

@@ -220,7 +220,11 @@ def _write_xlsx(path: Path, fields: Fields, rows: Rows, tick: Callable[[int], No
     sheet.append(header)
 
     def text_cell(value: str) -> Any:
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        if not value.isprintable():
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if not value.startswith("="):
+            return value  # a plain string: openpyxl writes it as text through one reused cell
+        cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"  # never a formula, whatever the text starts with
         return cell
 
@@ -233,31 +237,52 @@ def _write_xlsx(path: Path, fields: Fields, rows: Rows, tick: Callable[[int], No
 
 
 def _save_workbook(workbook: Any, path: Path) -> None:
-    """``workbook.save`` that closes its file even when writing fails (a full disk).
-
-    openpyxl leaves the zip archive open when a write fails, so the half-written file stays
-    held until the garbage collector runs: on Windows it could not even be removed.
-    """
-    import datetime
-    from zipfile import ZIP_DEFLATED, ZipFile
-
-    from openpyxl.writer.excel import ExcelWriter
-
-    archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)
-    try:
-        workbook.properties.modified = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
-        ExcelWriter(workbook, archive).save()
-    except BaseException:
-        for sheet in workbook.worksheets:
-            _abandon(sheet)
-        raise
-    finally:
+    """openpyxl's public ``save`` into a file we opened, so that the file is closed even when
+    writing fails (a full disk): openpyxl would leave its zip archive, and so the half-written
+    file, open until the garbage collector runs (on Windows it could not even be removed)."""
+    with open(path, "wb") as handle:
+        target = _Detachable(handle)
         try:
-            archive.close()  # closes the file even when writing the zip directory fails
-        except (OSError, ValueError):
-            handle, archive.fp = archive.fp, None
-            if handle is not None:
-                handle.close()
+            workbook.save(target)
+        except BaseException:
+            target.detach()  # the archive's late close() then writes nowhere
+            for sheet in workbook.worksheets:
+                _abandon(sheet)
+            raise
+
+
+class _Detachable:
+    """A file for openpyxl's zip archive that can be cut from the real file after a failure."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self._target: IO[bytes] | _Nowhere = handle
+
+    def detach(self) -> None:
+        self._target = _Nowhere()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._target, name)
+
+
+class _Nowhere:
+    """Where a detached archive writes: nothing to close, so no finaliser can close it first."""
+
+    def __init__(self) -> None:
+        self._position = 0  # the archive computes its directory's offsets from tell()
+
+    def write(self, data: bytes) -> int:
+        self._position += len(data)
+        return len(data)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self._position = offset if whence == 0 else self._position + offset
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
+
+    def flush(self) -> None:
+        pass
 
 
 def _abandon(sheet: Any) -> None:

@@ -44,6 +44,13 @@ rows of ``verres_symboles`` are written in the same transaction, before its crea
 state lists them): by executemany, or, for SQLite's copy, by one ``INSERT ... SELECT`` over the
 spill's JSON lists. An update given shapes has them replaced; one given none keeps its own.
 
+**Valid lines only.** With ``valid_only`` (the dialog's « Importer les lignes valides », the
+command's ``--valid-only``) a file with refused lines still writes its valid lines, in the same
+single transaction; no lens of a refused line is written (a line is refused whole, see
+``data.transfer.scan``). ``PreparedImport.rejects`` gives each refused line its reason, for
+``data.transfer.rejects.write_rejects`` to hand them back in a file. All or nothing stays the
+default.
+
 ``import_lenses`` chains both (``dry_run=True`` stops after pass 1: the preview). A dialog may
 call ``prepare_import`` for the preview and ``commit_import`` once confirmed, so the file is
 read only once; ``discard_import`` drops a preview not confirmed.
@@ -83,11 +90,13 @@ from data.progress import TOTAL, Cancel, Progress, Steps, check_cancel
 from data.sqlite_bulk import IndexPause, RawInsert, Rebuild, is_sqlite
 from data.text import fold
 from data.transfer import spill as spill_file
+from data.transfer.identity import catalogue_match, existing_lenses, row_key
 from data.transfer.images import PlannedImage, store_images
+from data.transfer.options import ImportOptions
 from data.transfer.readers import TransferError, detect_format, open_table
 from data.transfer.references import PLACEHOLDER, PlannedReference, create_planned
 from data.transfer.report import ImportReport, cancelled_report
-from data.transfer.scan import Key, Scan, existing_lenses, index_text
+from data.transfer.scan import Scan, index_text
 from data.validation import LENS_FIELDS
 
 PROGRESS_TOTAL = TOTAL
@@ -124,6 +133,9 @@ class PreparedImport:
     planned: tuple[PlannedReference, ...] = ()
     names: dict[tuple[str, int], str] = field(default_factory=dict, compare=False, repr=False)
     images: tuple[PlannedImage, ...] = ()  # image files to store (or reuse) in pass 2
+    valid_only: bool = False
+    # Refused line -> its « Motif » (every refused line, even beyond the problems listed).
+    rejects: dict[int, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def writable(self) -> bool:
@@ -142,32 +154,42 @@ def prepare_import(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
     dry_run: bool = False,
+    valid_only: bool = False,
+    options: ImportOptions | None = None,
 ) -> PreparedImport:
     """Pass 1. Raises ``TransferError`` when the file cannot be read at all (empty, wrong
-    format, missing columns, ...). With ``dry_run`` nothing is kept for pass 2."""
-    return _prepare(db, Path(path), fmt, update, dry_run, Steps(progress), cancel)
+    format, missing columns, ...). With ``dry_run`` nothing is kept for pass 2. With
+    ``valid_only`` the valid lines can be written even when others are refused."""
+    return _prepare(db, Path(path), fmt, update, dry_run, Steps(progress), cancel, valid_only, options)
 
 
 def _prepare(
     db: Database, path: Path, fmt: str | None, update: bool, dry_run: bool,
-    progress: Steps, cancel: Cancel | None,
+    progress: Steps, cancel: Cancel | None, valid_only: bool = False,
+    options: ImportOptions | None = None,
 ) -> PreparedImport:
     fmt = detect_format(path, fmt)
+    options = options or ImportOptions()
     spill = None if dry_run else spill_file.SpillWriter()
     try:
-        with db.transaction() as session, open_table(path, fmt) as table:
-            scan = Scan(session, table, update=update, spill=spill, folder=path.parent)
+        with db.transaction() as session, open_table(path, fmt, options.columns) as table:
+            scan = Scan(
+                session, table, update=update, spill=spill, folder=path.parent,
+                valid_only=valid_only, swap=options.swap, aliases=options.aliases,
+            )
             scan.run(progress, cancel)
+            scan.finish()
         if scan.rows == 0:
             raise TransferError(
                 f"« {path.name} » ne contient que la ligne d'en-tête : aucun verre à importer."
             )
-        report = scan.report(path, dry_run)
-        if spill is None or report.refused or report.to_write == 0:
+        report = replace(scan.report(path, dry_run), valid_only=valid_only)
+        rejects = scan.rejects()
+        if spill is None or (report.refused and not valid_only) or report.to_write == 0:
             if spill is not None:
                 spill.discard()
-            return PreparedImport(report, update)
-        spill_path = spill.finish()
+            return PreparedImport(report, update, valid_only=valid_only, rejects=rejects)
+        spill_path = spill.finish(drop=scan.reasons.keys())
     except Cancelled:
         if spill is not None:
             spill.discard()
@@ -178,7 +200,7 @@ def _prepare(
         raise
     return PreparedImport(
         report, update, str(spill_path), spill.keys, tuple(scan.refs.planned), scan.refs.names,
-        scan.images.needed() if scan.images is not None else (),
+        scan.images.needed() if scan.images is not None else (), valid_only, rejects,
     )
 
 
@@ -209,7 +231,7 @@ def _commit(
 ) -> ImportReport:
     report = prepared.report
     if not prepared.writable:
-        if report.refused:
+        if report.refused and not prepared.valid_only:
             raise TransferError("Le fichier contient des erreurs : rien ne peut être importé.")
         return report
     assert prepared.spill_path is not None
@@ -502,8 +524,7 @@ class _Batch:
             self.session, {r["fournisseur_id"] for r in wanted}, {r["tri_nom"] for r in wanted}
         )
         for row in wanted:
-            key: Key = (row["fournisseur_id"], row["tri_nom"], row["tri_variante"] or "", row["indice"])
-            if key in found:
+            if catalogue_match(found, row_key(row)) is not None:
                 raise ConflictError(
                     f"« {row['nom']} » (indice {index_text(row['indice'])}) a été ajouté au "
                     "catalogue par un autre poste pendant l'import : rien n'a été importé. "
@@ -533,15 +554,11 @@ class _Batch:
         # The new ids come back in batches, in no promised order: each row is matched by its
         # identity, unique within the import (pass 1 skipped lenses repeated in the file).
         c = _LENSES.c
-        stmt = insert(_LENSES).returning(c.id, c.fournisseur_id, c.tri_nom, c.tri_variante, c.indice)
-        by_key = {
-            (r.fournisseur_id, r.tri_nom, r.tri_variante or "", round(r.indice, 3)): r.id
-            for r in self.session.execute(stmt, rows)
-        }
-        ids = [
-            by_key[(r["fournisseur_id"], r["tri_nom"], r["tri_variante"] or "", r["indice"])]
-            for r in rows
-        ]
+        stmt = insert(_LENSES).returning(
+            c.id, c.fournisseur_id, c.tri_nom, c.tri_variante, c.indice, c.materiau_id, c.tri_gravure
+        )
+        by_key = {row_key(r._mapping): r.id for r in self.session.execute(stmt, rows)}
+        ids = [by_key[row_key(r)] for r in rows]
         self._insert_keys(ids, rows)
         self._insert_signs(ids, signs)
         self._audit_creations(ids, rows, signs)
@@ -729,10 +746,13 @@ def import_lenses(
     author: str | None = None,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    valid_only: bool = False,
+    options: ImportOptions | None = None,
 ) -> ImportReport:
     """Check, then unless ``dry_run`` or refused, import a catalogue file (see module doc).
 
-    A report with ``refused > 0`` means nothing was written; ``TransferError`` means the file
+    A report with ``refused > 0`` means nothing was written, unless ``valid_only`` (then the
+    refused lines' reasons come from ``prepare_import``: see ``data.commands.transfer``); ``TransferError`` means the file
     could not be read at all; other ``CatalogueError``s are database failures or a catalogue
     changed meanwhile (nothing written either).
     """
@@ -740,7 +760,9 @@ def import_lenses(
     if not dry_run:
         ensure_writable(db)
     half = 1.0 if dry_run else 0.5
-    prepared = _prepare(db, path, fmt, update, dry_run, Steps(progress, None, 0.0, half), cancel)
+    prepared = _prepare(
+        db, path, fmt, update, dry_run, Steps(progress, None, 0.0, half), cancel, valid_only, options
+    )
     if not prepared.writable:
         return prepared.report
     return _commit(db, prepared, author, Steps(progress, None, half, 1.0), cancel)

@@ -12,7 +12,7 @@ thousand ranges and series took seconds one by one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from data import audit
 from data.errors import ValidationError
 from data.kinds import KINDS
+from data.name_matching import rank
 from data.text import fold
 from data.transfer.report import NewReference
 from data.validation import REFERENCE_NAME_MAX, ValidationReport, validate_name
@@ -43,7 +44,10 @@ class PlannedReference:
 class ReferenceResolver:
     """Reference ids by folded name, loaded once from the catalogue."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, aliases: Mapping[tuple[str, str], str] | None = None) -> None:
+        # (kind, folded name in the file) -> existing name to use (``ImportOptions.aliases``)
+        self.aliases = {(kind, fold(name)): target for (kind, name), target in (aliases or {}).items()}
+        self.mapped: list[NewReference] = []
         self.ids: dict[tuple[str, int, str], int] = {}  # (kind, parent id or 0, folded) -> id
         self.names: dict[tuple[str, int], str] = {}
         self.planned: list[PlannedReference] = []
@@ -93,20 +97,42 @@ class ReferenceResolver:
         key = (kind, parent_id, fold(cleaned))
         found = self.ids.get(key)
         if found is None:
-            found = self._plan(kind, cleaned, parent_id)
+            target = self.aliases.get((kind, key[2]))
+            if target is not None:
+                found = self.ids.get((kind, parent_id, fold(target)))
+                if found is not None:
+                    self.mapped.append(NewReference(kind, cleaned, self._parents(kind, parent_id), target=self.names[(kind, found)]))
+            if found is None:
+                found = self._plan(kind, cleaned, parent_id)
             self.ids[key] = found
         return found, None
+
+    def _parents(self, kind: str, parent_id: int) -> tuple[str, ...]:
+        if not parent_id:
+            return ()
+        return self._paths.get(parent_id) or self._path_of_existing(kind, parent_id)
+
+    def _existing_names(self, kind: str, parent_id: int) -> list[str]:
+        """The catalogue's names of ``kind`` under this parent (not the ones planned)."""
+        return [
+            self.names[(kind, ref_id)]
+            for (k, owner, _folded), ref_id in self.ids.items()
+            if k == kind and owner == parent_id and ref_id < PLACEHOLDER
+        ]
 
     def _plan(self, kind: str, name: str, parent_id: int) -> int:
         placeholder = self._next
         self._next += 1
-        parents: tuple[str, ...] = ()
-        if parent_id:
-            parents = self._paths.get(parent_id) or self._path_of_existing(kind, parent_id)
+        parents = self._parents(kind, parent_id)
         self._paths[placeholder] = (*parents, name)
         self.names[(kind, placeholder)] = name
+        suggestions: tuple[tuple[str, float], ...] = ()
+        if parent_id < PLACEHOLDER:  # a new parent has no children to compare with
+            suggestions = tuple(rank(name, self._existing_names(kind, parent_id)))
         self.planned.append(
-            PlannedReference(placeholder, kind, name, parent_id or None, NewReference(kind, name, parents))
+            PlannedReference(
+                placeholder, kind, name, parent_id or None, NewReference(kind, name, parents, suggestions)
+            )
         )
         return placeholder
 

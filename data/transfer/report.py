@@ -18,6 +18,7 @@ INVALID = "invalide"  # a value breaks a rule
 EXISTS = "existe"  # the lens is in the catalogue with other values (needs update=True)
 CONFLICT = "conflit"  # the same lens twice in the file with different values
 DUPLICATE = "doublon"  # skipped: identical to a catalogue lens or to an earlier row
+SWAP = "inversion"  # index and material look swapped (an import with ``swap`` reads them back)
 
 @dataclass(frozen=True)
 class ImportProblem:
@@ -45,10 +46,21 @@ class NewReference:
     kind: str
     name: str
     parents: tuple[str, ...] = ()
+    # Existing references of the same kind (and parent) it may be, best first, with a score
+    # (1.0: the same name but for case, accents, punctuation or a company suffix).
+    suggestions: tuple[tuple[str, float], ...] = ()
+    target: str = ""  # a mapped name: the existing reference used instead
 
     def __str__(self) -> str:
         owner = f" (de {' › '.join(self.parents)})" if self.parents else ""
+        if self.target:
+            return f"{KINDS[self.kind].noun} « {self.name} » → « {self.target} »{owner}"
         return f"{KINDS[self.kind].noun} « {self.name} »{owner}"
+
+    @property
+    def proposal(self) -> str:
+        """The existing name proposed in its place, or ""."""
+        return self.suggestions[0][0] if self.suggestions else ""
 
 
 @dataclass(frozen=True)
@@ -74,6 +86,11 @@ class ImportReport:
     cancelled: bool = False
     batch_id: int | None = None  # the audit entry of a written import, when there is one
     new_images: int = 0  # engraving images the catalogue does not hold yet (stored once each)
+    refused_lines: int = 0  # lines of the file refused (a line may list several lenses)
+    swappable: int = 0  # lines refused because index and material look swapped
+    swapped: int = 0  # lines read with index and material swapped back (``swap``)
+    valid_only: bool = False  # the valid lines are written, the refused ones handed back
+    mapped_references: tuple[NewReference, ...] = ()  # names read as existing ones (``aliases``)
 
     @property
     def ok(self) -> bool:
@@ -127,8 +144,22 @@ def report_lines(report: ImportReport, duplicate_lines: int = 20) -> list[str]:
         lines.append(f"Colonnes ignorées : {ignored}.")
     if report.new_references:
         lines.append("À créer : " + " ; ".join(str(r) for r in report.new_references) + ".")
+        proposed = [r for r in report.new_references if r.suggestions]
+        if proposed:
+            lines.append(
+                "Peut-être déjà au catalogue : "
+                + " ; ".join(f"{r} → « {r.proposal} » ?" for r in proposed)
+                + " (--map \"TYPE:NOM=EXISTANT\" pour l'utiliser)."
+            )
+    if report.mapped_references:
+        lines.append("Lus comme existants : " + " ; ".join(str(r) for r in report.mapped_references) + ".")
     if report.new_images:
         lines.append(f"À enregistrer : {report.images_text()}.")
+    if report.swappable:
+        lines.append(
+            f"{formatting.count(report.swappable, 'ligne semble avoir', 'lignes semblent avoir')} "
+            "l'indice et le matériau inversés (--swap les lit dans l'autre sens)."
+        )
     lines.extend(f"  {problem}" for problem in report.problems)
     if report.more_problems:
         lines.append(f"  ... et {formatting.count(report.more_problems, 'autre problème', 'autres problèmes')}.")
@@ -144,6 +175,18 @@ def report_lines(report: ImportReport, duplicate_lines: int = 20) -> list[str]:
 def outcome(report: ImportReport) -> str:
     if report.cancelled:
         return "Import annulé : rien n'a été écrit."
+    if report.refused and report.valid_only and report.written:
+        return (
+            f"Import des lignes valides terminé : "
+            f"{formatting.count(report.to_write, 'verre écrit', 'verres écrits')} ; "
+            f"{formatting.count(report.refused_lines, 'ligne refusée', 'lignes refusées')}, rien "
+            "d'elles n'a été écrit."
+        )
+    if report.refused and report.valid_only and not report.dry_run:
+        return (
+            f"Aucune ligne valide à écrire : "
+            f"{formatting.count(report.refused_lines, 'ligne refusée', 'lignes refusées')}."
+        )
     if report.refused:
         return "Import refusé : rien n'a été écrit. Corrigez le fichier puis relancez l'import."
     if report.dry_run:

@@ -31,7 +31,8 @@ import operator
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Sequence
+from array import array
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,8 @@ class SpillWriter:
         self.path = Path(name)
         self.keys: tuple[str, ...] = ()
         self.count = 0
+        # The file line of each lens, per table in rowid order: ``finish`` may drop some lines.
+        self.lines = {INSERT: array("I"), UPDATE: array("I")}
         self._new: list[tuple[Any, ...]] = []
         self._updates: list[tuple[Any, ...]] = []
         self._insert_new = self._insert_update = ""
@@ -90,7 +93,7 @@ class SpillWriter:
 
     def add(
         self, operation: int, lens_id: int, version: int, before: tuple[Any, ...] | None,
-        columns: dict[str, Any],
+        columns: dict[str, Any], line: int = 0,
     ) -> None:
         if not self.keys:
             self._create(tuple(columns))
@@ -99,6 +102,7 @@ class SpillWriter:
         else:
             self._updates.append((lens_id, version, marshal.dumps(before), *self._values(columns)))
         self.count += 1
+        self.lines[operation].append(line)
         if len(self._new) >= CHUNK or len(self._updates) >= CHUNK:
             self._flush()
 
@@ -132,12 +136,35 @@ class SpillWriter:
             self._run(self._insert_update, self._updates)
             self._updates = []
 
-    def finish(self) -> Path:
+    def finish(self, drop: Collection[int] = ()) -> Path:
+        """Close the file for pass 2, without the lenses of the lines in ``drop`` (refused
+        lines, when only the valid ones are imported). The new lenses stay numbered 1, 2, ...
+        in the file's order (``rowid``: pass 2 derives their ids from it)."""
         if self.keys:
             self._flush()
+            if drop:
+                self._drop(drop)
             self._run("COMMIT")
         self._close()
         return self.path
+
+    def _drop(self, drop: Collection[int]) -> None:
+        names = ", ".join(_quoted(key) for key in self.keys)
+        for operation, table, extra in ((INSERT, NEW_TABLE, ""), (UPDATE, UPDATE_TABLE, "lens_id, version, avant, ")):
+            gone = [(n,) for n, line in enumerate(self.lines[operation], 1) if line in drop]
+            if not gone:
+                continue
+            self.count -= len(gone)
+            self._run("CREATE TEMP TABLE IF NOT EXISTS gone (n INTEGER PRIMARY KEY)")
+            self._run("DELETE FROM gone")
+            self._run("INSERT INTO gone VALUES (?)", gone)
+            self._run(f"CREATE TABLE kept ({extra}{names})")
+            self._run(
+                f"INSERT INTO kept SELECT {extra}{names} FROM {table} "
+                "WHERE rowid NOT IN (SELECT n FROM gone) ORDER BY rowid"
+            )
+            self._run(f"DROP TABLE {table}")
+            self._run(f"ALTER TABLE kept RENAME TO {table}")
 
     def _close(self) -> None:
         if self._connection is not None:

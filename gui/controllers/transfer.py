@@ -12,10 +12,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from data import transfer
 from data.catalogue import EVERYTHING
+from gui import file_pickers
 from gui.controllers.admin import AdminMode
 from gui.controllers.background import Background
 from gui.controllers.port import WindowPort
@@ -51,12 +52,12 @@ class Transfer(QObject):
 
     # ------------------------------------------------------------ export
     def export_view(self) -> None:
-        path, _chosen = QFileDialog.getSaveFileName(
-            self.port.parent_widget(), "Exporter les verres affichés", "catalogue.csv",
+        path = file_pickers.save_file(
+            self.port.parent_widget(), "export", "Exporter les verres affichés", "catalogue.csv",
             "CSV pour tableur (*.csv);;Excel (*.xlsx);;JSON (*.json)",
         )
         if path:
-            self.export(Path(path))
+            self.export(path)
 
     def export(self, path: Path) -> Job | None:
         """Export the lenses the table shows (its filters) to ``path``."""

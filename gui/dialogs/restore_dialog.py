@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from data.formatting import size as format_size
 from data.maintenance import BackupInfo, list_backups
+from gui import file_pickers
 from gui.models.lens_table import FRENCH
 
 KIND_LABELS = {
@@ -38,6 +38,7 @@ class RestoreDialog(QDialog):
         self.setObjectName("restoreDialog")
         self.setWindowTitle("Restaurer une sauvegarde")
         self.chosen: Path | None = None
+        self._backup_dir = backup_dir
         self._backups: list[BackupInfo] = list_backups(backup_dir)
         intro = QLabel(
             "Choisissez la sauvegarde à restaurer. Le catalogue actuel est d'abord copié dans une "
@@ -101,11 +102,12 @@ class RestoreDialog(QDialog):
         self.restore_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Choisir une sauvegarde", "", "Sauvegardes (*.gz *.db *.sqlite);;Tous les fichiers (*)"
+        path = file_pickers.open_file(
+            self, "restore", "Choisir une sauvegarde",
+            "Sauvegardes (*.gz *.db *.sqlite);;Tous les fichiers (*)", default=self._backup_dir,
         )
         if path:
-            self.choose(Path(path))
+            self.choose(path)
 
     def _restore_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()

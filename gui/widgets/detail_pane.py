@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
 from data import catalogue
 from data.catalogue import Changes, LensDetail
 from data.errors import CatalogueError
+from gui.engraving_drawing import engraving_pixmap
 from gui.events import Events
 from gui.images import ImageStore, image_key, placeholder
 from gui.models.lens_table import UNKNOWN_HEIGHT, format_index
 from gui.ops import Ops
+from gui.symbol_art import label_of
 
 NO_IMAGE = "Pas d'image de gravure pour ce verre"
 BROKEN_IMAGE = "Image de gravure indisponible"
@@ -86,6 +88,7 @@ class DetailPane(QFrame):
         self._images = images
         self._lens: LensDetail | None = None
         self._key: str | None = None
+        self._zoom_wanted: str | None = None  # zoom asked before the full picture came
 
         self.title = QLabel()
         self.title.setObjectName("detailTitle")
@@ -110,6 +113,7 @@ class DetailPane(QFrame):
             ("indice", "Indice"),
             ("hauteurs", "Hauteur de montage"),
             ("gravure_nasale", "Gravure nasale"),
+            ("symboles", "Symboles"),
             ("source", "Source"),
             ("modifie_le", "Modifié le"),
         ):
@@ -191,6 +195,7 @@ class DetailPane(QFrame):
             "indice": format_index(lens.indice),
             "hauteurs": f"min. {hmin}, max. {hmax}",
             "gravure_nasale": lens.gravure_nasale or "—",
+            "symboles": ", ".join(label_of(key) for key in lens.symbols) or "—",
             "modifie_le": lens.modifie_le.strftime("%d/%m/%Y %H:%M") + " (UTC)",
         }
         for key, text in values.items():
@@ -220,6 +225,9 @@ class DetailPane(QFrame):
         size = self._image_size()
         if self._key is None:
             self._show_placeholder(NO_IMAGE, size)
+            if self._lens is not None:  # the engraving drawn from the sign: marks, shapes, code
+                lens = self._lens
+                self.image.setPixmap(engraving_pixmap(size, lens.gravure_nasale, lens.symbols))
             return
         if self._images.is_broken(self._key):
             self._show_placeholder(BROKEN_IMAGE, size)
@@ -242,6 +250,8 @@ class DetailPane(QFrame):
     def _image_arrived(self, key: str) -> None:
         if key == self._key:
             self._refresh_image()
+            if self._zoom_wanted == key and self._images.image(key) is not None:
+                self.zoom()
 
     def _image_failed(self, key: str) -> None:
         if key == self._key:
@@ -249,15 +259,18 @@ class DetailPane(QFrame):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self._lens is not None and self.image.has_image:
+        if self._lens is not None and (self.image.has_image or self._key is None):
             self._refresh_image()
 
     def zoom(self) -> None:
         if self._key is None or self._lens is None:
             return
         image = self._images.image(self._key)
-        if image is None:
+        if image is None:  # the pane shows a picture decoded at its size: load the full one
+            self._zoom_wanted = self._key
+            self._images.request(self._key)
             return
+        self._zoom_wanted = None
         pixmap = QPixmap.fromImage(image)
         if pixmap.width() < 900:
             pixmap = pixmap.scaledToWidth(900, Qt.TransformationMode.SmoothTransformation)

@@ -20,13 +20,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -47,11 +45,15 @@ from data.query import LensQuery
 from gui.events import Events
 from gui.models.lens_table import FRENCH, format_index
 from gui.ops import Ops
+from gui.symbol_art import SymbolShape, read_vocabulary, remember_shapes
 from gui.widgets.check_list import CheckList
+from gui.widgets.height_field import HeightField
 from gui.widgets.search_box import SearchBox
 from gui.widgets.search_chips import LIST, ChipSpec, SearchChips
+from gui.widgets.symbol_search import SymbolSearch
 
 SEARCH_DELAY_MS = 250
+LISTS_AFTER_MS = 400  # longest wait for the results before the lists are read anyway
 UNFILTERED_NOTE = "Comptes sans les autres filtres (trop de verres pour les compter à chaque clic)."
 _CHIP_KIND = {"supplier": "Fabricant", "range": "Gamme", "series": "Série", "material": "Matériau",
               "index": "Indice"}
@@ -89,7 +91,6 @@ class FilterPanel(QWidget):
         self.vocabulary_ready = False
         self._parsed = ParsedQuery("")
         self._base: BaseCounts | None = None
-        self._own_height: str | None = None  # the field's own value while it shows a typed height
         self._supplier_names: dict[int, str] = {}
         self._range_names: dict[int, str] = {}
 
@@ -109,6 +110,12 @@ class FilterPanel(QWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._search_settled)
         self.search_box.textChanged.connect(lambda _t: self._search_timer.start())
+        # The lists' counts are read after the results they accompany (``read_lists_now``, or
+        # this timer when no table tells): the first page never waits behind a GROUP BY.
+        self._lists_timer = QTimer(self)
+        self._lists_timer.setSingleShot(True)
+        self._lists_timer.setInterval(LISTS_AFTER_MS)
+        self._lists_timer.timeout.connect(self.read_lists_now)
         self.search_box.resultsRequested.connect(self._go_to_results)
         self.search_box.cleared.connect(self._text_cleared)
         self.search_box.clearAllRequested.connect(self._clear_all_by_key)
@@ -118,17 +125,7 @@ class FilterPanel(QWidget):
         self.series_list = CheckList("seriesFilter")
         self.material_list = CheckList("materialFilter")
         self.index_list = CheckList("indexFilter")
-        self.height_box = QLineEdit(self)
-        self.height_box.setObjectName("fittingHeightFilter")
-        self.height_box.setValidator(QIntValidator(0, 100, self.height_box))
-        self.height_box.setPlaceholderText("mm")
-        self.height_box.setClearButtonEnabled(True)
-        self._height_tip = (
-            "Hauteur de montage du patient, en mm : garde les verres dont la hauteur minimale "
-            "ne la dépasse pas (et ceux dont la hauteur minimale est inconnue)."
-        )
-        self.height_box.setToolTip(self._height_tip)
-        self.height_box.setMaximumWidth(90)
+        self.height_box = HeightField(self)
         self.height_box.textChanged.connect(lambda _t: self._filters_changed())
         self.clear_button = QPushButton("Effacer les filtres", self)
         self.clear_button.setObjectName("clearFiltersButton")
@@ -142,6 +139,8 @@ class FilterPanel(QWidget):
 
         for widget in self._value_lists():
             widget.checkedChanged.connect(self._filters_changed)
+        self.symbols = SymbolSearch(self)
+        self.symbols.changed.connect(self._filters_changed)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -154,6 +153,7 @@ class FilterPanel(QWidget):
         form = QFormLayout()
         form.addRow("Hauteur de montage :", height_row)
         layout.addLayout(form)
+        layout.addWidget(self.symbols)
         for title, widget in (
             ("Indice", self.index_list),
             ("Fournisseur", self.supplier_list),
@@ -185,6 +185,11 @@ class FilterPanel(QWidget):
                 self.changed.emit()
 
         self.ops.run(vocabulary, arrived, key="filters.vocabulary", quick=True, name="vocabulaire")
+        self.ops.run(read_vocabulary, self._shapes_arrived, key="filters.symbols", quick=True, name="symboles")
+
+    def _shapes_arrived(self, shapes: list[SymbolShape]) -> None:
+        remember_shapes(shapes)
+        self.symbols.set_shapes(shapes)
 
     def _reparse(self) -> bool:
         """Read the box again; True when what it says changed."""
@@ -214,27 +219,16 @@ class FilterPanel(QWidget):
             return [index_group_of(v) for v in self._parsed.indices]
         return [i for t in self._parsed.references if _TERM_KIND[t.kind] == kind for i in t.ids]
 
+    def _typed_symbols(self) -> tuple[str, ...]:
+        """The shapes named in the box."""
+        return self._parsed.symbols
+
     def _show_typed(self) -> None:
         """The lists and the height field show what the box says (nothing is ticked, no signal)."""
         for kind, widget in self._lists_by_kind().items():
             widget.set_typed(self._typed(kind))
-        height = self._parsed.height
-        self.height_box.blockSignals(True)
-        if height is not None:
-            if self._own_height is None:
-                self._own_height = self.height_box.text()
-            self.height_box.setText(str(height))
-            self.height_box.setReadOnly(True)
-            self.height_box.setStyleSheet("background: #e8f0fb; font-weight: bold;")
-            self.height_box.setToolTip(f"{height} mm tapé dans la recherche : retirez « Hauteur {height} mm » "
-                                       "pour revenir à ce champ.")
-        elif self._own_height is not None:
-            self.height_box.setText(self._own_height)
-            self._own_height = None
-            self.height_box.setReadOnly(False)
-            self.height_box.setStyleSheet("")
-            self.height_box.setToolTip(self._height_tip)
-        self.height_box.blockSignals(False)
+        self.symbols.palette_widget.set_typed(self._typed_symbols())
+        self.height_box.show_typed(self._parsed.height)
 
     # ------------------------------------------------------------ chips
     def _show_chips(self) -> None:
@@ -246,6 +240,8 @@ class FilterPanel(QWidget):
                 label = (widget.label_of(value) or "").rsplit(" (", 1)[0].split(" — ")[0]
                 specs.append(ChipSpec(f"{_CHIP_KIND[kind]} {label} (liste)", ("list", kind, value), LIST,
                                       "Décocher dans la liste"))
+        specs += [ChipSpec(f"Symbole {self.symbols.label_of(key)}", ("symbol", key), "palette",
+                           "Décocher dans la palette") for key in self.symbols.checked_keys()]
         own = self.fitting_height()
         if own is not None and self._parsed.height is None:
             specs.append(ChipSpec(f"Hauteur {own} mm (champ)", ("height",), LIST, "Vider le champ de hauteur"))
@@ -262,6 +258,8 @@ class FilterPanel(QWidget):
         elif key[0] == "list":
             widget = self._lists_by_kind()[key[1]]
             widget.set_checked([v for v in widget.checked_values() if v != key[2]])
+        elif key[0] == "symbol":
+            self.symbols.palette_widget.set_key_checked(key[1], False)
         else:
             self.height_box.clear()
 
@@ -272,15 +270,18 @@ class FilterPanel(QWidget):
 
     def _text_cleared(self) -> None:
         self.flush_search()
-        if self.build_query().has_reference_filters:
+        if self._has_filters():
             self.statusMessage.emit("Recherche effacée — Échap encore : effacer aussi les filtres.")
         else:
             self.statusMessage.emit("Recherche effacée.")
 
     def _clear_all_by_key(self) -> None:
-        active = self.build_query().has_reference_filters
+        active = self._has_filters()
         self.clear()
         self.statusMessage.emit("Tous les filtres sont effacés." if active else "Aucun filtre actif.")
+
+    def _has_filters(self) -> bool:
+        return self.build_query().has_reference_filters or bool(self.symbols.checked_keys())
 
     # ------------------------------------------------------------ lists
     def _lists_by_kind(self) -> dict[str, CheckList]:
@@ -320,11 +321,25 @@ class FilterPanel(QWidget):
         return browse_query(replace(self.build_ticked_query(), text=""), self._parsed)
 
     def _read_lists(self) -> None:
+        """Ask for the lists once the results are shown (see ``read_lists_now``); a small local
+        catalogue reads them at once."""
+        if self.ops.inline_ok():
+            self._lists_timer.stop()
+            self._read_lists_from_database()
+            return
+        for widget in self._value_lists():
+            if widget.count() == 0:
+                widget.show_loading()
+        self._lists_timer.start()
+
+    def read_lists_now(self) -> None:
+        """The results are painted (or the lists waited long enough): read the pending lists."""
+        if self._lists_timer.isActive() or self.sender() is self._lists_timer:
+            self._lists_timer.stop()
+            self._read_lists_from_database()
+
+    def _read_lists_from_database(self) -> None:
         query, base = self.lists_query(), self._base
-        if not self.ops.inline_ok():
-            for widget in self._value_lists():
-                if widget.count() == 0:
-                    widget.show_loading()
         self.ops.run(lambda db: read_lists(db, query, base), self._show_lists,
                      key="filters.lists", quick=True, name="listes des filtres")
 
@@ -364,11 +379,10 @@ class FilterPanel(QWidget):
     # ------------------------------------------------------------ query
     def fitting_height(self) -> int | None:
         """The height field's own value (a height typed in the box is in ``parsed()``)."""
-        text = (self._own_height if self._own_height is not None else self.height_box.text()).strip()
-        return int(text) if text.isdigit() else None
+        return self.height_box.own_value()
 
     def build_ticked_query(self, sort: str = "nom", descending: bool = False) -> LensQuery:
-        """The lists, the height field and the box text as typed."""
+        """The lists, the height field, the shapes picked and the box text as typed."""
         return LensQuery(
             supplier_ids=_ids(self.supplier_list.checked_values()),
             range_ids=_ids(self.range_list.checked_values()),
@@ -377,6 +391,7 @@ class FilterPanel(QWidget):
             indices=tuple(float(str(v)) for v in self.index_list.checked_members()),
             fitting_height=self.fitting_height(),
             text=self.search_box.text(),
+            symbols=tuple(self.symbols.checked_keys()),
             sort=sort,
             descending=descending,
         )
@@ -397,17 +412,15 @@ class FilterPanel(QWidget):
         self.blockSignals(True)
         for widget in self._value_lists():
             widget.clear_checks()
+        self.symbols.blockSignals(True)
+        self.symbols.clear()
+        self.symbols.blockSignals(False)
         self._search_timer.stop()
         self.search_box.blockSignals(True)
         self.search_box.clear()
         self.search_box.blockSignals(False)
-        self._own_height = None
+        self.height_box.reset()
         self._reparse()
-        self.height_box.blockSignals(True)
-        self.height_box.clear()
-        self.height_box.setReadOnly(False)
-        self.height_box.setStyleSheet("")
-        self.height_box.blockSignals(False)
         self.blockSignals(False)
         self._show_chips()
         self._read_lists()

@@ -1,6 +1,8 @@
 """The gallery: engraving thumbnails with names, over the same model as the table.
 
-Thumbnails are requested only when painted, and cached by the image store.
+Thumbnails are requested only when painted, and cached by the image store. A lens without a
+stored picture shows its engraving drawn from its sign (``gui.engraving_drawing``): the marks,
+its shapes and its code as read.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from data.catalogue import LensRow
+from gui.engraving_drawing import engraving_pixmap
 from gui.images import ImageStore, placeholder, row_image_key
 from gui.models.lens_table import ROW_ROLE, format_index
 
@@ -23,7 +26,7 @@ class GalleryDelegate(QStyledItemDelegate):
         self._images = images
         self._placeholders = {
             text: placeholder(THUMB, text)
-            for text in ("Pas d'image", "Image indisponible", "Chargement…")
+            for text in ("Image indisponible", "Chargement…")
         }
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
@@ -43,7 +46,7 @@ class GalleryDelegate(QStyledItemDelegate):
             key = row_image_key(lens)
             thumb = None
             if key is None:
-                thumb = self._placeholders["Pas d'image"]
+                thumb = engraving_pixmap(THUMB, lens.gravure_nasale, lens.symbols)
             elif self._images.is_broken(key):
                 thumb = self._placeholders["Image indisponible"]
             else:

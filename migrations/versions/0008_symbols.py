@@ -1,6 +1,6 @@
 """symbols: tables symboles and verres_symboles, the built-in shapes seeded
 
-Revision ID: 0008_symbols
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-07
 
@@ -23,7 +23,7 @@ from sqlalchemy.dialects import mysql
 
 from data.symbols import SHAPES
 
-revision: str = '0008_symbols'
+revision: str = '0008'
 down_revision: str | None = '0007'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -278,3 +278,36 @@ def test_a_missing_image_file_refuses_the_import(
     )
     assert "rien n'a été écrit" in err
     assert totals(sqlite_catalogue) == (0, 0)
+
+
+def test_valid_only_imports_the_valid_lines_and_hands_back_the_others(
+    url: str, tmp_path: Path, password: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = csv_file(tmp_path, "Essilor;Varilux;1,6;14;20", "Essilor;Autre;Tbc;14;20", "Hoya;Nulux;1,5;≥ 14;")
+    code, out, err = run(capsys, "import", str(path), "--admin", "--valid-only", "--database", url)
+    assert code == 0, err
+    assert "Import des lignes valides terminé : 2 verres écrits ; 1 ligne refusée" in err
+    rejects = tmp_path / "tarif.refus.csv"
+    assert f"1 ligne refusée rendue, avec leur motif, dans : {rejects}" in err
+    assert rejects.read_text(encoding="utf-8").splitlines() == [
+        "Fournisseur;Nom;Indice;Hauteur min;Hauteur max;Motif",
+        'Essilor;Autre;Tbc;14;20;"Indice : « Tbc » : indice à confirmer, pas encore un nombre ; indiquez-le quand il est connu."',
+    ]
+    assert totals(url) == (2, 2)
+
+
+def test_columns_named_on_the_command_line(
+    sqlite_catalogue: str, tmp_path: Path, password: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "guide.csv"
+    path.write_text("marque;nom_du_verre;glass_index\nHoya;A;1,5\n", encoding="utf-8")
+    code, _out, err = run(capsys, "import", str(path), "--admin", "--database", sqlite_catalogue)
+    assert code == 1 and "--column" in err
+    code, _out, err = run(
+        capsys, "import", str(path), "--admin", "--column", "glass_index=indice",
+        "--rejects", str(tmp_path / "r.csv"), "--database", sqlite_catalogue,
+    )
+    assert code == 0, err
+    assert totals(sqlite_catalogue) == (1, 1) and not (tmp_path / "r.csv").exists()
+    code, _out, err = run(capsys, "import", str(path), "--column", "glass_index=prix", "--database", sqlite_catalogue)
+    assert code == 2 and "n'est pas un champ" in err

@@ -2,7 +2,8 @@ import logging
 from pathlib import Path
 
 from data.config import load_settings
-from data.database import configure_logging, mask_secrets, open_database
+from data.database import open_database
+from data.logs import configure_logging, mask_secrets
 
 
 def test_default_is_sqlite_in_data_folder(tmp_path):
@@ -49,3 +50,24 @@ def test_slow_queries_are_logged_without_password(tmp_path, monkeypatch):
     content = Path(path).read_text(encoding="utf-8")
     assert "Requête lente" in content
     assert "topsecret" not in content
+
+
+def _dotenv_url(tmp_path, content: bytes) -> str:
+    (tmp_path / ".env").write_bytes(content)
+    env = {"ENGRAVEDETECT_HOME": str(tmp_path / "h")}
+    return load_settings(environ=env, cwd=tmp_path).database_url
+
+
+def test_dotenv_inline_comment_is_not_part_of_the_url(tmp_path):
+    url = _dotenv_url(tmp_path, b"ENGRAVEDETECT_DATABASE_URL=postgresql+psycopg://u@srv/db # serveur\n")
+    assert url == "postgresql+psycopg://u@srv/db"
+
+
+def test_dotenv_saved_with_a_byte_order_mark_keeps_its_first_key(tmp_path):
+    content = "\ufeffENGRAVEDETECT_DATABASE_URL=sqlite:///bom.db\n".encode()
+    assert _dotenv_url(tmp_path, content) == "sqlite:///bom.db"
+
+
+def test_dotenv_dollar_in_a_password_is_kept_as_typed(tmp_path):
+    content = b"PASS=x\nENGRAVEDETECT_DATABASE_URL=postgresql+psycopg://u:pa$PASS${PASS}@srv/db\n"
+    assert _dotenv_url(tmp_path, content) == "postgresql+psycopg://u:pa$PASS${PASS}@srv/db"

@@ -135,3 +135,24 @@ def test_sqlite_rule_violations_are_summed_up_in_french(sqlite_db):
     assert "Table « verres » : 2 ligne(s) enfreignent une règle" in rules[0].message
     assert "CHECK constraint failed" not in " ".join(f.message for f in report.findings)
     assert {f.lens_id for f in report.findings if f.lens_id} == set(ids[:2])
+
+
+def test_near_duplicate_references_are_listed(db: Database) -> None:
+    for kind, name in (("fournisseur", "Essilor"), ("fournisseur", "ESSILOR FR"), ("fournisseur", "Hoya"),
+                       ("materiau", "CR-39"), ("materiau", "CR 39"), ("materiau", "Polycarbonate")):
+        catalogue.create_reference(db, kind, name)
+    report = maintenance.check_integrity(db)
+    near = sorted(f.message for f in report.findings if f.kind == "reference_proche")
+    assert len(near) == 2
+    assert near[0].startswith("Fournisseur « Essilor » (n° ") and "« ESSILOR FR »" in near[0]
+    assert near[1].startswith("Matériau « CR-39 »") and "fusionnez-les" in near[1]
+
+
+def test_lenses_differing_in_material_or_engraving_are_not_duplicates(db: Database) -> None:
+    refs = make_refs(db)
+    other = make_refs(db, supplier="Essilor", range_="Varilux", series="Comfort Max", material="Minéral")
+    catalogue.create_lens(db, lens_values(refs, nom="Deux matières"))
+    catalogue.create_lens(db, lens_values(refs, nom="Deux matières", materiau_id=other.material))
+    catalogue.create_lens(db, lens_values(refs, nom="Deux matières", gravure_nasale="AUTRE"))
+    report = maintenance.check_integrity(db)
+    assert not [f for f in report.findings if f.kind == "doublon"], report.findings

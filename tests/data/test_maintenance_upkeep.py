@@ -6,7 +6,8 @@ import logging
 
 from data import maintenance
 from data.config import load_settings
-from data.database import Database, configure_logging
+from data.database import Database
+from data.logs import configure_logging
 from tests.data.maintenance_helpers import filled, lens_count
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -217,3 +218,40 @@ def test_shape_rows_refuse_bad_keys_and_empty_labels(db):
             conn.execute(text(
                 "INSERT INTO symboles (cle, libelle, groupe, dessin, integre, cree_le) "
                 "VALUES (:k, :l, 'Objets', 'M 0 0 L 10 10', false, '2026-12-07')"), {"k": key, "l": label})
+
+
+def test_revision_0009_folds_again_the_texts_that_hold_invisible_characters(db):
+    """A soft hyphen or a zero-width space stored before 0009 was folded into a space: the
+    revision recomputes those keys, and ``varilux`` finds the lens again."""
+    from sqlalchemy import text
+
+    from data import catalogue
+    from data.query import LensQuery
+
+    downgrade(db, "0006")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO fournisseurs (id, nom, nom_normalise) VALUES (1, :n, 'essi lor')"),
+                     {"n": "Essi\u00adlor"})
+        conn.execute(text("INSERT INTO fournisseurs (id, nom, nom_normalise) VALUES (2, 'Hoya', 'hoya')"))
+        conn.execute(text("INSERT INTO gammes (id, nom, nom_normalise, fournisseur_id) "
+                          "VALUES (1, :n, 'vari lux', 1)"), {"n": "Vari\u200blux"})
+        conn.execute(text(
+            "INSERT INTO verres (id, nom, fournisseur_id, gamme_id, indice, gravure_nasale, recherche, "
+            "tri_nom, tri_gravure, tri_gamme, exemple, version, cree_le, modifie_le) VALUES "
+            "(1, :nom, 1, 1, 1.5, :code, :recherche, 'va rilux', 'ai pz', 'vari lux', :false, 1, "
+            ":now, :now)"),
+            {"nom": "Va\u00adrilux", "code": "AI\u2060PZ", "recherche": "va rilux\x1f\x1fai pz",
+             "false": False, "now": datetime(2026, 12, 7)})
+        conn.execute(text(
+            "INSERT INTO verres (id, nom, fournisseur_id, indice, recherche, tri_nom, exemple, version, "
+            "cree_le, modifie_le) VALUES (2, 'Hoyalux', 2, 1.5, 'hoyalux\x1f\x1f', 'hoyalux', :false, 1, "
+            ":now, :now)"), {"false": False, "now": datetime(2026, 12, 7)})
+    upgrade(db)
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT recherche, tri_nom, tri_gravure, tri_gamme FROM verres "
+                                 "WHERE id = 1")).one() == ("varilux\x1f\x1faipz", "varilux", "aipz", "varilux")
+        assert conn.execute(text("SELECT nom_normalise FROM fournisseurs ORDER BY id")).scalars().all() == [
+            "essilor", "hoya"]
+        assert conn.execute(text("SELECT recherche FROM verres WHERE id = 2")).scalar() == "hoyalux\x1f\x1f"
+    assert list(catalogue.lens_ids(db, LensQuery(text="varilux"))) == [1]
+    assert list(catalogue.lens_ids(db, LensQuery(text="aipz"))) == [1]

@@ -9,14 +9,16 @@ from sqlalchemy import func, select, text
 
 from data import catalogue
 from data.catalogue.code_keys import (
+    code_candidates,
     key_rows,
     rebuild_code_keys,
     replace_code_keys,
     stale_code_keys,
+    stored_skeleton,
 )
 from data.catalogue.ranked import browse_query, near_misses, ranked_search, vocabulary
 from data.identify import parse
-from data.models import VerreCode
+from data.models import Verre, VerreCode
 from data.query import LensQuery
 from tests.factories import lens_values, make_refs
 
@@ -195,3 +197,40 @@ def test_key_lookups_read_the_primary_key_on_sqlite(sqlite_db):
                 "AND verres.indice BETWEEN 1.65 AND 1.69 ORDER BY squelette, verre_id LIMIT 10"))
             assert "SEARCH verres_codes USING PRIMARY KEY" in plan, plan
             assert "TEMP B-TREE" not in plan or "IN" in condition, plan
+
+
+def test_bounded_key_lookups_say_when_they_were_cut_alike_on_every_database(shelf):
+    """A lookup reads at most ``scan`` keys before the lens filters apply: it is cut when it
+    read that many (a lens may lie beyond), or when ``limit`` lenses were found; the ids kept
+    are the same on the three databases, in key order (the nearest keys first)."""
+    sp = [stored_skeleton("sp")]  # SPL67, SPU50 14 (twice): 5 keys, 2 lenses at 1.67
+    at_167 = [(Verre.indice + 0).between(1.669, 1.671)]
+    wanted = {shelf.ids["spl67"], shelf.ids["spu50_67"]}
+    with shelf.db.transaction() as session:
+        ids, cut = code_candidates(session, [], sp, at_167, 10, scan=6)
+        assert (set(ids), cut) == (wanted, False)
+        ids, cut = code_candidates(session, [], sp, at_167, 10, scan=2)
+        assert cut and set(ids) < wanted
+        ids, cut = code_candidates(session, [], sp, [], 2, scan=6)
+        assert cut and len(ids) == 2
+        ids, cut = code_candidates(session, [stored_skeleton("spu5o")], [], at_167, 10, scan=6)
+        assert (ids, cut) == ([shelf.ids["spu50_67"]], False)
+        ids, cut = code_candidates(session, [stored_skeleton("spu5o")], [], at_167, 10, scan=2)
+        assert (ids, cut) == ([shelf.ids["spu50_67"]], True)
+
+
+def test_two_legible_characters_and_the_index_find_a_code_with_one_faded(shelf):
+    # HDE read « HE » under the lamp (the D faded): the index narrows enough to offer it.
+    result = search(shelf, "he 1,6")
+    assert keys_of(shelf, result)[:2] == ["hde_60", "hde_604"]
+    assert result.reasons[shelf.ids["hde_60"]] == "un caractère effacé"
+    assert keys_of(shelf, search(shelf, "he", LensQuery(indices=(1.6,))))[0] == "hde_60"
+    assert "hde_67" in keys_of(shelf, search(shelf, "rodenstock he"))
+    assert not {"hde_60", "hde_604", "hde_67"} & set(keys_of(shelf, search(shelf, "he")))
+
+
+def test_a_faded_character_in_one_part_of_the_code(shelf):
+    # HM 50 read « M 50 » at 1,5 (the H faded).
+    result = search(shelf, "m 50 1,5")
+    assert keys_of(shelf, result)[0] == "hm50"
+    assert result.reasons[shelf.ids["hm50"]] == "un caractère effacé"

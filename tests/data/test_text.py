@@ -1,4 +1,6 @@
-from data.text import FIELD_SEPARATOR, fold, like_escape, search_key
+import pytest
+
+from data.text import FIELD_SEPARATOR, clean_text, fold, like_escape, search_key
 
 
 def test_fold_ignores_case_accents_and_spacing():
@@ -16,3 +18,15 @@ def test_search_key_joins_fields():
 
 def test_like_escape():
     assert like_escape("50%_!", "!") == "50!%!_!!"
+
+
+@pytest.mark.parametrize("invisible", ["\u00ad", "\u200b", "\u200c", "\u200d", "\ufeff", "\u2060"])
+def test_fold_drops_invisible_format_characters(invisible):
+    """Text pasted from a web page: ``Va<soft hyphen>rilux`` is found by ``varilux``."""
+    assert fold(f"Va{invisible}rilux") == "varilux"
+    assert fold(f"{invisible}AI{invisible}PZ{invisible}") == "aipz"
+
+
+def test_clean_text_drops_invisible_characters_but_spaces_other_controls():
+    assert clean_text("Va\u00adrilux\u200b Comfort") == "Varilux Comfort"
+    assert clean_text("A\x07B") == "A B"

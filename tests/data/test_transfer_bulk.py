@@ -154,9 +154,10 @@ def paused(monkeypatch: pytest.MonkeyPatch) -> list[IndexPause]:
 def seeded(db: Database) -> None:
     """A catalogue with a few lenses (one of them changed by the big file) and its own trail."""
     refs = make_refs(db, supplier="Essilor", range_="Gamme 5", series="Série 2")
-    # Row 5 of ``big_rows`` with another engraving code: an update.
+    # Row 5 of ``big_rows`` without its engraving code yet and with other heights: an update
+    # (a lens with another code would be another lens).
     catalogue.create_lens(db, lens_values(refs, nom="Élite Confort 5", indice=1.6, hauteur_min=15, hauteur_max=25,
-                                          gravure_nasale="OLD1", url_source="https://example.fr/5"))
+                                          gravure_nasale=None, url_source="https://example.fr/5"))
     catalogue.create_lens(db, lens_values(refs, nom="Déjà là", indice=1.5, gravure_nasale="AIPZ"))
 
 
@@ -291,6 +292,56 @@ def test_a_large_import_with_signs_gives_what_the_row_by_row_path_gives(
             assert bool(new["symbols"]) == (lens_id in with_signs)
         elif target == "verre" and action == audit.MODIFICATION:  # row 5: « Cercle »
             assert new["symbols"] == ["cercle"]
+
+
+def test_a_large_import_of_the_valid_lines_gives_each_lens_its_own_shapes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paused: list[IndexPause],
+) -> None:
+    """Lines refused for an unknown shape leave the spill before SQLite copies it: each new
+    lens still gets the shapes of its own line (the copy numbers them from the spill's rows),
+    as row by row."""
+    from data.config import load_settings
+    from data.database import open_database
+    from data.migrate import upgrade
+
+    shapes = ("oeil, e_soleil", "Cercle", "", "barre horizontale, tiret, courbe")
+    rows = [f"{row};{'oeill' if i % 50 == 1 else shapes[i % 4]}" for i, row in enumerate(big_rows(BIG))]
+    path = tmp_path / "big.csv"
+    path.write_text(HEADER.rstrip("\n") + ";Symboles\n" + "".join(r + "\n" for r in rows), encoding="utf-8")
+    refused = {i for i in range(BIG) if i % 50 == 1}
+    results = {}
+    for way in ("row by row", "indexes set aside"):
+        url = f"sqlite:///{(tmp_path / (way.replace(' ', '-') + '.db')).as_posix()}"
+        db = open_database(url, load_settings(cli_url=url), pool_size=2)
+        try:
+            upgrade(db)
+            seeded(db)
+            with monkeypatch.context() as m:
+                if way == "row by row":
+                    m.setattr(importer, "PAUSE_MIN_ROWS", 10**9)
+                prepared = prepare_import(db, path, update=True, valid_only=True)
+                assert prepared.writable and len(prepared.rejects) == len(refused)
+                report = commit_import(db, prepared, author="marc@comptoir")
+            assert report.written and (report.new, report.updated) == (BIG - 1 - len(refused), 1)
+            assert len(paused) == (1 if way == "indexes set aside" else 0)
+            with db.transaction() as s:
+                found = s.execute(text(
+                    "SELECT v.nom, s.cle FROM verres AS v JOIN verres_symboles AS vs ON vs.verre_id = v.id "
+                    "JOIN symboles AS s ON s.id = vs.symbole_id"
+                )).tuples().all()
+                names = set(s.execute(select(text("nom")).select_from(text("verres"))).scalars())
+            by_name: dict[str, set[str]] = {}
+            for name, key in found:
+                by_name.setdefault(name, set()).add(key)
+            for i in range(BIG):
+                name = f"Élite Confort {i}"
+                assert (name in names) == (i not in refused)
+                assert len(by_name.get(name, ())) == (0 if i in refused else (2, 1, 0, 3)[i % 4])
+            results[way] = (sorted((n, sorted(k)) for n, k in by_name.items()), signs(db))
+            assert state(db)["integrity"] == ["ok"]
+        finally:
+            db.dispose()
+    assert results["indexes set aside"] == results["row by row"]
 
 
 def test_each_imported_lens_is_audited_as_the_service_audits_a_new_lens(db: Database, tmp_path: Path) -> None:

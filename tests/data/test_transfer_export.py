@@ -201,3 +201,23 @@ def test_cancel_leaves_no_file(sqlite_db: Database, tmp_path: Path) -> None:
     result = export_lenses(sqlite_db, tmp_path / "a.xlsx", cancel=lambda: True)
     assert result.cancelled
     assert list(tmp_path.iterdir()) == [p for p in tmp_path.iterdir() if p.name.startswith("catalogue.db")]
+
+
+def test_xlsx_is_written_through_openpyxls_public_api_only() -> None:
+    """No copy of openpyxl's private save routine: its writer module may change in any release."""
+    import ast
+
+    import data.transfer.exporter as exporter
+
+    tree = ast.parse(Path(exporter.__file__).read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not {name for name in imported if name and name.startswith("openpyxl.writer")}
+
+
+@pytest.mark.parametrize("text", ["\t=1+1", "\r=1+1", "\tplain", "\rplain"])
+def test_a_leading_tab_or_carriage_return_is_guarded_like_a_formula(text: str) -> None:
+    """Spreadsheets skip a leading tab or carriage return and may then run what follows."""
+    from data.transfer import protect_formula, unprotect_formula
+
+    assert protect_formula(text) == "'" + text
+    assert unprotect_formula(protect_formula(text)) == text

@@ -107,7 +107,7 @@ def test_one_refused_row_writes_nothing(db: Database, tmp_path: Path) -> None:
 def test_line_numbers_are_physical_lines(db: Database, tmp_path: Path) -> None:
     path = write_csv(tmp_path, 'Hoya;;;"Deux\nlignes";;;1,6;;;;', "Hoya;;;Mauvais;;;abc;;;;")
     report = import_lenses(db, path, dry_run=True)
-    assert [str(p) for p in report.problems] == ["ligne 4, Indice : Entrez un nombre, par exemple 1,67."]
+    assert [str(p) for p in report.problems] == ["ligne 4, Indice : « abc » n'est pas un nombre (exemple : 1,67)."]
 
 
 def test_problems_are_listed_up_to_the_limit_then_counted(db: Database, tmp_path: Path) -> None:
@@ -121,26 +121,38 @@ def test_problems_are_listed_up_to_the_limit_then_counted(db: Database, tmp_path
 INVALID_ROWS = [
     (";;;A;;;1,6;;;;", "Fournisseur", "Le fournisseur est obligatoire."),
     ("Hoya;;;;;;1,6;;;;", "Nom", "Le nom est obligatoire."),
-    ("Hoya;;;" + "N" * 101 + ";;;1,6;;;;", "Nom", "100 caractères au maximum (actuellement 101)."),
-    ("Hoya;;;A;" + "v" * 51 + ";;1,6;;;;", "Variante", "50 caractères au maximum (actuellement 51)."),
-    ("Hoya;;;A;;;;;;;", "Indice", "L'indice est obligatoire."),
-    ("Hoya;;;A;;;un six;;;;", "Indice", "Entrez un nombre, par exemple 1,67."),
+    ("Hoya;;;" + "N" * 101 + ";;;1,6;;;;", "Nom",
+     "101 caractères pour 100 au maximum ; ce qui tient : « " + "N" * 100 + "… »"),
+    ("Hoya;;;A;" + "v" * 51 + ";;1,6;;;;", "Variante",
+     "« " + "v" * 51 + " » : 50 caractères au maximum (actuellement 51)."),
+    ("Hoya;;;A;;;;;;;", "Indice", "l'indice est vide (il est obligatoire)."),
+    ("Hoya;;;A;;;un six;;;;", "Indice", "« un six » n'est pas un nombre (exemple : 1,67)."),
+    ("Hoya;;;A;;;Tbc;;;;", "Indice", "« Tbc » : indice à confirmer, pas encore un nombre ; indiquez-le quand il est connu."),
+    ("Hoya;;;A;;;pas d'indice;;;;", "Indice", "« pas d'indice » : le fichier ne donne pas d'indice (il est obligatoire)."),
+    ("Hoya;;;A;;;1,6è;;;;", "Indice", "« 1,6è » n'est pas un nombre (1,67 tapé sans Maj ?)."),
+    ("Hoya;;;A;;;1,7';;;;", "Indice", "« 1,7' » n'est pas un nombre (1,74 tapé sans Maj ?)."),
     ("Hoya;;;A;;;0,9;;;;", "Indice", "Indice 0,9 hors limites (1,00 à 2,00)."),
-    ("Hoya;;;A;;;1,6;14,5;;;", "Hauteur min", "Entrez un nombre entier de millimètres."),
-    ("Hoya;;;A;;;1,6;;101;;", "Hauteur max", "La hauteur doit être comprise entre 0 et 100 mm."),
-    ("Hoya;;;A;;;1,6;-1;;;", "Hauteur min", "La hauteur doit être comprise entre 0 et 100 mm."),
+    ("Hoya;;;A;;;1,6;14,5;;;", "Hauteur min", "« 14,5 » : entrez un nombre entier de millimètres. "
+     "Hauteur en millimètres, par exemple 14, 18mm, ≥ 14, 14 à 20mm, 14-18, 16/19."),
+    ("Hoya;;;A;;;1,6;environ 14;;;", "Hauteur min", "« environ 14 » n'est pas une hauteur lisible. "
+     "Hauteur en millimètres, par exemple 14, 18mm, ≥ 14, 14 à 20mm, 14-18, 16/19."),
+    ("Hoya;;;A;;;1,6;;101;;", "Hauteur max", "« 101 » : la hauteur doit être comprise entre 0 et 100 mm."),
+    ("Hoya;;;A;;;1,6;-1;;;", "Hauteur min", "« -1 » : la hauteur doit être comprise entre 0 et 100 mm."),
     ("Hoya;;;A;;;1,6;18;14;;", "Hauteur max",
      "La hauteur max. (14 mm) doit être supérieure ou égale à la hauteur min. (18 mm)."),
-    ("Hoya;;;A;;;1,6;;;" + "G" * 51 + ";", "Gravure nasale", "50 caractères au maximum (actuellement 51)."),
-    ("Hoya;;;A;;;1,6;;;;ftp://x.fr", "URL source", "Seules les adresses http:// ou https:// sont acceptées."),
-    ("Hoya;;;A;;;1,6;;;;https://x.fr/" + "p" * 250, "URL source", "255 caractères au maximum (actuellement 263)."),
-    ("Hoya;;;A;;;1,6;;;;https:///chemin", "URL source", "Adresse invalide : il manque le nom du site."),
+    ("Hoya;;;A;;;1,6;;;" + "G" * 51 + ";", "Gravure nasale",
+     "« " + "G" * 51 + " » : 50 caractères au maximum (actuellement 51)."),
+    ("Hoya;;;A;;;1,6;;;;ftp://x.fr", "URL source", "« ftp://x.fr » : seules les adresses http:// ou https:// sont acceptées."),
+    ("Hoya;;;A;;;1,6;;;;https://x.fr/" + "p" * 250, "URL source",
+     "« https://x.fr/" + "p" * 47 + "… » : 255 caractères au maximum (actuellement 263)."),
+    ("Hoya;;;A;;;1,6;;;;https:///chemin", "URL source", "« https:///chemin » : adresse invalide : il manque le nom du site."),
     ("Hoya;;Comfort;A;;;1,6;;;;", "Gamme", "Indiquez la gamme de cette série."),
-    ("F" * 101 + ";;;A;;;1,6;;;;", "Fournisseur", "100 caractères au maximum (actuellement 101)."),
-    ("Hoya;" + "G" * 101 + ";;A;;;1,6;;;;", "Gamme", "100 caractères au maximum (actuellement 101)."),
-    ("Hoya;;;A;;" + "M" * 101 + ";1,6;;;;", "Matériau", "100 caractères au maximum (actuellement 101)."),
+    ("F" * 101 + ";;;A;;;1,6;;;;", "Fournisseur", "« " + "F" * 60 + "… » : 100 caractères au maximum (actuellement 101)."),
+    ("Hoya;" + "G" * 101 + ";;A;;;1,6;;;;", "Gamme", "« " + "G" * 60 + "… » : 100 caractères au maximum (actuellement 101)."),
+    ("Hoya;;;A;;" + "M" * 101 + ";1,6;;;;", "Matériau", "« " + "M" * 60 + "… » : 100 caractères au maximum (actuellement 101)."),
     ("Hoya;;;A;;;1,5 -  - 1,6;;;;", "Indice", "Liste d'indices mal formée (un indice est vide)."),
-    ("Hoya;;;A;;;1,5 - 3;;;;", "Indice", "« 3 » : Indice 3 hors limites (1,00 à 2,00)."),
+    ("Hoya;;;A;;;1,5 - 3;;;;", "Indice", "Indice 3 hors limites (1,00 à 2,00)."),
+    ("Hoya;;;A;;;1,5 / abc;;;;", "Indice", "« abc » n'est pas un nombre (exemple : 1,67)."),
 ]
 
 
@@ -158,8 +170,10 @@ def test_every_rule_refuses_with_its_column_and_message(
 def test_invalid_values_write_nothing_on_every_database(db: Database, tmp_path: Path) -> None:
     path = write_csv(tmp_path, "Hoya;;;A;;;1,6;;;;", *(row for row, _c, _m in INVALID_ROWS))
     report = import_lenses(db, path)
-    # One refused lens per bad row; the good indices of the two listed cells repeat earlier lenses.
-    assert (report.refused, report.new, report.duplicate) == (len(INVALID_ROWS), 2, 2)
+    # One refused lens per bad row; the good indices of the listed cells repeat earlier lenses
+    # (duplicates), and a line is refused whole: only the first row's lens is new.
+    assert (report.refused, report.new, report.duplicate) == (len(INVALID_ROWS), 1, 3)
+    assert report.refused_lines == len(INVALID_ROWS)
     assert counts(db) == {"verres": 0, "fournisseurs": 0, "gammes": 0, "series": 0, "materiaux": 0}
 
 
@@ -183,8 +197,10 @@ def test_duplicates_inside_the_file_and_in_the_catalogue_are_skipped(db: Databas
 def test_the_same_lens_twice_with_different_values_is_refused(db: Database, tmp_path: Path) -> None:
     path = write_csv(tmp_path, "Hoya;;;A;;;1,5;14;;;", "Hoya;;;A;;;1,5;16;;;")
     report = import_lenses(db, path)
-    assert report.refused == 1 and report.problems[0].kind == CONFLICT
+    # Both lines are refused: neither is known to be the right one.
+    assert report.refused == 2 and report.refused_lines == 2 and report.problems[0].kind == CONFLICT
     assert str(report.problems[0]).startswith("ligne 3 : même verre")
+    assert "mais Hauteur min diffère" in str(report.problems[0])
     assert counts(db)["verres"] == 0
 
 
@@ -350,21 +366,28 @@ def test_json_objects_update_only_the_fields_each_one_gives(
     few sets of keys the check remembers)."""
     monkeypatch.setattr("data.transfer.scan.PRESENT_SETS", remembered)
     base = {"fournisseur": "Essilor", "indice": 1.6, "hauteur_min": 14, "hauteur_max": 20,
-            "gravure_nasale": "G"}
+            "url_source": "https://g.fr"}
     first = [{**base, "nom": name} for name in ("A", "B", "C", "D")]
     (tmp_path / "a.json").write_text(json.dumps(first), encoding="utf-8")
     assert import_lenses(db, tmp_path / "a.json").new == 4
     update = [
         {"nom": "A", "fournisseur": "Essilor", "indice": 1.6, "hauteur_min": 16},  # max, code kept
-        {"nom": "B", "fournisseur": "Essilor", "indice": 1.6, "hauteur_max": None, "gravure_nasale": "H"},
+        {"nom": "B", "fournisseur": "Essilor", "indice": 1.6, "hauteur_max": None, "url_source": "https://h.fr"},
         {"nom": "C", "fournisseur": "Essilor", "indice": 1.6, "hauteur_min": 12},  # A's keys again
-        {"nom": "D", "fournisseur": "Essilor", "indice": 1.6, "gravure_nasale": "J", "hauteur_max": 30},
+        {"nom": "D", "fournisseur": "Essilor", "indice": 1.6, "url_source": "https://j.fr", "hauteur_max": 30},
     ]
     (tmp_path / "b.json").write_text(json.dumps(update), encoding="utf-8")
     report = import_lenses(db, tmp_path / "b.json", update=True)
     assert (report.updated, report.refused) == (4, 0)
-    found = {row[3]: (row[7], row[8], row[9]) for row in lenses(db)}
-    assert found == {"A": (16, 20, "G"), "B": (14, None, "H"), "C": (12, 20, "G"), "D": (14, 30, "J")}
+    with db.transaction() as session:
+        found = {
+            row[0]: tuple(row[1:])
+            for row in session.execute(select(Verre.nom, Verre.hauteur_min, Verre.hauteur_max, Verre.url_source))
+        }
+    assert found == {
+        "A": (16, 20, "https://g.fr"), "B": (14, None, "https://h.fr"), "C": (12, 20, "https://g.fr"),
+        "D": (14, 30, "https://j.fr"),
+    }
 
 
 def test_the_shipped_sample_json_imports(sqlite_db: Database) -> None:

@@ -322,7 +322,8 @@ def test_the_same_lens_twice_in_the_file_with_two_images_is_a_conflict(db: Datab
                          dry_run=True)
     assert (same.new, same.duplicate, same.refused) == (1, 1, 0)
     other = import_lenses(db, write_csv(tmp_path, "Hoya;A;1,5;rouge.png", "Hoya;A;1,5;bleu.jpg", header=header))
-    assert other.refused == 1 and str(other.problems[0]).startswith("ligne 3 : même verre")
+    assert other.refused == 2 and str(other.problems[0]).startswith("ligne 3 : même verre")
+    assert "mais Image gravure diffère" in str(other.problems[0])
 
 
 def test_new_lenses_are_audited_with_their_image(db: Database, tmp_path: Path) -> None:

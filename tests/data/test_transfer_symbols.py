@@ -188,14 +188,24 @@ def test_an_update_replaces_the_shapes_when_the_column_is_there_and_keeps_them_o
     assert (changed.old, changed.new) == ({"symbols": ["oeil"]}, {"symbols": ["tiret", "cercle"]})
 
     without = tmp_path / "without.csv"
-    without.write_text("Fournisseur;Nom;Indice;Gravure nasale\nEssilor;Varilux A;1,5;e6\n", encoding="utf-8")
+    without.write_text(
+        "Fournisseur;Nom;Indice;Gravure nasale;Hauteur min\nEssilor;Varilux A;1,5;e5;16\n", encoding="utf-8"
+    )
     assert import_lenses(db, without, update=True).updated == 1
     detail = catalogue.get_lens(db, lens_id)
-    assert (detail.gravure_nasale, detail.symbols) == ("e6", ("tiret", "cercle"))
+    assert (detail.hauteur_min, detail.symbols) == (16, ("tiret", "cercle"))
     assert "symbols" not in audit.lens_history(db, lens_id)[0].new
 
+    # Another code is another lens (the import's identity rule): added beside it, with the
+    # file's shapes, and the first lens keeps its own.
+    beside = tmp_path / "beside.csv"
+    beside.write_text(CSV_HEADER + "Essilor;Varilux A;1,5;e6;oeil\n", encoding="utf-8")
+    report = import_lenses(db, beside, update=True)
+    assert (report.new, report.updated) == (1, 0)
+    assert catalogue.get_lens(db, lens_id).symbols == ("tiret", "cercle")
+
     emptied = tmp_path / "emptied.csv"
-    emptied.write_text(CSV_HEADER + "Essilor;Varilux A;1,5;e6;\n", encoding="utf-8")
+    emptied.write_text(CSV_HEADER + "Essilor;Varilux A;1,5;e5;\n", encoding="utf-8")
     assert import_lenses(db, emptied, update=True).updated == 1
     assert catalogue.get_lens(db, lens_id).symbols == ()
 
@@ -218,3 +228,47 @@ def test_an_imported_lens_is_audited_with_its_shapes(db: Database, tmp_path: Pat
     assert {catalogue.get_lens(db, i).symbols for i in catalogue.lens_ids(db, LensQuery())} == {
         ("oeil", "e_soleil"), (),
     }
+
+
+def test_a_column_of_shapes_under_a_header_of_its_own_is_proposed_and_read(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    from data.transfer import ImportOptions, import_lenses, proposed_columns, sample_columns
+
+    path = tmp_path / "f.csv"
+    path.write_text(
+        "Fournisseur;Nom;Indice;Gravure nasale;formes_gravees\nEssilor;Varilux A;1,5;e5;oeil, e_soleil\n",
+        encoding="utf-8",
+    )
+    samples = {s.header: s for s in sample_columns(path, "csv")}
+    assert samples["formes_gravees"].field is None and samples["formes_gravees"].suggestion == "symboles"
+    columns = proposed_columns(tuple(samples.values()))
+    assert columns["formes_gravees"] == "symboles"
+    assert import_lenses(sqlite_db, path, options=ImportOptions(columns=columns)).written
+    [lens_id] = catalogue.lens_ids(sqlite_db, LensQuery())
+    assert catalogue.get_lens(sqlite_db, lens_id).symbols == ("oeil", "e_soleil")
+
+
+def test_valid_lines_are_imported_with_their_shapes_and_an_unknown_shape_goes_to_the_rejects(
+    db: Database, tmp_path: Path
+) -> None:
+    from data.transfer import commit_import, prepare_import, write_rejects
+
+    path = tmp_path / "f.json"
+    path.write_text(json.dumps([
+        {"fournisseur": "Essilor", "nom": "Varilux A", "indice": 1.5, "symboles": ["oeil", "cercle"]},
+        {"fournisseur": "Essilor", "nom": "Varilux B", "indice": 1.6, "symboles": ["oeill"]},
+        {"fournisseur": "Essilor", "nom": "Varilux C", "indice": 1.67, "symboles": "tiret"},
+    ]), encoding="utf-8")
+    prepared = prepare_import(db, path, valid_only=True)
+    assert prepared.writable and set(prepared.rejects) == {2}
+    assert "Symbole inconnu : « oeill »" in prepared.rejects[2]
+    assert commit_import(db, prepared).new == 2
+    shapes = {
+        catalogue.get_lens(db, lens_id).nom: catalogue.get_lens(db, lens_id).symbols
+        for lens_id in catalogue.lens_ids(db, LensQuery())
+    }
+    assert shapes == {"Varilux A": ("cercle", "oeil"), "Varilux C": ("tiret",)}  # vocabulary order
+    written = write_rejects(path, "json", prepared.rejects)
+    [back] = json.loads(written.path.read_text(encoding="utf-8"))
+    assert back["symboles"] == ["oeill"] and "oeill" in back["Motif"]

@@ -80,9 +80,13 @@ def test_single_writes_the_undo_and_the_history_keep_the_keys(db: Database) -> N
 def test_an_import_writes_the_keys_of_its_new_and_updated_lenses(db: Database, tmp_path: Path) -> None:
     assert import_lenses(db, csv(tmp_path / "a.csv", 30)).written
     assert keys_right(db) == 20 * 3 + 10 * 2
-    # The same lenses with another code: an update, whose keys replace the old ones.
-    assert import_lenses(db, csv(tmp_path / "b.csv", 30, code="HM-50"), update=True).updated == 20
-    assert keys_right(db) == 20 + 10 * 2
+    # Another code is another lens (the import's identity rule): 20 new lenses, their own keys.
+    assert import_lenses(db, csv(tmp_path / "b.csv", 30, code="HM-50"), update=True).new == 20
+    assert keys_right(db) == 20 * 3 + 10 * 2 + 20
+    # A code given to lenses that had none: an update, whose keys replace the (empty) old ones.
+    assert import_lenses(db, csv(tmp_path / "c.csv", 30, code="", start=100)).written
+    assert import_lenses(db, csv(tmp_path / "d.csv", 30, code="KR 1.60 POL", start=100), update=True).updated == 20
+    assert keys_right(db) == 20 * 3 + 10 * 2 + 20 + 10 * 2 + 20 * 4
 
 
 def test_a_large_sqlite_import_copied_by_sqlite_gets_its_keys(

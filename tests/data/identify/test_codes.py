@@ -218,3 +218,43 @@ def test_misreads_rank_after_starts_and_fewer_misreads_first():
 )
 def test_implied_index_is_read_only_where_the_code_says_it(key, index):
     assert implied_index(key) == index
+
+
+def test_with_the_index_or_maker_two_legible_characters_find_a_code_with_one_faded():
+    # VBS read under the lamp as « VS », the B faded: the index narrows enough to offer it.
+    found = match_code("vs", "vbs", "VBS", narrowed=True)
+    assert found is not None and (found.tier, found.reason) == (Tier.FADED, "un caractère effacé")
+    assert match_code("kn", "kin", narrowed=True) is not None
+    assert match_code("ic", "gic", narrowed=True) is not None  # the first one faded
+    assert match_code("j", "pj", narrowed=True) is not None  # one legible character of two
+    assert match_code("vs", "vbs") is None  # without an index or a maker: no guessing
+    assert match_code("j", "pj") is None
+
+
+def test_a_short_faded_reading_takes_no_other_liberty():
+    assert match_code("vs", "vbbs", narrowed=True) is None  # two characters faded
+    assert match_code("v5", "vbs", narrowed=True) is None  # faded and misread
+    assert match_code("sv", "vs", narrowed=True) is None  # swapped
+    assert match_code("vsx", "vs", narrowed=True) is not None  # 3 typed: one extra as before
+    assert match_code("ab", "b", narrowed=True) is None  # one extra typed needs 3
+
+
+def test_a_code_one_character_longer_is_as_likely_whichever_character_faded():
+    faded = match_code("fm74", "zfm74")
+    one_more = match_code("fm74", "fm74x")
+    several_more = match_code("fm74", "fm74ab")
+    assert faded is not None and one_more is not None and several_more is not None
+    assert (faded.doubts, one_more.doubts, several_more.doubts) == (1, 1, 2)
+    # ZFM74 before FM74AB: one character unread rather than two; at equal doubt the start first.
+    assert one_more.order < faded.order < several_more.order
+    assert faded.place < several_more.place
+
+
+def test_each_misread_and_each_unread_character_is_one_doubt():
+    assert match_code("spu50", "spu50").doubts == 0
+    assert match_code("spu5o", "spu50").doubts == 1
+    assert match_code("5pu5o", "spu50").doubts == 2
+    assert match_code("spu5o", "spu5014").doubts == 3  # one misread, two unread
+    assert match_code("spuu50", "spu50").doubts == 1
+    assert match_code("psu50", "spu50").doubts == 1
+    assert match_code("sp5", "spu50").doubts == 2  # one faded, one unread after it

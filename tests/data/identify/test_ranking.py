@@ -159,3 +159,52 @@ def test_the_public_front_answers_the_counter_example():
     parsed = identify.parse("zeiss spu5o 1,5", identify.Vocabulary(suppliers=((1, "ZEISS"),)))
     lenses = [identify.Candidate(1, "SPU50 14", "Verre", supplier_id=1, index=1.5)]
     assert identify.rank(parsed, lenses) == [(1, "code proche : O lu 0")]
+
+
+def test_two_legible_characters_and_the_index_find_the_code_with_one_faded():
+    catalogue = [lens(1, "VBS", index=1.59), lens(2, "VS53", index=1.59)]
+    assert ranked("vs 1,59", catalogue) == [Ranked(1, "un caractère effacé"),
+                                            Ranked(2, "début du code")]
+    assert [r.id for r in ranked("vs", catalogue)] == [2]  # no index nor maker: no guessing
+
+
+def test_the_maker_or_a_ticked_index_narrows_as_a_typed_index_does():
+    catalogue = [lens(1, "KIN", supplier_id=1, supplier="ZEISS"), lens(2, "KN8", supplier_id=2)]
+    assert ranked("zeiss kn", catalogue)[0] == Ranked(1, "un caractère effacé")
+    assert [r.id for r in rank(parse("kn", VOCABULARY), catalogue, narrowed=True)] == [2, 1]
+    assert [r.id for r in rank(parse("kn", VOCABULARY), catalogue)] == [2]
+
+
+def test_one_legible_character_with_the_index_finds_two_character_codes_first():
+    catalogue = [lens(1, "JD56", index=1.56), lens(2, "PJ", index=1.56), lens(3, "J5", index=1.56)]
+    assert ranked("j 1,56", catalogue) == [
+        Ranked(3, "début du code"), Ranked(2, "un caractère effacé"), Ranked(1, "début du code")]
+    assert [r.id for r in ranked("j", catalogue)] == [3, 1]
+
+
+def test_one_faded_character_beats_a_code_needing_several_more():
+    # « TT » read for T6T: the 6 faded is likelier than TTW3's two characters unread.
+    catalogue = [lens(1, "TTW3", index=1.6), lens(2, "T6T", index=1.6)]
+    assert ranked("tt 1,6", catalogue) == [Ranked(2, "un caractère effacé"), Ranked(1, "début du code")]
+    catalogue = [lens(1, "FM74AB", index=1.74), lens(2, "ZFM74", index=1.74), lens(3, "FM74X", index=1.74)]
+    assert [r.id for r in ranked("fm74 1,74", catalogue)] == [3, 2, 1]
+
+
+def test_a_shorter_code_starting_with_the_fragment_comes_first():
+    catalogue = [lens(1, "SPU50"), lens(2, "SPX"), lens(3, "SP")]
+    assert [r.id for r in ranked("sp", catalogue)] == [3, 2, 1]
+
+
+def test_a_faded_character_inside_one_part_of_a_code():
+    # EHQ 1.67 BL read « HQ 1.67 BL »: the E faded, the index and BL read whole.
+    catalogue = [lens(1, "EHQ 1.67 BL", index=1.67), lens(2, "HQ8 POL", index=1.67),
+                 lens(3, "EHQ 1.67 AR", index=1.67)]
+    result = ranked("hq 1.67 bl", catalogue)
+    assert result == [Ranked(1, "un caractère effacé")]
+
+
+def test_between_a_code_started_and_one_faded_the_typed_index_decides():
+    # « U9 » at 1,59: 3U9 at 1,59 (the 3 faded) before U9Y at 1,60 (only near the index).
+    catalogue = [lens(1, "U9Y", index=1.6), lens(2, "3U9", index=1.59)]
+    assert ranked("u9 1,59", catalogue) == [
+        Ranked(2, "un caractère effacé"), Ranked(1, "début du code, indice proche")]

@@ -80,6 +80,24 @@ def test_swapped_heights_say_why_save_is_off(admin_window, qtbot):
     assert save_button(dialog).isEnabled()
 
 
+@pytest.mark.parametrize("typed", ["14 à 20mm", "≥ 14", "16/19", "18mm"])
+def test_heights_as_guides_write_them_are_accepted(admin_window, qtbot, typed):
+    dialog = edit_dialog(admin_window)
+    qtbot.addWidget(dialog)
+    retype(qtbot, field(dialog, "hauteur_max"), "")
+    field(dialog, "hauteur_min").setText(typed)  # typed keys are ASCII only under offscreen
+    assert not error(dialog, "hauteur_min").isVisibleTo(dialog)
+    assert save_button(dialog).isEnabled()
+
+
+def test_an_unreadable_height_shows_the_accepted_forms(admin_window, qtbot):
+    dialog = edit_dialog(admin_window)
+    qtbot.addWidget(dialog)
+    retype(qtbot, field(dialog, "hauteur_min"), "environ 14")
+    assert "14 à 20mm" in error(dialog, "hauteur_min").text()
+    assert not save_button(dialog).isEnabled()
+
+
 @pytest.mark.parametrize("typed, stored", [("1,6", 1.6), ("1.6", 1.6), ("1,74", 1.74)])
 def test_valid_edit_updates_table_and_detail_in_place(admin_window, qtbot, typed, stored):
     window = admin_window

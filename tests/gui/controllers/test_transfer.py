@@ -135,3 +135,92 @@ def test_import_preview_counts_the_new_engraving_images(window, qtbot, tmp_path)
         "Import terminé : 2 nouveaux, 0 mis à jour, 0 doublon, 0 refusé ; 1 nouvelle image de gravure."
     )
     dialog.reject()
+
+
+def test_a_guide_goes_in_with_its_valid_lines_and_hands_back_the_others(window, qtbot, tmp_path):
+    """Open the file, « Importer les verres valides »: written; the refused lines are beside."""
+    from tests.guide_files import write_guide
+
+    assert window.unlock_admin("secret-admin")
+    guide = write_guide(tmp_path, 600)
+    total = catalogue.count_lenses(window.db, LensQuery())
+    dialog = window.transfer.import_dialog()
+    wait(qtbot, dialog.set_file(guide.path))
+    assert not dialog.import_button.isEnabled()  # all or nothing stays the default
+    assert dialog.valid_button.isVisibleTo(dialog) and "verres valides" in dialog.valid_button.text()
+    assert dialog.problems.rowCount() == guide.bad_lines - guide.bad_lines // 6  # pairs listed once
+    to_write = dialog.prepared.report.to_write
+    wait(qtbot, dialog.commit_valid())
+    rejects = tmp_path / "guide.refus.csv"
+    assert dialog.rejects_written.path == rejects and dialog.rejects_written.lines == guide.bad_lines
+    assert str(rejects) in dialog.message.text() and "Import terminé" in dialog.message.text()
+    assert catalogue.count_lenses(window.db, LensQuery()) == total + to_write
+    dialog.reject()
+
+
+def test_problems_are_copied_and_saved_whole(window, qtbot, tmp_path):
+    from PySide6.QtGui import QGuiApplication
+
+    assert window.unlock_admin("secret-admin")
+    path = tmp_path / "tarif.csv"
+    path.write_text(GOOD + "Essilor;Varilux;Verre D;Tbc;14;IMPD\nEssilor;Varilux;Verre E;1,6è;14;IMPE\n", encoding="utf-8")
+    dialog = window.transfer.import_dialog()
+    wait(qtbot, dialog.set_file(path))
+    dialog.problem_list.copy()
+    copied = QGuiApplication.clipboard().text().splitlines()
+    assert copied[0].startswith("ligne 5, Indice : « Tbc »") and "1,67 tapé sans Maj" in copied[1]
+    dialog.problem_list.save(tmp_path / "liste.txt")
+    assert (tmp_path / "liste.txt").read_text(encoding="utf-8-sig").splitlines()[0].startswith("ligne 5 : Indice : « Tbc »")
+    dialog.reject()
+
+
+def test_swapped_lines_are_read_back_in_one_click(window, qtbot, tmp_path):
+    assert window.unlock_admin("secret-admin")
+    path = tmp_path / "tarif.csv"
+    path.write_text("Fournisseur;Nom;Matériau;Indice\nHoya;Inversé A;1,5;ORG\nHoya;Inversé B;1,6;ORG\n", encoding="utf-8")
+    dialog = window.transfer.import_dialog()
+    wait(qtbot, dialog.set_file(path))
+    assert dialog.swap_button.isVisibleTo(dialog) and "2 lignes concernées" in dialog.swap_button.text()
+    assert "inversés" in dialog.problems.item(0, 2).text()
+    wait(qtbot, dialog.swap_lines())
+    assert dialog.counts["refused"].text() == "0" and dialog.import_button.isEnabled()
+    dialog.reject()
+
+
+def test_unknown_columns_are_named_once_and_remembered(window, qtbot, tmp_path):
+    assert window.unlock_admin("secret-admin")
+    path = tmp_path / "guide.csv"
+    path.write_text("marque;nom_du_verre;glass_index;haut_de_montage\nHoya;Nommé A;1,5;14 à 20mm\n", encoding="utf-8")
+    dialog = window.transfer.import_dialog()
+    wait(qtbot, dialog.set_file(path))
+    assert dialog.prepared is None and dialog.tabs.currentWidget() is dialog.columns_panel
+    assert "Choisissez le champ" in dialog.message.text()
+    combos = dict(dialog.columns_panel.combos)
+    assert combos["glass_index"].currentData() == "indice"  # suggested from its header
+    wait(qtbot, dialog.apply_columns())
+    assert dialog.counts["new"].text() == "1" and dialog.import_button.isEnabled()
+    dialog.reject()
+    other = tmp_path / "autre.csv"
+    other.write_text("marque;nom_du_verre;glass_index;haut_de_montage\nHoya;Nommé B;1,6;16/19\n", encoding="utf-8")
+    again = window.transfer.import_dialog()
+    wait(qtbot, again.set_file(other))  # the same headers: named already
+    assert again.counts["new"].text() == "1" and again.import_button.isEnabled()
+    again.reject()
+
+
+def test_new_references_are_mapped_to_existing_ones_and_remembered(window, qtbot, tmp_path):
+    assert window.unlock_admin("secret-admin")
+    path = tmp_path / "tarif.csv"
+    path.write_text("Fournisseur;Nom;Indice\nESSILOR FR;Proposé A;1,5\nSHAMIR FRANCE;Proposé B;1,6\n", encoding="utf-8")
+    dialog = window.transfer.import_dialog()
+    wait(qtbot, dialog.set_file(path))
+    assert dialog.references.count() == 2 and dialog.ref_panel.accept_button.isVisibleTo(dialog)
+    with qtbot.waitSignal(dialog.runner.jobsChanged, timeout=10_000, raising=False):
+        dialog.ref_panel.accept_proposals()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=20_000)
+    assert dialog.references.count() == 0 and dialog.import_button.isEnabled()
+    dialog.reject()
+    again = window.transfer.import_dialog()
+    wait(qtbot, again.set_file(path))  # remembered for the next file
+    assert again.references.count() == 0
+    again.reject()

@@ -1,0 +1,63 @@
+"""The picture cache: thumbnails decoded at their size, everything within a byte budget."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSize
+
+from data import catalogue
+from data.database import Database
+from gui.images import ImageStore
+from gui.workers.jobs import JobRunner
+from tests.factories import lens_values, make_refs
+
+
+def photo(seed: int, size: tuple[int, int] = (2000, 1500)) -> bytes:
+    from PIL import Image
+
+    image = Image.new("RGB", size, (seed * 37 % 256, seed * 91 % 256, 120))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+@pytest.fixture
+def store(qapp, sqlite_db: Database, tmp_path: Path) -> Iterator[ImageStore]:
+    runner = JobRunner()
+    images = ImageStore(sqlite_db, tmp_path / "cache", runner, cache_bytes=40 * 1024 * 1024)
+    yield images
+    runner.shutdown()
+
+
+def stored_images(db: Database, count: int) -> list[str]:
+    refs = make_refs(db)
+    keys = []
+    for number in range(count):
+        lens = catalogue.create_lens(db, lens_values(refs, nom=f"V{number}"), image=photo(number))
+        keys.append(f"db:{catalogue.get_lens(db, lens.lens_id).image_id}")
+    return keys
+
+
+def test_a_thumbnail_is_decoded_at_its_display_size(qtbot, store: ImageStore, sqlite_db: Database) -> None:
+    key, = stored_images(sqlite_db, 1)
+    thumb = QSize(208, 130)
+    with qtbot.waitSignal(store.loaded, timeout=20_000):
+        assert store.scaled(key, thumb) is None
+    pixmap = store.scaled(key, thumb)
+    assert pixmap is not None and (pixmap.width(), pixmap.height()) == (173, 130)
+    assert store.image(key) is None  # the 2000 × 1500 picture was never held whole
+    assert store.cached_bytes < 200_000
+
+
+def test_full_pictures_stay_within_the_byte_budget(qtbot, store: ImageStore, sqlite_db: Database) -> None:
+    keys = stored_images(sqlite_db, 6)  # 12 MB decoded each: 72 MB in all
+    for key in keys:
+        with qtbot.waitSignal(store.loaded, timeout=20_000):
+            store.request(key)
+        assert store.image(key) is not None
+        assert store.cached_bytes <= 40 * 1024 * 1024
+    assert store.image(keys[0]) is None and store.image(keys[-1]) is not None
