@@ -5,6 +5,9 @@ million. The distributions follow the sample catalogue and real price lists: a f
 many small ones, several ranges and series per supplier, indices skewed towards 1.5-1.67, fitting
 heights around 14-18 mm, short engraving codes with common maker prefixes ("AI", "CX") and rare
 letters, a minority of accented names, and a few hundred small PNG drawings shared by many lenses.
+About a third of the lenses carry a sign of 1 to 4 shapes (``verres_symboles``), drawn by how
+often the guides show each shape (``SIGN_SHAPES``: the horizontal bar is on about a fifth of
+them), from a random stream of their own (the lens rows are what they were before signs).
 
 The schema comes from the real Alembic revisions (``data.migrate.upgrade``); rows are then written
 with raw ``sqlite3`` (or PostgreSQL ``COPY``) for speed, and the folded columns are computed with
@@ -82,6 +85,20 @@ CODE_WEIGHTS = tuple([6] * 24 + [1.0, 1.0] + [4] * 10)
 KNOWN_CODES = ("AIPZ", "AIPH", "AICX", "c74", "YS3", "HL 67", "NPB5", "GTm")
 IMAGE_COUNT = 300
 IMAGE_SHARE = 0.35
+# Signs (issue 19): the shapes by how often the guides show them, most frequent first.
+SIGN_SHAPES = (
+    "barre_horizontale", "tiret", "courbe", "cercle", "barre_oblique", "barre_verticale", "oeil",
+    "v_cercle", "pi", "triangles_opposes", "note", "rectangle_vertical", "barre_oblique_inverse",
+    "double_tiret", "ordinateur", "ideogramme", "neutron", "etoile", "omega", "e_soleil",
+    "agrafe", "cintre", "arc", "coupe", "triangle", "sigma", "balance", "tortue", "coureur",
+    "trois_courbes", "pont", "chemin", "e_double_courbe", "fer", "triangle_bas",
+    "rectangle_horizontal", "soleil", "s_losange", "e_coeur", "crochet", "manette", "e_oeil",
+    "losange", "lune", "filament", "trident", "hexagone", "carre",
+)
+SIGN_WEIGHTS = tuple(1.0 / (rank + 4) for rank in range(len(SIGN_SHAPES)))
+SIGN_SHARE = 1 / 3
+SIGN_SIZES = (1, 2, 3, 4)
+SIGN_SIZE_WEIGHTS = (15, 35, 35, 15)
 
 LENS_COLUMNS = (
     "id", "nom", "variante", "fournisseur_id", "gamme_id", "serie_id", "materiau_id", "indice",
@@ -346,9 +363,12 @@ def _fill_sqlite(path: Path, rows: int) -> None:
         _insert_references(conn.executemany, refs)
         insert = f"INSERT INTO verres ({', '.join(LENS_COLUMNS)}) VALUES ({', '.join('?' * len(LENS_COLUMNS))})"
         produced = lens_rows(random.Random(SEED + rows), refs, rows)
+        shape_ids = dict(conn.execute("SELECT cle, id FROM symboles").fetchall())
+        signs = random.Random(SEED + 19 + rows)
         while chunk := [row for _, row in zip(range(CHUNK), produced, strict=False)]:
             conn.executemany(insert, chunk)
             conn.executemany(INSERT_KEYS, code_key_rows(chunk))
+            conn.executemany(INSERT_SIGNS, sign_rows(signs, chunk, shape_ids))
         for _name, sql in indexes:
             conn.execute(sql)
         conn.execute("COMMIT")
@@ -361,6 +381,22 @@ def _fill_sqlite(path: Path, rows: int) -> None:
 
 
 INSERT_KEYS = "INSERT INTO verres_codes (squelette, verre_id) VALUES (?, ?)"
+INSERT_SIGNS = "INSERT INTO verres_symboles (verre_id, symbole_id) VALUES (?, ?)"
+
+
+def sign_rows(rng: random.Random, lenses: Sequence[tuple], shape_ids: dict[str, int]) -> list[tuple[int, int]]:
+    """The ``verres_symboles`` rows of generated lens rows: about a third of them get 1 to 4
+    shapes (``rng``: the signs' own stream, drawn in lens order)."""
+    rows: list[tuple[int, int]] = []
+    for lens in lenses:
+        if rng.random() >= SIGN_SHARE:
+            continue
+        count = rng.choices(SIGN_SIZES, SIGN_SIZE_WEIGHTS)[0]
+        shapes: set[str] = set()
+        while len(shapes) < count:
+            shapes.add(rng.choices(SIGN_SHAPES, SIGN_WEIGHTS)[0])
+        rows.extend((lens[0], shape_ids[key]) for key in sorted(shapes))
+    return rows
 _ENGRAVING = LENS_COLUMNS.index("gravure_nasale")
 
 

@@ -10,7 +10,12 @@ for the makers' names:
   ``KR 1.60 POL``, ``iP8 PZ6``, ``MSV _7``, ``CFXA CORRIDOR``), alternatives (``E3 ou E3S ou
   E3XS``, ``PY67/P8Y67``, ``wr67 /wir67``, ``S26 / S29  BZ``), Greek signs (``ΣIQ``);
 - codes shared by several lenses: one design at several indices when the index is not engraved
-  (``HDE`` at 1.50, 1.60 and 1.80), several coatings or photochromic variants of one design.
+  (``HDE`` at 1.50, 1.60 and 1.80), several coatings or photochromic variants of one design;
+- signs instead of codes on about a third of the lenses (issue 19), most often at the makers
+  that engrave them (Essilor, BBGR, Seiko, Nikon, Novacel, Leica): 1 to 4 shapes drawn by how
+  often the guides show them (``SIGN_SHAPES``), Essilor's signs often around one of its « e »,
+  and the letters and digits of the sign kept as the code as read (``e5``, ``BbA6``: letters
+  in the maker's font, then the index digit, 5, 6, 7, 4 for 1.5, 1.6, 1.67, 1.74, on most).
 
 ``guide_lenses()`` gives the lenses as plain dicts with the keys of a catalogue file (references
 by name: ``fournisseur``, ``gamme``, ``serie``, ``materiau``, then the lens fields), the shape of
@@ -34,6 +39,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from bench.generate import SIGN_SHAPES, SIGN_WEIGHTS
 
 SEED = 20_261_205
 MIN_LENSES = 10_000
@@ -109,19 +116,95 @@ def guide_lenses(seed: int = SEED) -> list[dict[str, Any]]:
 
     Each dict has the keys of a catalogue file: ``fournisseur``, ``gamme``, ``serie``,
     ``materiau``, ``nom``, ``variante``, ``indice``, ``hauteur_min``, ``hauteur_max``,
-    ``gravure_nasale``, ``url_gravure``, ``url_source``. ``(fournisseur, nom, variante, indice)``
+    ``gravure_nasale``, ``url_gravure``, ``url_source``, and for a lens whose engraving is a sign,
+    ``symboles`` (its shape keys, in vocabulary order). ``(fournisseur, nom, variante, indice)``
     is unique, as in a maker's price list.
+
+    The signs are drawn from a random stream of their own: the codes of the other lenses are
+    what they were before signs existed.
     """
     rng = random.Random(seed)
+    sign_rng = random.Random(seed + 1)
     lenses: list[dict[str, Any]] = []
     for maker in MAKERS:
-        lenses.extend(_maker_lenses(rng, maker))
+        lenses.extend(_maker_lenses(rng, maker, sign_rng))
     return lenses
 
 
-def _maker_lenses(rng: random.Random, maker: Maker) -> list[dict[str, Any]]:
+# --------------------------------------------------------------------------- signs
+
+# The shapes by how often the guides show them (issue 19): ``SIGN_SHAPES``, ``SIGN_WEIGHTS``,
+# as in the synthetic catalogues.
+ESSILOR_E = ("e_soleil", "e_coeur", "e_oeil", "e_double_courbe")
+# Share of a maker's designs engraved with a sign (the others: a small share).
+SIGN_SHARE = {
+    "Essilor": 0.6, "BBGR": 0.55, "Seiko": 0.55, "Nikon": 0.5, "Novacel": 0.5, "Leica": 0.5,
+    "Kodak Lens": 0.3, "Prats": 0.25, "Hoya": 0.15, "ZEISS": 0.12,
+}
+OTHER_SIGN_SHARE = 0.2
+# Letters in the makers' fonts (the annotated guide pictures), the house letters first.
+SIGN_LETTERS = "eSPBNMAtVFTDmaLXYbkCEWO"
+HOUSE_LETTERS = {"Essilor": "e", "BBGR": "Bb", "Seiko": "Ss", "Nikon": "Nn", "Novacel": "N"}
+# The digit of the index a sign carries: 5, 6, 7, 4 for 1.5, 1.6, 1.67, 1.74.
+SIGN_DIGITS = {
+    1.5: "5", 1.523: "2", 1.53: "3", 1.56: "6", 1.59: "9", 1.591: "9", 1.6: "6", 1.604: "6",
+    1.67: "7", 1.7: "7", 1.74: "4", 1.8: "8", 1.9: "9",
+}
+
+
+@dataclass(frozen=True)
+class _Sign:
+    """A design's sign: its shapes (vocabulary order), its letters, whether the index digit
+    follows them."""
+
+    shapes: tuple[str, ...]
+    letters: str
+    with_index: bool
+
+    def code(self, indice: float) -> str:
+        return self.letters + (SIGN_DIGITS[indice] if self.with_index else "")
+
+
+def _vocabulary_order(keys: Sequence[str]) -> tuple[str, ...]:
+    from data.symbols import SHAPES
+
+    order = {shape.key: position for position, shape in enumerate(SHAPES)}
+    return tuple(sorted(set(keys), key=order.__getitem__))
+
+
+def _draw_sign(rng: random.Random, maker: Maker, used: set[tuple[tuple[str, ...], str, bool]]) -> _Sign | None:
+    """A design's sign, or None when the design is engraved with a code."""
+    if rng.random() >= SIGN_SHARE.get(maker.name, OTHER_SIGN_SHARE):
+        return None
+    house = HOUSE_LETTERS.get(maker.name, "")
+    sign = None
+    for _ in range(50):
+        count = rng.choices((1, 2, 3, 4), weights=(15, 35, 35, 15))[0]
+        shapes: list[str] = []
+        if maker.name == "Essilor" and rng.random() < 0.5:
+            shapes.append(rng.choice(ESSILOR_E))
+        while len(shapes) < count:
+            shape = rng.choices(SIGN_SHAPES, SIGN_WEIGHTS)[0]
+            if shape not in shapes:
+                shapes.append(shape)
+        letters = ""
+        if house and rng.random() < 0.7:
+            letters = rng.choice(house)
+        while len(letters) < rng.choice((0, 1, 1, 2)):
+            letters += rng.choice(SIGN_LETTERS)
+        with_index = rng.random() < 0.6 or not letters  # a sign always has a letter or digit
+        sign = _Sign(_vocabulary_order(shapes), letters, with_index)
+        if (sign.shapes, sign.letters, sign.with_index) not in used:
+            break
+    assert sign is not None
+    used.add((sign.shapes, sign.letters, sign.with_index))
+    return sign
+
+
+def _maker_lenses(rng: random.Random, maker: Maker, sign_rng: random.Random | None = None) -> list[dict[str, Any]]:
     ranges = _range_names(rng, maker)
     styler = _Styler(rng, maker)
+    signs: set[tuple[tuple[str, ...], str, bool]] = set()
     names: set[str] = set()
     lenses: list[dict[str, Any]] = []
     for _ in range(maker.designs):
@@ -145,6 +228,7 @@ def _maker_lenses(rng: random.Random, maker: Maker) -> list[dict[str, Any]]:
         if rng.random() < 0.07:
             hmin = hmax = None
         design = styler.design()
+        sign = _draw_sign(sign_rng, maker, signs) if sign_rng is not None else None
         for variant in variants:
             low, high = hmin, hmax
             if variant == "Court" and hmin is not None:
@@ -160,9 +244,10 @@ def _maker_lenses(rng: random.Random, maker: Maker) -> list[dict[str, Any]]:
                     "indice": indice,
                     "hauteur_min": low,
                     "hauteur_max": high,
-                    "gravure_nasale": design.code(indice, variant, low),
+                    "gravure_nasale": design.code(indice, variant, low) if sign is None else sign.code(indice),
                     "url_gravure": None,
                     "url_source": maker.url,
+                    **({"symboles": list(sign.shapes)} if sign is not None else {}),
                 })
     return lenses
 
@@ -348,6 +433,8 @@ def load_guide(db: Any, lenses: Sequence[dict[str, Any]] | None = None) -> list[
                 "url_gravure": lens.get("url_gravure"),
                 "url_source": lens.get("url_source"),
             }
+            if lens.get("symboles"):
+                raw["symboles"] = lens["symboles"]  # the shapes of its sign
             ids.append(insert_lens(session, raw, None, False, audit=False))
     return ids
 
@@ -375,9 +462,10 @@ def summary(lenses: Sequence[dict[str, Any]]) -> str:
     makers = Counter(lens["fournisseur"] for lens in lenses)
     codes = Counter((lens["fournisseur"], lens["gravure_nasale"]) for lens in lenses)
     groups = {(lens["fournisseur"], round(lens["indice"], 2), lens["gravure_nasale"]) for lens in lenses}
+    signs = sum(1 for lens in lenses if lens.get("symboles"))
     lines = [
         f"{len(lenses)} verres, {len(makers)} fabricants, {len(codes)} codes, {len(groups)} groupes "
-        "(fabricant, indice, code)",
+        f"(fabricant, indice, code), {signs} verres à signe",
         "  " + ", ".join(f"{name} {count}" for name, count in makers.most_common()),
     ]
     return "\n".join(lines)

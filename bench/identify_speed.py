@@ -7,6 +7,11 @@ each as the window runs it: the vocabulary, the box read (``parse``), ``ranked_s
 rows of the first page. Today's plain search on the same text (``lens_page(LensQuery(text=...))``)
 is the anchor, timed in the same run.
 
+The « symboles » kind is the palette (issue 19): 1 to 3 shapes clicked, taken from the signs of
+the catalogue's lenses (a third of them have one), a frequent shape alone among them (the
+horizontal bar), no text; timed from the click to the first ranked page's rows. Its anchor is
+the plain browse (the first page of the whole catalogue, sorted).
+
     python -m bench.identify_speed                  # SQLite, 1,000,000 lenses
     python -m bench.identify_speed --rows 100000 --postgres postgresql+psycopg://…/bench
 
@@ -117,6 +122,60 @@ def draw_queries(db: Any, per_kind: int = QUERIES_PER_KIND, seed: int = SEED) ->
     return queries
 
 
+SYMBOLS = "symboles"
+FREQUENT_SHAPE = "barre_horizontale"
+
+
+def draw_palettes(db: Any, count: int = QUERIES_PER_KIND, seed: int = SEED) -> list[tuple[str, ...]]:
+    """``count`` palette picks: a third of them the frequent shape alone, the others 2 or 3
+    shapes of the sign of a lens drawn with ``seed`` (1 when its sign has fewer)."""
+    from data.models import Symbole, VerreSymbole
+
+    rng = random.Random(seed + 19)
+    picks: list[tuple[str, ...]] = []
+    with db.transaction() as session:
+        highest = session.execute(select(VerreSymbole.verre_id).order_by(VerreSymbole.verre_id.desc()).limit(1)).scalar()
+        if highest is None:
+            return []
+        while len(picks) < count:
+            if len(picks) % 3 == 0:
+                picks.append((FREQUENT_SHAPE,))
+                continue
+            lens = session.execute(
+                select(VerreSymbole.verre_id).where(VerreSymbole.verre_id >= rng.randint(1, highest))
+                .order_by(VerreSymbole.verre_id).limit(1)
+            ).scalar()
+            if lens is None:
+                continue
+            keys = list(session.execute(
+                select(Symbole.cle).join(VerreSymbole, VerreSymbole.symbole_id == Symbole.id)
+                .where(VerreSymbole.verre_id == lens)
+            ).scalars())
+            rng.shuffle(keys)
+            picks.append(tuple(keys[: rng.choice((2, 3))]))
+    return picks
+
+
+def palette_first_page(db: Any, keys: tuple[str, ...]) -> int:
+    """What the window does for shapes clicked in the palette: ranked search, first page."""
+    from data import catalogue
+    from data.catalogue.ranked import ranked_search, vocabulary
+    from data.identify import parse
+    from data.query import LensQuery
+
+    result = ranked_search(db, LensQuery(symbols=keys), parse("", vocabulary(db)))
+    assert result is not None
+    return len(catalogue.lens_rows(db, result.ids[:PAGE]))
+
+
+def browse_first_page(db: Any, _keys: tuple[str, ...]) -> int:
+    """The plain browse: the first page of the whole catalogue, in the default order."""
+    from data import catalogue
+    from data.query import LensQuery
+
+    return len(catalogue.lens_page(db, LensQuery(), 0, PAGE))
+
+
 def ranked_first_page(db: Any, text: str) -> int:
     """What the window does for one query: vocabulary, box read, ranked search, first page."""
     from data import catalogue
@@ -139,7 +198,7 @@ def anchor_first_page(db: Any, text: str) -> int:
     return len(catalogue.lens_page(db, LensQuery(text=text), 0, PAGE))
 
 
-def _time(run: Callable[[Any, str], int], db: Any, texts: Sequence[str]) -> list[float]:
+def _time(run: Callable[[Any, Any], int], db: Any, texts: Sequence[Any]) -> list[float]:
     for text in texts[:WARM_UP]:
         run(db, text)
     times = []
@@ -155,16 +214,29 @@ def _p95(times: Sequence[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def measure(db: Any, per_kind: int = QUERIES_PER_KIND, anchor: bool = True) -> dict[str, dict[str, float]]:
-    """p50/p95 (ms) per kind for the ranked search and, with ``anchor``, today's search."""
+def measure(
+    db: Any, per_kind: int = QUERIES_PER_KIND, anchor: bool = True, kinds: Sequence[str] | None = None
+) -> dict[str, dict[str, float]]:
+    """p50/p95 (ms) per kind for the ranked search and, with ``anchor``, today's search
+    (``kinds``: only those, ``SYMBOLS`` among them)."""
     figures: dict[str, dict[str, float]] = {}
     for kind, texts in draw_queries(db, per_kind).items():
+        if kinds is not None and kind not in kinds:
+            continue
         ours = _time(ranked_first_page, db, texts)
         row = {"n": len(texts), "p50_ms": statistics.median(ours), "p95_ms": _p95(ours)}
         if anchor:
             theirs = _time(anchor_first_page, db, texts)
             row.update(anchor_p50_ms=statistics.median(theirs), anchor_p95_ms=_p95(theirs))
         figures[kind] = row
+    palettes = draw_palettes(db, per_kind) if kinds is None or SYMBOLS in kinds else []
+    if palettes:
+        ours = _time(palette_first_page, db, palettes)
+        row = {"n": len(palettes), "p50_ms": statistics.median(ours), "p95_ms": _p95(ours)}
+        if anchor:
+            theirs = _time(browse_first_page, db, palettes)
+            row.update(anchor_p50_ms=statistics.median(theirs), anchor_p95_ms=_p95(theirs))
+        figures[SYMBOLS] = row
     return figures
 
 
@@ -185,6 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--postgres", help="URL d'une base PostgreSQL vide, remplie d'abord")
     parser.add_argument("--no-anchor", action="store_true")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--kind", action="append", help=f"seulement ce genre (« {SYMBOLS} », …)")
     args = parser.parse_args(argv)
     from bench.writes import open_url
 
@@ -200,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         url = "sqlite:///" + path.as_posix()
     db = open_url(url)
     try:
-        figures = measure(db, args.per_kind, anchor=not args.no_anchor)
+        figures = measure(db, args.per_kind, anchor=not args.no_anchor, kinds=args.kind)
     finally:
         db.dispose()
     print(table(figures))

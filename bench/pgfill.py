@@ -1,7 +1,7 @@
 """Fill a PostgreSQL database with the same synthetic catalogue as the SQLite files.
 
 The schema comes from the app's migrations; rows go in with ``COPY`` (the lenses, then their code
-keys) (secondary indexes dropped
+keys and the shapes of their signs, drawn as for the SQLite files) (secondary indexes dropped
 during the load and rebuilt after, as a bulk load should), then the id sequences are moved past the
 loaded ids and the tables analysed, as autovacuum would do on a real server.
 """
@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from bench.generate import LENS_COLUMNS, SEED, code_key_rows, lens_rows, reference_rows
+from bench.generate import LENS_COLUMNS, SEED, code_key_rows, lens_rows, reference_rows, sign_rows
 from data.config import load_settings
 from data.database import open_database
 from data.migrate import upgrade
@@ -54,6 +54,9 @@ def fill_postgres(url: str, rows: int) -> float:
             lenses = list(lens_rows(random.Random(SEED + rows), refs, rows))
             _copy(cursor, "verres", LENS_COLUMNS, lenses)
             _copy(cursor, "verres_codes", ("squelette", "verre_id"), code_key_rows(lenses))
+            shape_ids = dict(cursor.execute("SELECT cle, id FROM symboles").fetchall())
+            _copy(cursor, "verres_symboles", ("verre_id", "symbole_id"),
+                  sign_rows(random.Random(SEED + 19 + rows), lenses, shape_ids))
             del lenses
             for _name, definition in indexes:
                 cursor.execute(definition)

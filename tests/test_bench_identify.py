@@ -183,3 +183,50 @@ def test_guide_loads_through_the_catalogue_and_today_search_runs_on_it(db, guide
     result = score(cases, anchor_search(db))
     assert set(result["kinds"]) == set(KINDS)
     assert result["kinds"]["code, index ticked"]["top5"] > 50.0
+
+
+# ---------------------------------------------------------------- signs
+
+
+def test_a_third_of_the_guide_carries_signs_composed_as_real_ones(guide):
+    from data.symbols import by_key
+
+    signed = [lens for lens in guide if lens.get("symboles")]
+    assert 0.28 < len(signed) / len(guide) < 0.4
+    assert all(1 <= len(lens["symboles"]) <= 4 for lens in signed)
+    assert all(by_key(key) for lens in signed for key in lens["symboles"])
+    assert {"Essilor", "BBGR", "Seiko", "Nikon"} <= {lens["fournisseur"] for lens in signed}
+    # Letters and the index digit kept as the code: e5 on an Essilor 1.5.
+    assert any(lens["gravure_nasale"] == "e5" and lens["indice"] == 1.5 for lens in signed)
+    assert all(re.fullmatch(r"[A-Za-z]{0,2}\d?", lens["gravure_nasale"]) for lens in signed)
+
+
+def test_sign_cases_take_at_most_three_actions_and_hold_their_lens():
+    from bench.identify_cases import LOOK_ALIKE, MAX_ACTIONS, SIGN_KINDS, draw_sign_cases
+
+    lenses = guide_lenses()
+    cases = draw_sign_cases(lenses, per_kind=40)
+    assert cases == draw_sign_cases(lenses, per_kind=40)  # a fixed seed
+    assert {c.kind for c in cases} == set(SIGN_KINDS)
+    by_id = dict(enumerate(lenses, start=1))
+    for case in cases:
+        assert case.actions <= MAX_ACTIONS and case.observed
+        shapes = set(by_id[case.lens_id]["symboles"])
+        absent = [s for s in case.observed if s not in shapes]
+        if case.kind == "sign, look-alike picked":
+            assert len(absent) == 1 and set(LOOK_ALIKE[absent[0]]) & shapes
+        else:
+            assert not absent
+        if case.kind == "sign, one shape missing":
+            assert len(case.observed) < len(shapes)
+        assert case.lens_id in case.group_ids and case.candidates >= 1
+
+
+def test_sign_score_is_full_for_a_perfect_search_and_zero_for_an_empty_one():
+    from bench.identify_cases import draw_sign_cases, score_signs
+
+    cases = draw_sign_cases(guide_lenses(), per_kind=10)
+    by_shapes = {(c.text, c.ticked_index, c.symbols): c.group_ids for c in cases}
+    perfect = score_signs(cases, lambda text, ticked, symbols: by_shapes[(text, ticked, symbols)])
+    assert perfect["overall"]["top1"] == 100.0
+    assert score_signs(cases, lambda *_: [])["overall"]["top5"] == 0.0

@@ -39,6 +39,11 @@ Every lens written gets its code keys (``data.catalogue.code_keys``) in the same
 computed in Python from its engraving: by executemany with the new lenses, or, for SQLite's
 copy, from the spill file's engravings on a thread of their own while SQLite copies.
 
+When the file gives the shapes of signs (the ``Symboles`` column, see ``scan``), each new lens's
+rows of ``verres_symboles`` are written in the same transaction, before its creation entry (whose
+state lists them): by executemany, or, for SQLite's copy, by one ``INSERT ... SELECT`` over the
+spill's JSON lists. An update given shapes has them replaced; one given none keeps its own.
+
 **Valid lines only.** With ``valid_only`` (the dialog's « Importer les lignes valides », the
 command's ``--valid-only``) a file with refused lines still writes its valid lines, in the same
 single transaction; no lens of a refused line is written (a line is refused whole, see
@@ -56,6 +61,7 @@ and chunks.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -74,11 +80,12 @@ from data.catalogue.code_keys import (
     insert_key_rows,
     replace_code_keys,
 )
+from data.catalogue.symbols import replace_lens_symbols
 from data.database import Database, attached
 from data.errors import Cancelled, ConflictError
 from data.kinds import KINDS, SORT_KEYS
 from data.maintenance.upkeep import refresh_after_load
-from data.models import Verre, utcnow
+from data.models import Symbole, Verre, VerreSymbole, utcnow
 from data.progress import TOTAL, Cancel, Progress, Steps, check_cancel
 from data.sqlite_bulk import IndexPause, RawInsert, Rebuild, is_sqlite
 from data.text import fold
@@ -97,8 +104,11 @@ PROGRESS_TOTAL = TOTAL
 _LENSES: sa.Table = Verre.metadata.tables["verres"]
 _SORT_KEY_COLUMNS = tuple(key for _kind, key in SORT_KEYS)
 IMAGE_COLUMN = "image_id"  # in the spill when the file has an image column (placeholder ids)
-# What an update's spill record keeps of the lens before (for its audit entry).
-_BEFORE_FIELDS = (*LENS_FIELDS, IMAGE_COLUMN)
+SIGN_COLUMN = spill_file.SIGN_COLUMN  # in the spill when the file gives shapes (JSON lists)
+SYMBOLS_STATE = "symbols"  # a lens's shapes in its audit state (``LensDetail.symbols``)
+# What an update's spill record keeps of the lens before (for its audit entry): its shapes are
+# None when the file does not give them.
+_BEFORE_FIELDS = (*LENS_FIELDS, IMAGE_COLUMN, SYMBOLS_STATE)
 # SQLite, large imports: the lens table's indexes and search triggers are set aside while the
 # new lenses go in, then rebuilt (``data.sqlite_bulk.IndexPause``), when the import adds at
 # least PAUSE_MIN_ROWS lenses and at least 1/PAUSE_RATIO of the catalogue's size. Rebuilding
@@ -276,6 +286,10 @@ class _Batch:
         self.raw: RawInsert | None = None  # SQLite: lenses straight to the driver
         self.next_id = 0
         self.constants: tuple[Any, ...] = ()
+        # The spill's columns that are lens columns (its shapes are written to their own table).
+        self.lens_keys = tuple(k for k in prepared.keys if k != SIGN_COLUMN)
+        self.signs = SIGN_COLUMN in prepared.keys
+        self._shape_ids: dict[str, int] | None = None
         # Columns holding ids that may be placeholders (the image's when the file names images).
         self._placeholder_columns = (
             *(kind.lens_column for kind in KINDS.values()),
@@ -360,17 +374,59 @@ class _Batch:
         if self.real:
             connection.exec_driver_sql(f"INSERT INTO temp.{_IDS_TABLE} VALUES (?, ?)", list(self.real.items()))
         copied = connection.exec_driver_sql(
-            _copy_statement(self.prepared.keys, self._placeholder_columns, connection.dialect.identifier_preparer.quote),
+            _copy_statement(self.lens_keys, self._placeholder_columns, connection.dialect.identifier_preparer.quote),
             (self.next_id, *self.constants),
         ).rowcount
         connection.exec_driver_sql(f"DROP TABLE temp.{_IDS_TABLE}")
         self.next_id += copied
 
     def _after_copy(self, first_id: int, keys: _NewKeys | None) -> None:
-        """SQLite, after the copy: the new lenses' creation entries and code keys."""
+        """SQLite, after the copy: the new lenses' shapes, creation entries and code keys."""
+        if self.signs:
+            self._copy_new_signs(first_id)
         self._record_creations(first_id)
         if keys is not None:
             insert_key_rows(self.connection, keys.rows())
+
+    def _copy_new_signs(self, first_id: int) -> None:
+        """SQLite: the shapes of every lens just copied, from the attached spill's JSON lists,
+        by one statement (the n-th new lens has the id ``first_id + n - 1``). A shape deleted
+        since pass 1 stops the import, as on the other paths."""
+        spill = f"{spill_file.SPILL_SCHEMA}.{spill_file.NEW_TABLE}"
+        column = self.connection.dialect.identifier_preparer.quote(SIGN_COLUMN)
+        wanted = self.connection.exec_driver_sql(
+            f"SELECT coalesce(sum(json_array_length(l.{column})), 0) FROM {spill} AS l "
+            f"WHERE l.{column} IS NOT NULL"
+        ).scalar_one()
+        written = self.connection.exec_driver_sql(
+            "INSERT INTO verres_symboles (verre_id, symbole_id) "
+            f"SELECT ? - 1 + l.rowid, s.id FROM {spill} AS l, json_each(l.{column}) AS j "
+            f"JOIN symboles AS s ON s.cle = j.value WHERE l.{column} IS NOT NULL",
+            (first_id,),
+        ).rowcount
+        if written != wanted:
+            raise _shape_gone()
+
+    def _shape_id_of(self) -> dict[str, int]:
+        """Every shape's id by key (the vocabulary is small), read once."""
+        if self._shape_ids is None:
+            found = self.session.execute(select(Symbole.cle, Symbole.id)).tuples()
+            self._shape_ids = {str(key): int(ident) for key, ident in found}
+        return self._shape_ids
+
+    def _insert_signs(self, ids: Iterable[int], signs: list[str | None]) -> None:
+        """The ``verres_symboles`` rows of new lenses (``signs``: each one's JSON list)."""
+        if not self.signs:
+            return
+        by_key = self._shape_id_of()
+        rows = []
+        for lens_id, sign in zip(ids, signs, strict=True):
+            for key in json.loads(sign) if sign else ():
+                if key not in by_key:
+                    raise _shape_gone()
+                rows.append({"verre_id": lens_id, "symbole_id": by_key[key]})
+        if rows:
+            self.session.execute(insert(VerreSymbole), rows)
 
     def _record_creations(self, first_id: int) -> None:
         """SQLite: the creation entries of the lenses inserted from ``first_id`` on."""
@@ -386,7 +442,7 @@ class _Batch:
     # -- SQLite
 
     def _prepare_sqlite(self) -> None:
-        keys = self.prepared.keys
+        keys = self.lens_keys
         columns = ("id", *keys, *_SORT_KEY_COLUMNS, "exemple", "version", "cree_le", "modifie_le")
         # ``indice`` values are floats already (validated); the constants are converted once.
         raw = RawInsert(self.connection, _LENSES, columns, ready=("indice", "exemple", "cree_le", "modifie_le"))
@@ -437,22 +493,25 @@ class _Batch:
 
     def _write(self, chunk: list[tuple[Any, ...]]) -> None:
         inserts: list[dict[str, Any]] = []
-        updates: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+        signs: list[str | None] = []  # each new lens's shapes (a JSON list, None: not given)
+        updates: list[tuple[tuple[Any, ...], dict[str, Any], str | None]] = []
         for record in chunk:
             row = self._row(record)
+            sign = row.pop(SIGN_COLUMN, None)
             if record[0] == spill_file.INSERT:
                 inserts.append(row)
+                signs.append(sign)
             else:
                 row.update(b_id=record[1], b_version=record[2], version=record[2] + 1, modifie_le=self.now)
-                updates.append((record[3], row))
+                updates.append((record[3], row, sign))
         if inserts:
             self._check_still_new(inserts)
             if self.raw is not None:
-                self._insert_sqlite(inserts)
+                self._insert_sqlite(inserts, signs)
             else:
                 for row in inserts:
                     row.update(exemple=False, version=1, cree_le=self.now, modifie_le=self.now)
-                self._insert(inserts)
+                self._insert(inserts, signs)
         if updates:
             self._update(updates)
 
@@ -472,7 +531,7 @@ class _Batch:
                     "Relancez l'import."
                 )
 
-    def _insert_sqlite(self, rows: list[dict[str, Any]]) -> None:
+    def _insert_sqlite(self, rows: list[dict[str, Any]], signs: list[str | None]) -> None:
         assert self.raw is not None
         first = self.next_id
         self.next_id += len(rows)
@@ -482,6 +541,7 @@ class _Batch:
             (lens_id, *[row[c] for c in value_columns], *constants)
             for lens_id, row in enumerate(rows, first)
         ])
+        self._insert_signs(range(first, self.next_id), signs)  # read by the creation entries
         self._record_creations(first)
         self._insert_keys(range(first, self.next_id), rows)
 
@@ -490,7 +550,7 @@ class _Batch:
         if ENGRAVING in self.prepared.keys:
             insert_code_keys(self.connection, zip(ids, (row[ENGRAVING] for row in rows), strict=True))
 
-    def _insert(self, rows: list[dict[str, Any]]) -> None:
+    def _insert(self, rows: list[dict[str, Any]], signs: list[str | None]) -> None:
         # The new ids come back in batches, in no promised order: each row is matched by its
         # identity, unique within the import (pass 1 skipped lenses repeated in the file).
         c = _LENSES.c
@@ -500,22 +560,32 @@ class _Batch:
         by_key = {row_key(r._mapping): r.id for r in self.session.execute(stmt, rows)}
         ids = [by_key[row_key(r)] for r in rows]
         self._insert_keys(ids, rows)
-        self._audit_creations(ids, rows)
+        self._insert_signs(ids, signs)
+        self._audit_creations(ids, rows, signs)
 
-    def _audit_creations(self, ids: Iterable[int], rows: list[dict[str, Any]]) -> None:
-        audit.record_encoded(self.session, self._creations(ids, rows), batch=self.batch_id, author=self.author)
+    def _audit_creations(
+        self, ids: Iterable[int], rows: list[dict[str, Any]], signs: list[str | None]
+    ) -> None:
+        audit.record_encoded(
+            self.session, self._creations(ids, rows, signs), batch=self.batch_id, author=self.author
+        )
 
-    def _creations(self, ids: Iterable[int], rows: list[dict[str, Any]]) -> list[audit.EncodedChange]:
+    def _creations(
+        self, ids: Iterable[int], rows: list[dict[str, Any]], signs: list[str | None]
+    ) -> list[audit.EncodedChange]:
         """The creation entries of new lenses, encoded (``audit.encode_change``)."""
         now = self.now.isoformat()  # what the trail's JSON makes of the timestamps anyway
         return [
             (audit.CREATION, "verre", lens_id, audit.lens_label(row), None,
-             audit.to_json(self._created_state(lens_id, row, now)))
-            for lens_id, row in zip(ids, rows, strict=True)
+             audit.to_json(self._created_state(lens_id, row, now, sign)))
+            for lens_id, row, sign in zip(ids, rows, signs, strict=True)
         ]
 
-    def _created_state(self, lens_id: int, row: dict[str, Any], now: str) -> dict[str, Any]:
-        """``_state(lens_id, row, row)`` of a new lens, built directly (one per imported lens)."""
+    def _created_state(
+        self, lens_id: int, row: dict[str, Any], now: str, sign: str | None = None
+    ) -> dict[str, Any]:
+        """``_state(lens_id, row, row)`` of a new lens, built directly (one per imported lens);
+        its shapes as ``lens_state`` lists them (keys in vocabulary order, none when not given)."""
         names = self.names
         state = {name: row[name] for name in LENS_FIELDS}
         for kind in KINDS.values():
@@ -524,10 +594,11 @@ class _Batch:
         state.update(
             version=1, cree_le=now, modifie_le=now, id=lens_id, image_id=row.get(IMAGE_COLUMN), exemple=False
         )
+        state[SYMBOLS_STATE] = json.loads(sign) if sign else []
         return state
 
-    def _update(self, updates: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> None:
-        rows = [row for _before, row in updates]
+    def _update(self, updates: list[tuple[tuple[Any, ...], dict[str, Any], str | None]]) -> None:
+        rows = [row for _before, row, _sign in updates]
         stmt = update(_LENSES).where(
             _LENSES.c.id == bindparam("b_id"), _LENSES.c.version == bindparam("b_version")
         )  # the SET clause comes from the parameters' keys
@@ -539,11 +610,19 @@ class _Batch:
             )
         if ENGRAVING in self.prepared.keys:
             replace_code_keys(self.connection, [(row["b_id"], row[ENGRAVING]) for row in rows])
+        given = {row["b_id"]: json.loads(sign) for _before, row, sign in updates if sign is not None}
+        if given:
+            replace_lens_symbols(self.session, given)  # the file's shapes replace the lens's
         changes = []
-        for before_values, row in updates:
+        for before_values, row, sign in updates:
             before = dict(zip(_BEFORE_FIELDS, before_values, strict=True))
+            after = row
+            if sign is None:
+                del before[SYMBOLS_STATE]  # not given: kept, and out of the entry
+            else:
+                after = {**row, SYMBOLS_STATE: given[row["b_id"]]}
             old, new = audit.diff(
-                self._state(row["b_id"], before, row), self._state(row["b_id"], row, before)
+                self._state(row["b_id"], before, after), self._state(row["b_id"], after, before)
             )
             if old or new:
                 changes.append(
@@ -569,6 +648,13 @@ class _Batch:
             state[kind.key] = self.names.get((kind.key, ref_id)) if ref_id is not None else None
         state.update(id=lens_id, exemple=False)
         return state
+
+
+def _shape_gone() -> ConflictError:
+    return ConflictError(
+        "Un symbole du fichier a été supprimé du vocabulaire par un autre poste pendant "
+        "l'import : rien n'a été importé. Relancez l'import."
+    )
 
 
 class _NewKeys:

@@ -3,10 +3,10 @@
 When a header is unknown (``nom_du_verre`` is known, ``glass_index`` is not) or ambiguous, the
 preview shows every column with its first values and lets the person choose its field, or
 « ignorer ». ``suggest_field`` proposes one from the header's words (« haut », « montage » →
-fitting height; « index » → index) and then from the values (numbers from 1.4 to 1.9 look like
-an index, ``http`` like a link — an image's link when it ends like an image file — heights as
-guides write them like a fitting height). The choice is kept by the window for files with the
-same headers (``headers_key``).
+fitting height; « index » → index; « formes », « signe » → a sign's shapes) and then from the
+values (numbers from 1.4 to 1.9 look like an index, ``http`` like a link — an image's link when
+it ends like an image file — heights as guides write them like a fitting height). The choice is
+kept by the window for files with the same headers (``headers_key``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from data.transfer.columns import FIELD_NAMES, REQUIRED_FIELDS, chosen_field, header_key
+from data.transfer.columns import (
+    FIELD_NAMES,
+    REQUIRED_FIELDS,
+    SYMBOLS_FIELD,
+    chosen_field,
+    header_key,
+)
 from data.transfer.raw import raw_rows
 from data.validation import parse_decimal, read_heights
 
@@ -29,6 +35,8 @@ _WORDS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"indice", "indices", "index", "refraction", "ind"}), "indice"),
     (frozenset({"hmax", "maxi", "max", "maximum"}), "hauteur_max"),  # with a height word, below
     (frozenset({"haut", "hauteur", "hauteurs", "height", "montage", "fitting", "hmin"}), "hauteur_min"),
+    # A sign's shapes before the engraving (« signe nasal », « formes gravées »).
+    (frozenset({"symbole", "symboles", "signe", "signes", "symbol", "symbols", "shape", "shapes", "forme", "formes", "pictogramme", "pictogrammes"}), SYMBOLS_FIELD),
     (frozenset({"gravure", "engraving", "nasal", "nasale", "marquage", "code"}), "gravure_nasale"),
     (frozenset({"url", "lien", "link", "http", "web", "site"}), "url_source"),
     (frozenset({"fournisseur", "supplier", "marque", "brand", "fabricant", "maker", "manufacturer", "labo", "laboratoire", "vendor"}), "fournisseur"),

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from data.transfer import table as _table
-from data.transfer.columns import HeaderMap, chosen_field, map_header
+from data.transfer.columns import SYMBOLS_FIELD, HeaderMap, chosen_field, map_header
 from data.transfer.table import SourceRow, Table, TransferError, first_bytes, refuse_other_formats
 
 MAX_JSON_OBJECT_CHARS = 1024 * 1024
@@ -160,6 +160,9 @@ def _json_rows(
             if name_ is None or name_ in values:
                 continue
             if raw is None or type(raw) in _PLAIN_JSON:  # taken as they are (not a bool)
+                values[name_] = raw
+                continue
+            if name_ == SYMBOLS_FIELD and isinstance(raw, list):  # a sign's shapes: a list
                 values[name_] = raw
                 continue
             value, problem = _json_scalar(raw)

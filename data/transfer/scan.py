@@ -9,6 +9,10 @@ Engraving images (``IMAGE_FIELD``, a path to an image file) are checked once per
 image work at all. A JSON object may leave the key out: like any other key, its lens then keeps
 its image on update.
 
+The shapes of a lens's sign (``SYMBOLS_FIELD``) are checked and carried by ``signs.SignCells``:
+like an image, a file without the column, or a JSON object without the key, leaves an updated
+lens's shapes as they are; an empty cell removes them.
+
 **Identity**: see ``data.transfer.identity``.
 
 **Refused lines.** Every refused line keeps its reasons (``reasons``: line -> « Colonne :
@@ -33,10 +37,11 @@ from sqlalchemy.orm import Session
 
 from data import formatting
 from data.catalogue import lens_columns  # the folded columns, computed in one place
+from data.catalogue.symbols import lens_symbols
 from data.kinds import KIND_OF_LENS_COLUMN, KINDS
 from data.models import Verre
 from data.progress import Cancel, Steps, check_cancel
-from data.transfer.columns import IMAGE_FIELD, split_indices
+from data.transfer.columns import IMAGE_FIELD, SYMBOLS_FIELD, split_indices
 from data.transfer.identity import BaseKey, Key, catalogue_match, existing_lenses, lens_key
 from data.transfer.images import ImageFiles
 from data.transfer.problems import (
@@ -58,7 +63,8 @@ from data.transfer.report import (
     ImportProblem,
     ImportReport,
 )
-from data.transfer.spill import INSERT, UPDATE, SpillWriter
+from data.transfer.signs import NO_SIGN_GIVEN, SignCells, sign_text
+from data.transfer.spill import INSERT, SIGN_COLUMN, UPDATE, SpillWriter
 from data.validation import LENS_FIELDS, LensValues, validate_lens
 
 LOOKUP_BATCH = 500
@@ -74,11 +80,11 @@ ALL_VALUE_FIELDS = frozenset(LENS_FIELDS)
 NO_IMAGE_GIVEN: Any = object()
 
 
-# The fields a conflict between two lines can name, in the fingerprint's order.
-_FINGERPRINT_FIELDS = (*LENS_FIELDS, "image_id")
-_FIELD_OF_VALUE = {**{f: f for f in LENS_FIELDS}, **KIND_OF_LENS_COLUMN, "image_id": IMAGE_FIELD}
-
-
+# The fields a conflict between two lines can name (the fingerprint: the lens's fields, then its
+# image and its shapes when the file may give them).
+_FIELD_OF_VALUE = {
+    **{f: f for f in LENS_FIELDS}, **KIND_OF_LENS_COLUMN, "image_id": IMAGE_FIELD, SIGN_COLUMN: SYMBOLS_FIELD,
+}
 
 
 @dataclass
@@ -89,6 +95,7 @@ class _Candidate:
     key: Key
     columns: dict[str, Any]
     image: Any  # a placeholder id, None (no image), or NO_IMAGE_GIVEN
+    sign: Any = NO_SIGN_GIVEN  # the shape keys (a tuple, maybe empty), or NO_SIGN_GIVEN
 
 
 class Scan:
@@ -112,6 +119,15 @@ class Scan:
         self.images: ImageFiles | None = None
         if IMAGE_FIELD in table.header.labels or table.format == "json":
             self.images = ImageFiles(session, folder)
+        # Shapes: checked against the catalogue's vocabulary; any JSON object may give them.
+        self.signs: SignCells | None = None
+        if SYMBOLS_FIELD in table.header.labels or table.format == "json":
+            self.signs = SignCells(session)
+        self.print_fields = (
+            *LENS_FIELDS,
+            *(("image_id",) if self.images is not None else ()),
+            *((SIGN_COLUMN,) if self.signs is not None else ()),
+        )
         self.valid_only = valid_only
         self.swap = swap  # read an index and a material that look swapped the other way round
         # identity -> n, the n-th lens seen: its line in ``first_lines``, and in ``prints`` one
@@ -278,9 +294,14 @@ class Scan:
             image, message = self.images.resolve(values[IMAGE_FIELD])
             if message:
                 problems.append((IMAGE_FIELD, message))
+        sign = NO_SIGN_GIVEN
+        if self.signs is not None and SYMBOLS_FIELD in values:
+            sign, message = self.signs.check(values[SYMBOLS_FIELD])
+            if message:
+                problems.append((SYMBOLS_FIELD, message))
         tokens = split_indices(values.get("indice"))
         for token in tokens:
-            self._lens(row.line, raw, token, len(tokens) > 1, problems, present, image, values)
+            self._lens(row.line, raw, token, len(tokens) > 1, problems, present, image, sign, values)
 
     def _present_in(self, values: dict[str, object]) -> frozenset[str]:
         """The fields a JSON object gives (a file's objects mostly share one set of keys)."""
@@ -301,6 +322,7 @@ class Scan:
         problems: list[tuple[str, str]],
         present: frozenset[str],
         image: Any,
+        sign: Any,
         given: dict[str, object],
     ) -> None:
         if listed and not str(token).strip():
@@ -326,11 +348,11 @@ class Scan:
             for file_field, message in found:
                 self._problem(line, file_field, message)
             return
-        self._candidate(line, values, present, image)
+        self._candidate(line, values, present, image, sign)
 
     # -- classifying
 
-    def _candidate(self, line: int, values: LensValues, present: frozenset[str], image: Any) -> None:
+    def _candidate(self, line: int, values: LensValues, present: frozenset[str], image: Any, sign: Any) -> None:
         columns = lens_columns(values)
         key = lens_key(values, columns)
         identity = hashlib.blake2b(repr(key).encode(), digest_size=16).digest()
@@ -339,6 +361,10 @@ class Scan:
             # Every lens of the spill has the column: the image it gets when inserted.
             columns["image_id"] = image if image is not NO_IMAGE_GIVEN else None
             fields = (*fields, columns["image_id"])
+        if self.signs is not None:
+            # Every lens of the spill has the column: its shapes, or NULL when not given.
+            columns[SIGN_COLUMN] = sign_text(sign)
+            fields = (*fields, columns[SIGN_COLUMN])
         prints = array("q", map(hash, fields))
         width = len(prints)
         earlier = self.seen.get(identity)
@@ -355,14 +381,14 @@ class Scan:
         self.seen[identity] = len(self.first_lines)
         self.first_lines.append(line)
         self.prints.extend(prints)
-        self.pending.append(_Candidate(line, values, present, key, columns, image))
+        self.pending.append(_Candidate(line, values, present, key, columns, image, sign))
         if len(self.pending) >= LOOKUP_BATCH:
             self._flush()
 
     def _conflict(self, line: int, first_line: int, first: array[int], other: array[int]) -> None:
         """The same lens on two lines with other values: both lines refused, the fields named."""
         differ: list[str] = []
-        for position, name in enumerate(_FINGERPRINT_FIELDS[: len(first)]):
+        for position, name in enumerate(self.print_fields):
             if first[position] != other[position]:
                 label = self._column_of(_FIELD_OF_VALUE[name])
                 if label not in differ:
@@ -396,8 +422,11 @@ class Scan:
     def _flush(self) -> None:
         pending, self.pending = self.pending, []
         found = self._existing(pending)
-        for candidate in pending:
-            existing = catalogue_match(found, candidate.key)
+        matches = [catalogue_match(found, candidate.key) for candidate in pending]
+        signs: dict[int, tuple[str, ...]] = {}  # the catalogue's shapes, when the file gives some
+        if any(m is not None and c.sign is not NO_SIGN_GIVEN for c, m in zip(pending, matches, strict=True)):
+            signs = lens_symbols(self.session, sorted({m.id for m in matches if m is not None}))
+        for candidate, existing in zip(pending, matches, strict=True):
             if existing is None:
                 self.new_lines.append(candidate.line)
                 if self.images is not None:
@@ -406,7 +435,7 @@ class Scan:
                     assert self.spill is not None
                     self.spill.add(INSERT, 0, 0, None, candidate.columns, candidate.line)
             else:
-                self._against(candidate, existing)
+                self._against(candidate, existing, signs.get(existing.id, ()))
 
     def _existing(self, pending: list[_Candidate]) -> dict[BaseKey, list[Any]]:
         wanted = [
@@ -417,8 +446,9 @@ class Scan:
             return {}
         return existing_lenses(self.session, {c.key[0] for c in wanted}, {c.key[1] for c in wanted})
 
-    def _against(self, candidate: _Candidate, existing: Any) -> None:
-        """A lens with the same identity is in the catalogue: duplicate, update or refusal."""
+    def _against(self, candidate: _Candidate, existing: Any, existing_sign: tuple[str, ...]) -> None:
+        """A lens with the same identity is in the catalogue: duplicate, update or refusal
+        (``existing_sign``: its shapes, read when the file gives the lens's)."""
         before = LensValues(**{name: getattr(existing, name) for name in LENS_FIELDS})
         before = replace(before, indice=round(float(before.indice), 3))
         merged = self._merged(candidate, before, existing.id)
@@ -430,11 +460,17 @@ class Scan:
             assert self.images is not None
             image = candidate.image
             same_image = self.images.same(image, existing.image_id)
-        if merged == before and same_image:
+        given_sign = candidate.sign is not NO_SIGN_GIVEN
+        same_sign = not given_sign or tuple(candidate.sign) == existing_sign
+        if merged == before and same_image and same_sign:
             self._duplicate(candidate.line, f"identique au verre n° {existing.id} du catalogue, ignoré.")
         elif not self.update:
             self.refused += 1
-            other = "d'autres valeurs" if merged != before else "une autre image de gravure"
+            other = (
+                "d'autres valeurs" if merged != before
+                else "une autre image de gravure" if not same_image
+                else "d'autres symboles"
+            )
             self._problem(
                 candidate.line,
                 "",
@@ -451,7 +487,13 @@ class Scan:
                 columns = lens_columns(merged)
                 if self.images is not None:
                     columns["image_id"] = image
-                before_row = (*(getattr(before, name) for name in LENS_FIELDS), existing.image_id)
+                if self.signs is not None:
+                    columns[SIGN_COLUMN] = sign_text(candidate.sign)
+                # The shapes before, for the audit entry, when the file gives them (else None).
+                before_row = (
+                    *(getattr(before, name) for name in LENS_FIELDS), existing.image_id,
+                    list(existing_sign) if given_sign else None,
+                )
                 self.spill.add(UPDATE, existing.id, existing.version, before_row, columns, candidate.line)
 
     def _merged(self, candidate: _Candidate, before: LensValues, lens_id: int) -> LensValues | None:

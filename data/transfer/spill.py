@@ -11,6 +11,10 @@ Two tables, their columns named after the lens columns (``keys``, the same for e
 - ``mises_a_jour``: the lenses to update, with their id, their version as read and their values
   before (``avant``, ``marshal`` bytes), for their audit entries.
 
+When the file carries the shapes of signs, ``keys`` also holds ``SIGN_COLUMN`` (not a lens
+column): each lens's shape keys as a JSON list (``["oeil", "e_soleil"]``), NULL when the file
+says nothing about them (an update then keeps the lens's shapes).
+
 Why SQLite rather than a flat file: an import into a SQLite catalogue attaches this file and
 copies its new lenses with one ``INSERT ... SELECT`` (``SPILL_SCHEMA``), with no Python work per
 lens in pass 2 (100,000 lenses: 1.3 s of tuples built and sent one by one, against about 0.1 s).
@@ -40,6 +44,7 @@ CHUNK = 1000
 SPILL_SCHEMA = "import_spill"  # the name pass 2 attaches the file under (SQLite)
 NEW_TABLE = "nouveaux"
 UPDATE_TABLE = "mises_a_jour"
+SIGN_COLUMN = "symboles"  # a lens's shape keys, a JSON list (not a column of ``verres``)
 
 # One record as read back: (operation, lens id, version, values before (update) or None, *columns)
 Record = tuple[Any, ...]

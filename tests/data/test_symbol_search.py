@@ -64,3 +64,42 @@ def test_every_picked_shape_present_first_then_one_missing(db):
     # The plain browse counts the lenses with at least one picked shape.
     assert catalogue.count_lenses(db, LensQuery(symbols=("oeil", "cercle"))) == 5
     assert _search(db, "oeil 1,6") is not None and _search(db, "oeil 1,6").ids[0] == shelf["eye_e6"]
+
+
+def test_a_look_alike_picked_instead_of_a_shape_ranks_before_a_shape_missing(db):
+    shelf = _shelf(db)
+    with db.transaction() as s:
+        hoya = catalogue.get_or_create_reference(s, "fournisseur", "Hoya")
+    bar_only = _lens(db, hoya, "Hoyalux Id", "e5", 1.5, ["barre_horizontale"])
+    # The dash seen as a double dash: the lens with the bar and the dash comes first.
+    result = _search(db, "e5", ("barre_horizontale", "double_tiret"))
+    assert result is not None
+    assert result.ids == (shelf["bar_e5"], bar_only)
+    assert result.reasons[shelf["bar_e5"]].startswith("symboles : barre horizontale ; 1 symbole ressemblant")
+    assert "1 symbole manquant" in result.reasons[bar_only]
+    # Only a look-alike picked, nothing with it: the lenses with a look-alike of it (a sun:
+    # the « e » with a sun, the circle).
+    only = _search(db, "e5 1,5", ("soleil",))
+    assert only is not None
+    assert set(only.ids) == {shelf["eye_e5"], shelf["eye_e5_twin"], shelf["circle_e5"]}
+    assert only.reasons[shelf["eye_e5"]].startswith("1 symbole ressemblant")
+    assert _search(db, "e5", ("lune",)).ids == ()  # a moon: nothing like it
+
+
+def test_a_frequent_shape_is_read_a_bounded_slice_at_a_time(sqlite_db, monkeypatch):
+    """Shapes without text: the lenses with every picked shape first, then every one but one,
+    each set read from its rarest shape and capped (``cut`` says so)."""
+    import data.catalogue.ranked as ranked
+
+    db = sqlite_db
+    with db.transaction() as s:
+        hoya = catalogue.get_or_create_reference(s, "fournisseur", "Hoya")
+    bars = [_lens(db, hoya, f"Barre {i}", f"B{i}", 1.5, ["barre_horizontale"]) for i in range(8)]
+    both = _lens(db, hoya, "Barre et œil", "BO", 1.5, ["barre_horizontale", "oeil"])
+    monkeypatch.setattr(ranked, "SYMBOL_LIMIT", 4)
+    result = _search(db, "", ("barre_horizontale", "oeil"))
+    assert result is not None and result.cut
+    assert result.ids[0] == both and len(result.ids) == 4
+    assert set(result.ids[1:]) <= set(bars)
+    whole = _search(db, "", ("oeil",))
+    assert whole is not None and whole.ids == (both,) and not whole.cut

@@ -120,11 +120,17 @@ def code_keys(db: Database) -> list[tuple[Any, ...]]:
         return s.execute(text("SELECT squelette, verre_id FROM verres_codes ORDER BY 1, 2")).tuples().all()
 
 
+def signs(db: Database) -> list[tuple[Any, ...]]:
+    with db.transaction() as s:
+        return s.execute(text("SELECT verre_id, symbole_id FROM verres_symboles ORDER BY 1, 2")).tuples().all()
+
+
 def state(db: Database) -> dict[str, Any]:
     return {
         "schema": schema(db),
         "lenses": lens_table(db),
         "code keys": code_keys(db),
+        "signs": signs(db),
         "search": search_index(db),
         "trail": trail(db),
         "integrity": integrity(db),
@@ -267,6 +273,75 @@ def test_a_large_import_with_images_gives_what_the_row_by_row_path_gives(
             assert new["image_id"] == lenses[lens_id][13]
         elif target == "verre" and action == audit.MODIFICATION:  # row 5, seeded without an image
             assert old["image_id"] is None and new["image_id"] == lenses[lens_id][13] is not None
+
+
+def test_a_large_import_with_signs_gives_what_the_row_by_row_path_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paused: list[IndexPause],
+) -> None:
+    """The shapes of the new lenses are copied from the spill by SQLite, before their creation
+    entries (which list them), as row by row; the updated lens gets its shapes too."""
+    shapes = ("oeil, e_soleil", "Cercle", "", "barre horizontale ; tiret ; courbe")
+    rows = [f"{row};{shapes[i % 4]}" for i, row in enumerate(big_rows(BIG))]
+    path = tmp_path / "big.csv"
+    path.write_text(HEADER.rstrip("\n") + ";Symboles\n" + "".join(r + "\n" for r in rows), encoding="utf-8")
+    results, _reports = import_both_ways(tmp_path, monkeypatch, paused, path)
+    with_signs = {lens_id for lens_id, _shape in results["row by row"]["signs"]}
+    assert len(with_signs) == BIG - (BIG + 1) // 4  # one row in four has none (row 5: the update)
+    for action, target, lens_id, _label, _old, new, batch in results["indexes set aside"]["trail"]:
+        if target == "verre" and action == audit.CREATION and batch is not None:
+            assert bool(new["symbols"]) == (lens_id in with_signs)
+        elif target == "verre" and action == audit.MODIFICATION:  # row 5: « Cercle »
+            assert new["symbols"] == ["cercle"]
+
+
+def test_a_large_import_of_the_valid_lines_gives_each_lens_its_own_shapes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paused: list[IndexPause],
+) -> None:
+    """Lines refused for an unknown shape leave the spill before SQLite copies it: each new
+    lens still gets the shapes of its own line (the copy numbers them from the spill's rows),
+    as row by row."""
+    from data.config import load_settings
+    from data.database import open_database
+    from data.migrate import upgrade
+
+    shapes = ("oeil, e_soleil", "Cercle", "", "barre horizontale, tiret, courbe")
+    rows = [f"{row};{'oeill' if i % 50 == 1 else shapes[i % 4]}" for i, row in enumerate(big_rows(BIG))]
+    path = tmp_path / "big.csv"
+    path.write_text(HEADER.rstrip("\n") + ";Symboles\n" + "".join(r + "\n" for r in rows), encoding="utf-8")
+    refused = {i for i in range(BIG) if i % 50 == 1}
+    results = {}
+    for way in ("row by row", "indexes set aside"):
+        url = f"sqlite:///{(tmp_path / (way.replace(' ', '-') + '.db')).as_posix()}"
+        db = open_database(url, load_settings(cli_url=url), pool_size=2)
+        try:
+            upgrade(db)
+            seeded(db)
+            with monkeypatch.context() as m:
+                if way == "row by row":
+                    m.setattr(importer, "PAUSE_MIN_ROWS", 10**9)
+                prepared = prepare_import(db, path, update=True, valid_only=True)
+                assert prepared.writable and len(prepared.rejects) == len(refused)
+                report = commit_import(db, prepared, author="marc@comptoir")
+            assert report.written and (report.new, report.updated) == (BIG - 1 - len(refused), 1)
+            assert len(paused) == (1 if way == "indexes set aside" else 0)
+            with db.transaction() as s:
+                found = s.execute(text(
+                    "SELECT v.nom, s.cle FROM verres AS v JOIN verres_symboles AS vs ON vs.verre_id = v.id "
+                    "JOIN symboles AS s ON s.id = vs.symbole_id"
+                )).tuples().all()
+                names = set(s.execute(select(text("nom")).select_from(text("verres"))).scalars())
+            by_name: dict[str, set[str]] = {}
+            for name, key in found:
+                by_name.setdefault(name, set()).add(key)
+            for i in range(BIG):
+                name = f"Élite Confort {i}"
+                assert (name in names) == (i not in refused)
+                assert len(by_name.get(name, ())) == (0 if i in refused else (2, 1, 0, 3)[i % 4])
+            results[way] = (sorted((n, sorted(k)) for n, k in by_name.items()), signs(db))
+            assert state(db)["integrity"] == ["ok"]
+        finally:
+            db.dispose()
+    assert results["indexes set aside"] == results["row by row"]
 
 
 def test_each_imported_lens_is_audited_as_the_service_audits_a_new_lens(db: Database, tmp_path: Path) -> None:
