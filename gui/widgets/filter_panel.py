@@ -38,7 +38,8 @@ from data.catalogue import (
     index_group_of,
     read_lists,
 )
-from data.catalogue.ranked import browse_query, vocabulary
+from data.catalogue.candidates import browse_query
+from data.catalogue.vocabulary import vocabulary
 from data.database import Database
 from data.identify import HeightTerm, IndexTerm, Kind, ParsedQuery, ReferenceTerm, Vocabulary, parse
 from data.query import LensQuery
