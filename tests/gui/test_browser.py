@@ -525,3 +525,36 @@ def test_large_catalogue_reads_deep_pages_off_the_ui_thread_and_paints_them_when
     assert model.data(model.index(row, 0), ID_ROLE) == expected[row]
     assert readers and not any(readers)
     model.shutdown()
+
+
+def test_the_first_paint_of_each_query_is_announced_once_after_the_view_painted_it(sqlite_db, qtbot, monkeypatch):
+    """``firstPagePainted`` (the filter lists wait for it) comes after the view painted the new
+    first page, once per query shown; a replaced query never announces it."""
+    _many_lenses(sqlite_db)
+    monkeypatch.setattr(Ops, "SMALL_CATALOGUE", 10)
+    monkeypatch.setattr(LensTableModel, "COUNT_UNPAINTED_MS", 60_000)  # only a paint announces it
+    paints: list[int] = []
+
+    class View(QTableView):
+        def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+            super().paintEvent(event)
+            paints.append(model.rowCount())
+
+    model = LensTableModel(sqlite_db)
+    view = View()
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.setModel(model)
+    view.show()
+    qtbot.waitExposed(view)
+    shown: list[int] = []
+    announced: list[int] = []
+    model.firstPageReady.connect(lambda: shown.append(len(paints)))
+    model.firstPagePainted.connect(lambda: announced.append(len(paints)))
+    with qtbot.waitSignal(model.firstPagePainted, timeout=10_000):
+        model.set_query(LensQuery(indices=(1.5,)))
+        model.set_query(LensQuery(indices=(1.6,)))  # replaces the first before it is shown
+    assert len(shown) == 1 and announced[0] > shown[0]  # a paint came in between
+    qtbot.wait(300)
+    assert len(announced) == 1  # once, whatever the later paints
+    model.shutdown()
