@@ -160,6 +160,7 @@ class LensTableModel(QAbstractTableModel):
         self._generation += 1
         self._requested = query
         self._rows.cancel_ids()
+        self._ops.latest("table.count")  # the count of the query replaced is not wanted any more
         generation, size = self._generation, self.PAGE_SIZE
         known, order = self._vocabulary, self._ranked_sort
         self._ops.run(
