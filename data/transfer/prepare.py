@@ -79,18 +79,18 @@ def scan_file(
                 valid_only=valid_only, swap=options.swap, aliases=options.aliases,
             )
             scan.run(progress, cancel)
-            scan.finish()
+            scan.found.finish()
         if scan.rows == 0:
             raise TransferError(
                 f"« {path.name} » ne contient que la ligne d'en-tête : aucun verre à importer."
             )
         report = replace(scan.report(path, dry_run), valid_only=valid_only)
-        rejects = scan.rejects()
+        rejects = scan.found.rejects()
         if spill is None or (report.refused and not valid_only) or report.to_write == 0:
             if spill is not None:
                 spill.discard()
             return PreparedImport(report, update, valid_only=valid_only, rejects=rejects)
-        spill_path = spill.finish(drop=scan.reasons.keys())
+        spill_path = spill.finish(drop=scan.found.reasons.keys())
     except Cancelled:
         if spill is not None:
             spill.discard()
