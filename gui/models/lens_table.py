@@ -261,9 +261,11 @@ class LensTableModel(QAbstractTableModel):
             self._pages[number] = [read.get(i) for i in chunk]
 
     def refresh(self) -> None:
-        """Re-read the current query (lenses created or deleted, an import, a restore)."""
+        """Re-read the current query (lenses created or deleted, an import, a restore). The
+        query is asked for as a new value (equal, not the same object), so that ``loading``
+        holds until its rows are shown: a lens just written is looked for in those rows."""
         self._ops.forget_size()
-        self.set_query(self._requested)
+        self.set_query(replace(self._requested))
 
     def apply_changes(self, changes: Changes) -> None:
         """What a write changed: re-run the query when rows came or went (or names changed
@@ -384,6 +386,10 @@ class LensTableModel(QAbstractTableModel):
             if generation != self._generation:
                 found(None)
                 return
+            if self._count is None:
+                # The whole result's ids tell its count: the rows exist before the count's
+                # own read comes back (a lens revealed deep in a result just shown).
+                self._apply_count(generation, len(ids))
             if len(ids) == self._count:
                 self._ids = ids
             try:
