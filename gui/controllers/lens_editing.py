@@ -69,9 +69,11 @@ def hidden_message(what: str, filters: tuple[str, ...], search: str, plural: boo
 
 
 def lens_name(lens: LensRow) -> str:
-    """« Essilor Varilux Comfort Max Short, indice 1,60 »: what tells two lenses apart."""
-    variant = f" {lens.variante}" if lens.variante else ""
-    return f"{lens.fournisseur} {lens.nom}{variant}, indice {formatting.lens_index(lens.indice)}"
+    """« Varilux Comfort Max », variante Short — Essilor, indice 1,60 (n° 12): what tells
+    two lenses apart."""
+    variant = f", variante {lens.variante}" if lens.variante else ""
+    return (f"« {lens.nom} »{variant} — {lens.fournisseur}, indice {formatting.lens_index(lens.indice)} "
+            f"(n° {lens.id})")
 
 
 def run_modal(dialog: QDialog) -> int:
@@ -112,14 +114,14 @@ class LensEditing(QObject):
         """A lens equal in every field but its id exists: save all the same?"""
         box = QMessageBox(
             QMessageBox.Icon.Question, "Verre identique",
-            f"Un verre identique existe déjà : {lens_name(existing)} (n° {existing.id}).\n\n"
+            f"Un verre identique existe déjà : {lens_name(existing)}.\n\n"
             "Enregistrer quand même ?",
             parent=self.port.parent_widget(),
         )
         box.setObjectName("identicalLensBox")
         save = box.addButton("Enregistrer quand même", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Ne pas enregistrer", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(save)
+        keep_out = box.addButton("Ne pas enregistrer", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep_out)  # Enter does not add a copy
         box.exec()
         return box.clickedButton() is save
 

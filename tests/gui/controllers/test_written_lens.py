@@ -108,7 +108,8 @@ def test_the_identical_question_names_the_lens(admin_window):
     assert admin_window.editing.confirm_identical(row) is False
     from gui.controllers.lens_editing import lens_name
 
-    assert lens_name(row).startswith(f"{row.fournisseur} {row.nom}") and ", indice " in lens_name(row)
+    assert lens_name(row).startswith(f"« {row.nom} »") and f"— {row.fournisseur}, indice " in lens_name(row)
+    assert lens_name(row).endswith(f"(n° {row.id})")
 
 
 def test_a_lens_restored_from_history_is_selected(admin_window, qtbot):
