@@ -127,3 +127,27 @@ def test_a_lens_restored_from_history_is_selected(admin_window, qtbot):
     assert "Verre restauré depuis l'historique, mais masqué par la recherche" in window.notice.label.text()
     window.notice.button.click()
     qtbot.waitUntil(lambda: window.current_lens_id() == lens_id, timeout=5000)
+
+
+def test_off_the_ui_thread_the_new_lens_is_selected_once_its_result_is_shown(admin_window, qtbot, monkeypatch):
+    """On a server or a large catalogue every read and write runs in a pool thread: the lens is
+    looked for in the result that follows the write, not in the rows shown before it."""
+    from gui.ops import Ops
+
+    window = admin_window
+    window.table.selectRow(1)
+    dialog = window.editing.lens_dialog()
+    qtbot.addWidget(dialog)
+    dialog.findChild(QLineEdit, "field_nom").setText("Zzz verre du serveur")
+    combo = dialog.inputs["fournisseur_id"]
+    combo.setCurrentIndex(combo.findText("Hoya"))
+    dialog.findChild(QLineEdit, "field_indice").setText("1,6")
+    monkeypatch.setattr(Ops, "SMALL_CATALOGUE", 10)  # from here on, every call in a pool thread
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.writing  # the identical-lens check runs
+    qtbot.waitUntil(lambda: bool(catalogue.lens_ids(window.db, LensQuery(text="zzz verre du serveur"))), timeout=10_000)
+    [lens_id] = catalogue.lens_ids(window.db, LensQuery(text="zzz verre du serveur"))
+    qtbot.waitUntil(lambda: window.current_lens_id() == lens_id, timeout=10_000)
+    assert window.statusBar().currentMessage() == "Verre ajouté."
+    qtbot.wait(300)  # the count and any late answer: the selection stays
+    assert window.current_lens_id() == lens_id
