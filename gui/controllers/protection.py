@@ -26,7 +26,7 @@ from gui.controllers.port import WindowPort
 from gui.dialogs.integrity_dialog import IntegrityDialog
 from gui.dialogs.restore_confirm import RestoreConfirmation
 from gui.dialogs.restore_dialog import RestoreDialog
-from gui.models.lens_table import FRENCH
+from gui.models.lens_columns import FRENCH
 from gui.workers.jobs import Job
 
 log = logging.getLogger("engravedetect.gui.data")

@@ -64,7 +64,7 @@ class SampleBanner(QFrame):
         layout.addWidget(self.remove_button)
 
     def refresh(self) -> None:
-        self._ops.run(sample.has_sample, self._show, lambda _exc: None, key="banner.sample", quick=True,
+        self._ops.run(sample.has_sample, self._show, lambda _exc: None, key="banner.sample", quick=True, background=True,
                       name="catalogue d'exemple")
 
     def _show(self, has_sample: bool) -> None:
