@@ -202,9 +202,8 @@ class LensTableModel(QAbstractTableModel):
             self._count_waiting = (generation, self._sql)
 
     def refresh(self) -> None:
-        """Re-read the current query (lenses created or deleted, an import, a restore). The
-        query is asked for as a new value (equal, not the same object), so that ``loading``
-        holds until its rows are shown: a lens just written is looked for in those rows."""
+        """Re-read the current query (lenses created or deleted, an import, a restore), asked
+        as a new equal value: ``loading`` holds until the rows that follow the write are shown."""
         self._ops.forget_size()
         self.set_query(replace(self._requested))
 
@@ -299,8 +298,6 @@ class LensTableModel(QAbstractTableModel):
         """The row of a lens in the shown result (None when it is not there, or when another
         query was asked for meanwhile)."""
         generation = self._generation
-        # The whole result's ids tell its count: the rows exist before the count's own read
-        # comes back (a lens revealed deep in a result just shown is selected at once).
         self._rows.locate(lens_id, lambda row: found(row if generation == self._generation else None),
                           counted=lambda count: self._apply_count(generation, count))
 
