@@ -40,6 +40,7 @@ from data.transfer import ImportOptions, ImportReport, PreparedImport, RejectsRe
 from gui import file_pickers
 from gui.dialogs.import_memory import ImportMemory, Preview, analyse_file
 from gui.dialogs.import_panels import ColumnsPanel, ProblemList, ReferencesPanel, counts_grid
+from gui.dialogs.import_texts import preview_message, written_message
 from gui.workers.jobs import Job, JobRunner
 
 DATA_GROUP = "données"
@@ -246,7 +247,7 @@ class ImportDialog(QDialog):
         self.prepared = prepared
         report = prepared.report
         for key in self.counts:
-            self.counts[key].setText(_number(getattr(report, key)))
+            self.counts[key].setText(formatting.integer(getattr(report, key)))
         self.counts["refused"].setStyleSheet(
             "font-size: 18pt; font-weight: 600;" + (" color: #b00020;" if report.refused else "")
         )
@@ -262,23 +263,8 @@ class ImportDialog(QDialog):
                 f"Inverser indice et matériau sur {formatting.count(report.swappable, 'ligne concernée', 'lignes concernées')}"
             )
             self.swap_button.show()
-        self.message.setStyleSheet("")
-        if report.cancelled:
-            self.message.setText("Analyse annulée : rien n'a été écrit.")
-        elif report.refused:
-            lines = formatting.count(report.refused_lines, "ligne refusée", "lignes refusées")
-            more = f" (les {_number(len(problems))} premières sont listées)" if report.more_problems else ""
-            self.message.setText(
-                f"{lines}{more}. Corrigez le fichier puis relancez l'analyse (tout ou rien), ou importez "
-                "les verres valides : les lignes refusées vous seront rendues dans un fichier, avec leur motif."
-            )
-            self.message.setStyleSheet("color: #b00020;")
-        elif report.to_write == 0:
-            self.message.setText("Rien de nouveau à importer : tous les verres du fichier existent déjà.")
-        else:
-            self.message.setText(
-                f"Prêt : {report.summary()}{_images(report)}. Cliquez sur « Importer » pour tout écrire en une fois."
-            )
+        self.message.setText(preview_message(report, len(problems)))
+        self.message.setStyleSheet("color: #b00020;" if report.refused and not report.cancelled else "")
         self.import_button.setEnabled(self._can_write(prepared))
         valid = prepared.writable and bool(report.refused) and report.to_write > 0 and not report.cancelled
         self.valid_button.setText(
@@ -370,15 +356,7 @@ class ImportDialog(QDialog):
         if report.cancelled or not report.written:
             self.message.setText("Import annulé : rien n'a été écrit.")
             return
-        text = f"Import terminé : {report.summary()}{_images(report)}."
-        if rejects is not None:
-            text = (
-                f"Import terminé : {formatting.count(report.to_write, 'verre écrit', 'verres écrits')}"
-                f"{_images(report)}. {formatting.count(rejects.lines, 'ligne refusée', 'lignes refusées')}, "
-                f"rien d'elles n'a été écrit : elles vous sont rendues avec leur motif dans\n{rejects.path}\n"
-                "Corrigez-les puis importez ce fichier."
-            )
-        self.message.setText(text)
+        self.message.setText(written_message(report, rejects))
         self.message.setStyleSheet("color: #1b5e20;")
         self.swap_button.hide()
         self.ref_panel.show_references(report.new_references, {}, created=True)
@@ -400,11 +378,3 @@ class ImportDialog(QDialog):
         self.discard_preview()
         super().closeEvent(event)
 
-
-def _images(report: ImportReport) -> str:
-    """`` ; 2 nouvelles images de gravure`` after the counts, when the file brings any."""
-    return f" ; {report.images_text()}" if report.new_images else ""
-
-
-def _number(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f")
