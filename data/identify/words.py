@@ -16,7 +16,10 @@ How a word is read, first rule that applies:
    with a word of 1 or 2 letters or a number (such words may follow inside a multi-word name).
    A started name needs 3 letters or more; it is refused (the word stays text) when the start
    belongs to names of several kinds, or when a 3-letter start fits more than
-   :data:`MAX_SHORT_START` names.
+   :data:`MAX_SHORT_START` names. After a code word, a started range, series or material name
+   stays text too: it is more likely the next part of the code (``kr 1.60 pol``, ``cfxa drive``)
+   than a filter, and as text it still finds the lenses whose names hold it (ranked after the
+   code matches). A maker, or a whole name, is still read as a name there.
 4. A shape name (:func:`data.symbols.find_by_name`: key, label or usual name, ``oeil``,
    ``œil``, ``cercle``, ``barre horizontale``, ``e soleil``) over one to four consecutive words,
    the longest first, is a :class:`SymbolTerm` (« Symbole Œil »). Never a word of one letter
@@ -299,6 +302,7 @@ def _symbol(
 
 def _terms(text: str, vocabulary: Vocabulary) -> Iterator[Term]:
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    after_code = False  # a code word came before (a started name may be its next part)
     i = 0
     while i < len(words):
         start, end, word = words[i]
@@ -320,7 +324,8 @@ def _terms(text: str, vocabulary: Vocabulary) -> Iterator[Term]:
             i += used
             continue
         reference = _reference(words, i, vocabulary)
-        if reference is not None:
+        if reference is not None and not (after_code and not reference[0].whole
+                                          and reference[0].kind is not Kind.SUPPLIER):
             term, used = reference
             yield term
             i += used
@@ -328,6 +333,7 @@ def _terms(text: str, vocabulary: Vocabulary) -> Iterator[Term]:
         code = compact(word)
         if code:
             yield TextTerm(word, code, fold(word), (start, end))
+            after_code = True
         i += 1
 
 

@@ -98,6 +98,15 @@ def test_ambiguous_or_short_starts_stay_text():
     assert [t.label for t in parse("niko", both).terms] == ["Fabricant Nikon"]
 
 
+def test_after_a_code_word_a_started_range_series_or_material_stays_a_code_part():
+    """``kr 1.60 pol``: the last word is the code's next part, not the start of a material."""
+    assert labels("kr 1.60 styl") == ["Gravure kr", "Indice 1,60", "Gravure styl"]
+    assert labels("styl 1.60 kr") == ["Matériau Stylis", "Indice 1,60", "Gravure kr"]  # no code before
+    assert labels("kr vari") == ["Gravure kr", "Gravure vari"]
+    assert labels("kr stylis") == ["Gravure kr", "Matériau Stylis"]  # a whole name is still a name
+    assert labels("spu50 zeis") == ["Gravure spu50", "Fabricant ZEISS"]  # a maker is still a maker
+
+
 def test_a_whole_name_in_several_kinds_is_taken_maker_first():
     same = Vocabulary(ranges=((5, "Hoya"),), suppliers=((3, "Hoya"),), materials=((6, "Hoya"),))
     term = parse("hoya", same).terms[0]
