@@ -61,7 +61,7 @@ def replace_content(
         write = _copy_writer(conn, shape) if conn.dialect.name == "postgresql" else _insert_writer(conn, shape)
         count = 0
         with write as put:
-            for batch in _batches(rows, shape):
+            for batch in row_batches(rows, shape):
                 for row in batch:
                     for column in booleans:
                         if row.get(column) is not None:
@@ -108,7 +108,8 @@ def _copy_writer(conn: Connection, shape: portable.TableShape) -> Iterator[Calla
         cursor.close()
 
 
-def _batches(rows: Iterator[dict[str, Any]], shape: portable.TableShape) -> Iterator[list[dict[str, Any]]]:
+def row_batches(rows: Iterator[dict[str, Any]], shape: portable.TableShape) -> Iterator[list[dict[str, Any]]]:
+    """A table's rows in batches: fewer rows a batch when the table holds pictures."""
     limit = portable.BINARY_ROWS_PER_BATCH if "bytes" in shape.types else portable.ROWS_PER_BATCH
     batch: list[dict[str, Any]] = []
     size = 0

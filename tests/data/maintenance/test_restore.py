@@ -371,7 +371,7 @@ def test_a_restore_cancelled_while_loading_the_target_changes_nothing(
     before = snapshot(db)
     monkeypatch.setattr(portable, "ROWS_PER_BATCH", 5)  # several batches per table
     loading: list[str] = []
-    real_batches = load_rows._batches
+    real_batches = load_rows.row_batches
 
     def batches(rows, shape):  # type: ignore[no-untyped-def]
         for number, batch in enumerate(real_batches(rows, shape)):
@@ -379,7 +379,7 @@ def test_a_restore_cancelled_while_loading_the_target_changes_nothing(
                 loading.append(shape.name)  # the next progress report cancels
             yield batch
 
-    monkeypatch.setattr(load_rows, "_batches", batches)
+    monkeypatch.setattr(load_rows, "row_batches", batches)
     # The staging file (portable backups go through one) is loaded first: cancel only once
     # the target itself is being loaded (its second pass over the lens table).
     with pytest.raises(maintenance.Cancelled):
