@@ -41,7 +41,8 @@ def ensure_folder(folder: Path, create: bool = True) -> Path:
     """The folder, made when missing, unless ``create`` is False (a folder the admin chose: a
     missing USB stick or share is reported, never replaced by a folder on the system disk)."""
     if not create and not folder.is_dir():
-        raise BackupError("Sauvegarde impossible. " + (folder_problem(folder) or f"{folder} est introuvable."))
+        problem = folder_problem(folder) or f"{folder} est introuvable."
+        raise BackupError(f"Sauvegarde impossible. {problem} (Le dossier se règle dans Administration › Réglages…)")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

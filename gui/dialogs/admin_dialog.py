@@ -22,7 +22,7 @@ from data import admin
 from data.admin import MIN_LENGTH, check_new_password
 from data.database import Database
 from data.errors import CatalogueError, ValidationError
-from gui.dialogs.field_messages import TouchedFields, error_label, fit_to_text
+from gui.dialogs.field_messages import TouchedFields, error_label, fit_to_text, grow_to_fit
 from gui.ops import Ops
 
 MISMATCH = "Les deux saisies ne sont pas identiques."
@@ -81,11 +81,12 @@ class AdminDialog(QDialog):
         layout.addWidget(buttons)
         for field in (self.password, self.confirm):
             field.textChanged.connect(self._typed)
-        fit_to_text(self, 55)
+        fit_to_text(self, 75)
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
         self.error.setVisible(bool(message))
+        grow_to_fit(self)
         self.password.selectAll()
         self.password.setFocus()
 
@@ -136,6 +137,8 @@ class ChangePasswordDialog(QDialog):
             self.touched.watch(name, field)
             field.textChanged.connect(self._check)
         self.touched.left.connect(lambda _name: self._check())
+        self._refusal: str | None = None  # why the current password was refused, until it is edited
+        self.current.textChanged.connect(self._current_edited)
         buttons = _buttons(self, "Changer")
         buttons.accepted.connect(self.save)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -144,20 +147,25 @@ class ChangePasswordDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        fit_to_text(self, 55)
+        fit_to_text(self, 75)
 
     def _show(self, name: str, message: str | None) -> None:
         self.errors[name].setText(message or "")
         self.errors[name].setVisible(bool(message))
+        grow_to_fit(self)
 
     def _check(self) -> bool:
         """Messages of the fields left (all after a try); True when the entry may be sent."""
         problem, mismatch = new_password_problems(self.new.text(), self.confirm.text())
-        found = {"current_password": None if self.current.text() else "Entrez le mot de passe actuel.",
+        found = {"current_password": self._refusal if self.current.text() else "Entrez le mot de passe actuel.",
                  "new_password": problem, "confirm_password": mismatch}
         for name, message in found.items():
             self._show(name, message if self.touched.shown(name) else None)
-        return not any(found.values())
+        return bool(self.current.text()) and problem is None and mismatch is None  # a refusal may be retried
+
+    def _current_edited(self) -> None:
+        self._refusal = None
+        self._check()
 
     def save(self) -> None:
         self.touched.touch_all()
@@ -181,6 +189,7 @@ class ChangePasswordDialog(QDialog):
             self._show("new_password", " ".join(exc.report.errors.values()))
             self.new.setFocus()
             return
+        self._refusal = exc.message
         self._show("current_password", exc.message)
         self.current.selectAll()
         self.current.setFocus()

@@ -91,3 +91,14 @@ def fit_to_text(dialog: QDialog, chars: int) -> None:
     height = max(height, layout.totalSizeHint().height())
     dialog.setMinimumWidth(width)
     dialog.resize(width, height)
+
+
+def grow_to_fit(dialog: QDialog) -> None:
+    """Taller when a message came that the height does not hold (never narrower, never shorter)."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    width = dialog.width()
+    need = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
+    if need > dialog.height():
+        dialog.resize(width, need)

@@ -111,6 +111,7 @@ class LensDialog(LensReferenceFields, WriteGuard):
                 widget.textChanged.connect(lambda _t: self.validate())
             label = QLabel(FIELD_LABELS.get(name, "Symboles") + (" *" if name in ("nom", "fournisseur_id", "indice") else "") + " :")
             label.setBuddy(widget)
+            widget.setMinimumHeight(widget.sizeHint().height())  # the red border must not shrink it
             error = error_label(name, reserve=True, style="font-size: 9pt;")
             grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             grid.addWidget(widget, row, 1)
@@ -209,12 +210,11 @@ class LensDialog(LensReferenceFields, WriteGuard):
         """Under the form: what is left to fill in (grey) or how many fields to fix (red)."""
         shown = [name for name in errors if self.touched.shown(name)]
         count = len(shown) + (1 if self.image.has_problem() else 0)
-        if valid:
-            text = ""
-        elif count:
-            text = f"Enregistrement impossible : {count} champ{'s' if count > 1 else ''} à corriger."
-        else:
-            text = "À remplir : " + ", ".join(FIELD_LABELS.get(name, name) for name in errors) + "."
+        later = [FIELD_LABELS.get(name, name) for name in self.errors if name in errors and name not in shown]
+        parts = [f"Enregistrement impossible : {count} champ{'s' if count > 1 else ''} à corriger"] if count else []
+        if later:
+            parts.append(("à remplir aussi : " if count else "À remplir : ") + ", ".join(later))
+        text = "" if valid else " ; ".join(parts) + "."
         self.why_disabled.setText(text)
         self.why_disabled.setStyleSheet(f"color: {'#8e1b10' if count else '#555'};")
 

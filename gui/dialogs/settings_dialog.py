@@ -15,10 +15,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 from data import preferences
 from data.config import Settings
 from data.errors import CatalogueError, ValidationError
-from gui.dialogs.field_messages import error_label, fit_to_text
+from gui.dialogs.field_messages import error_label, fit_to_text, grow_to_fit
 
 IMPOSED_TIP = "Fixé en dehors de l'application (variable {key}) : modifiable seulement à cet endroit."
 
@@ -76,24 +77,32 @@ class SettingsDialog(QDialog):
         self.idle_minutes = _spin("idle_minutes", preferences.IDLE_MINUTES_RANGE, now.idle_minutes, " min")
 
         backups = QGroupBox("Sauvegardes")
-        form = QFormLayout(backups)
-        form.addRow("Dossier :", folder_row)
-        form.addRow("", self.errors["backup_dir"])
+        box = QVBoxLayout(backups)
+        folder_label = QLabel("&Dossier des sauvegardes :")
+        folder_label.setBuddy(self.backup_dir)
         hint = QLabel("Une clé USB ou un dossier réseau conviennent : s'il manque au moment de "
                       "sauvegarder, l'application le dit. Les copies de sécurité faites avant une "
                       "mise à jour ou une restauration vont alors dans le dossier habituel.")
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #555;")
-        form.addRow("", hint)
-        form.addRow("", self.auto_backup)
-        form.addRow("Garder une sauvegarde automatique par jour sur :", self.keep_daily)
-        form.addRow("", self.errors["keep_daily"])
-        form.addRow("et une par semaine sur :", self.keep_weekly)
-        form.addRow("", self.errors["keep_weekly"])
+        keep = QGridLayout()
+        keep.setColumnStretch(2, 1)
+        for row, (text, spin) in enumerate((("Garder une sauvegarde automatique par jour pendant", self.keep_daily),
+                                            ("et une par semaine pendant", self.keep_weekly))):
+            keep.addWidget(QLabel(text), row, 0)
+            keep.addWidget(spin, row, 1)
+        for widget in (folder_label, folder_row, self.errors["backup_dir"], hint, self.auto_backup, keep,
+                       self.errors["keep_daily"], self.errors["keep_weekly"]):
+            if isinstance(widget, QLayout):
+                box.addLayout(widget)
+            else:
+                box.addWidget(widget)
         admin = QGroupBox("Mode administrateur")
-        admin_form = QFormLayout(admin)
-        admin_form.addRow("Verrouiller après une inactivité de :", self.idle_minutes)
-        admin_form.addRow("", self.errors["idle_minutes"])
+        idle = QHBoxLayout(admin)
+        idle.addWidget(QLabel("Verrouiller après une inactivité de"))
+        idle.addWidget(self.idle_minutes)
+        idle.addWidget(self.errors["idle_minutes"], 1)
+        idle.addStretch(1)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -147,6 +156,7 @@ class SettingsDialog(QDialog):
         label = self.errors[name]
         label.setText(message or "")
         label.setVisible(bool(message))
+        grow_to_fit(self)
 
     # ------------------------------------------------------------ saving
     def values(self) -> preferences.Preferences:
@@ -169,5 +179,6 @@ class SettingsDialog(QDialog):
         except CatalogueError as exc:
             self.message.setText(exc.message)
             self.message.show()
+            grow_to_fit(self)
             return
         self.accept()

@@ -5,8 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QMenu, QPushButton, QSpinBox
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFocusEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QSpinBox,
+)
 
 from data.config import load_settings
 from gui.dialogs.admin_dialog import ChangePasswordDialog
@@ -95,6 +104,9 @@ def test_a_wrong_current_password_is_refused_and_the_right_one_changes_it(admin_
     dialog.save()
     error = dialog.findChild(QLabel, "error_current_password")
     assert dialog.isVisible() and "incorrect" in error.text() and error.isVisible()
+    confirm = dialog.findChild(QLineEdit, "field_confirm_password")
+    QApplication.sendEvent(confirm, QFocusEvent(QEvent.Type.FocusOut, Qt.FocusReason.TabFocusReason))
+    assert error.isVisible()  # the cursor going back to the current password keeps the reason
     _fill(qtbot, dialog, "secret-admin", "nouveau-mdp", "nouveau-mdp")
     assert error.isHidden()
     dialog.save()
