@@ -163,7 +163,9 @@ class LensDialog(LensReferenceFields, WriteGuard):
                     lambda content: self._stored_image(content, duplicate),
                     lambda _exc: self.image.show_image(None), key=f"lens.image.{id(self)}", quick=True, name="image")
         self.validate()
-        self.resize(980, 640)
+        self.inputs["nom"].setFocus()
+        room = self.screen().availableGeometry()  # a 1024 × 700 or 800 × 600 screen holds it whole
+        self.resize(min(980, room.width() * 95 // 100), min(640, room.height() * 95 // 100))
 
     # ------------------------------------------------------------ image
     def _stored_image(self, content: bytes, duplicate: bool) -> None:
