@@ -635,7 +635,8 @@ def ranked_sign_search(db: Any) -> SignSearch:
     """The data layer's ranked search for a sign: the text read by ``data.identify.parse``
     against the catalogue's vocabulary, the clicked shapes as ``LensQuery.symbols``, the ticked
     index as the index filter (``data.catalogue.ranked.ranked_search``)."""
-    from data.catalogue.ranked import ranked_search, vocabulary
+    from data.catalogue.ranked import ranked_search
+    from data.catalogue.vocabulary import vocabulary
     from data.identify import parse
     from data.query import LensQuery
 

@@ -159,7 +159,8 @@ def draw_palettes(db: Any, count: int = QUERIES_PER_KIND, seed: int = SEED) -> l
 def palette_first_page(db: Any, keys: tuple[str, ...]) -> int:
     """What the window does for shapes clicked in the palette: ranked search, first page."""
     from data import catalogue
-    from data.catalogue.ranked import ranked_search, vocabulary
+    from data.catalogue.ranked import ranked_search
+    from data.catalogue.vocabulary import vocabulary
     from data.identify import parse
     from data.query import LensQuery
 
@@ -179,7 +180,9 @@ def browse_first_page(db: Any, _keys: tuple[str, ...]) -> int:
 def ranked_first_page(db: Any, text: str) -> int:
     """What the window does for one query: vocabulary, box read, ranked search, first page."""
     from data import catalogue
-    from data.catalogue.ranked import browse_query, ranked_search, vocabulary
+    from data.catalogue.candidates import browse_query
+    from data.catalogue.ranked import ranked_search
+    from data.catalogue.vocabulary import vocabulary
     from data.identify import parse
     from data.query import LensQuery
 

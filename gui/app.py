@@ -38,9 +38,16 @@ qt_log = logging.getLogger("engravedetect.qt")
 RESOURCES = RESOURCES_DIR
 
 
+#: How long a pool thread running Python (a search building its SQL, reading its rows) may keep
+#: the interpreter before the UI thread gets it back: Python's default, 5 ms, is felt at every
+#: keystroke and paint while a query runs beside them.
+UI_SWITCH_INTERVAL_S = 0.001
+
+
 def application() -> QApplication:
     app = QApplication.instance()
     if app is None:
+        sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
         app = QApplication(sys.argv[:1])
         app.setApplicationName("EngraveDetect Catalogue")
         app.setOrganizationName("EngraveDetect")

@@ -10,6 +10,7 @@ data protection and transfer in ``gui.controllers`` (which see this window only 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal
@@ -34,7 +35,8 @@ from gui.controllers.settings import SettingsControl
 from gui.controllers.transfer import Transfer
 from gui.events import Events
 from gui.images import ImageStore
-from gui.models.lens_table import COLUMN_KEYS, ID_ROLE, LensTableModel, format_count
+from gui.models.lens_columns import COLUMN_KEYS, ID_ROLE, format_count
+from gui.models.lens_table import LensTableModel
 from gui.ops import Ops
 from gui.widgets.detail_pane import DetailPane
 from gui.widgets.empty_result import WayOut
@@ -102,7 +104,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.job_status)
         self.statusBar().addPermanentWidget(self.count_label)
 
-    def _slots(self) -> dict[str, object]:
+    def _slots(self) -> dict[str, Callable[[], object]]:
         e, p, t = self.editing, self.protection, self.transfer
         return {
             "toggle_view": self.toggle_view, "focus_search": self.focus_search, "toggle_admin": self.admin.toggle,
@@ -127,7 +129,7 @@ class MainWindow(QMainWindow):
         self.model.queryFailed.connect(lambda message: self.show_status(message, 8000))
         self.model.modelReset.connect(self._after_reset)
         self.model.firstPageReady.connect(self._first_page_ready)
-        self.model.firstPageReady.connect(self.filters.read_lists_now)
+        self.model.firstPagePainted.connect(self.filters.read_lists_now)
         self._ops.unavailable.connect(lambda message: self.show_status(message, 15000))
         self._ops.failed.connect(lambda message: self.show_status(message, 8000))
         self._events.changed.connect(self._catalogue_changed)
@@ -364,7 +366,9 @@ class MainWindow(QMainWindow):
 
     def set_busy(self, busy: bool) -> None:
         """While the catalogue is being replaced, nothing else may read or write it."""
-        self.centralWidget().setEnabled(not busy)
+        central = self.centralWidget()
+        if central is not None:
+            central.setEnabled(not busy)
         self.action_set.set_busy(busy)
         if busy:
             QGuiApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)

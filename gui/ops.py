@@ -11,6 +11,11 @@ Inline, on the UI thread, only when both hold — decided here and nowhere else:
 On a server every call leaves the UI thread: a lost server (or a pool waiting 30 s for a
 connection) must never freeze the window.
 
+Two lanes of pool threads: what a person waits for on screen (the table's first page, the lens
+shown, a save) never queues behind reads that may wait (counts, filter lists, the vocabulary:
+``background=True``) nor behind the window's long jobs (backups, imports, checks). A keyed call
+whose key was asked again before it started is skipped: only the latest one is worth the work.
+
 A failure is a ``CatalogueError`` with a French message; a lost server
 (``DatabaseUnavailableError``) is also announced by ``unavailable`` so the window can say
 « Base indisponible » in its status bar while it keeps answering.
@@ -26,7 +31,7 @@ from PySide6.QtCore import QObject, Signal
 
 from data import catalogue
 from data.database import Database, mask_secrets
-from data.errors import CatalogueError, DatabaseUnavailableError
+from data.errors import Cancelled, CatalogueError, DatabaseUnavailableError
 from data.query import LensQuery
 from gui.workers.jobs import Job, JobRunner
 
@@ -49,9 +54,12 @@ class Ops(QObject):
     SMALL_CATALOGUE = 50_000  # lenses up to which a quick call on a local SQLite file runs inline
 
     def __init__(self, db: Database, runner: JobRunner | None = None, parent: QObject | None = None) -> None:
+        """``runner`` runs the background calls (the window's, shared with its long jobs); the
+        calls a person waits for have a pool of their own."""
         super().__init__(parent)
         self._db = db
         self._runner = runner if runner is not None else JobRunner(self, max_threads=2)
+        self._front = JobRunner(self, max_threads=2)
         self._generations: dict[str, int] = {}
         self._catalogue_size: int | None = None
 
@@ -70,6 +78,7 @@ class Ops(QObject):
         """Drop every answer still due and wait for the calls running (window closing, tests)."""
         for key in self._generations:
             self._generations[key] += 1
+        self._front.shutdown()
         self._runner.shutdown()
 
     # ------------------------------------------------------------ the one decision
@@ -106,12 +115,14 @@ class Ops(QObject):
         *,
         key: str | None = None,
         quick: bool = False,
+        background: bool = False,
         name: str = "opération",
     ) -> Job | None:
         """Run ``call(db)``; ``done(result)`` or ``failed(error)`` follow on the UI thread.
 
-        Returns the job when the call runs in a pool thread, None when it ran inline (its
-        callback has then already run).
+        ``background``: nobody waits for it on screen (a count, the lists): it runs in the
+        background lane, never ahead of a first page. Returns the job when the call runs in a
+        pool thread, None when it ran inline (its callback has then already run).
         """
         generation = self.latest(key) if key is not None else 0
         db = self._db
@@ -126,10 +137,15 @@ class Ops(QObject):
             else:
                 self._deliver(key, generation, done, result)
             return None
-        job = Job(name, lambda _progress, _cancelled: call(db))
+        def work(_progress: object, _cancelled: object) -> T:
+            if not self.is_latest(key, generation):
+                raise Cancelled()  # asked again before it started: its answer would be dropped
+            return call(db)
+
+        job = Job(name, work)
         job.signals.finished.connect(lambda result: self._deliver(key, generation, done, result))
         job.signals.failed.connect(lambda message: self._fail(key, generation, failed, _error_of(job, message)))
-        self._runner.start(job)
+        (self._runner if background else self._front).start(job)
         return job
 
     def _deliver(self, key: str | None, generation: int, done: Done[Any] | None, result: Any) -> None:

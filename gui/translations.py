@@ -42,7 +42,7 @@ class MnemonicTranslator(QTranslator):
     ) -> str:
         found = super().translate(context, source, disambiguation, n)
         if found or "&" not in source.replace("&&", ""):
-            return found
+            return found or ""
         plain = super().translate(context, _without_mnemonic(source), disambiguation, n)
         return with_mnemonic(plain, source) if plain else ""
 

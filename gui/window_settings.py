@@ -14,7 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QSplitter
 
 from data.query import SORT_KEYS
-from gui.models.lens_table import COLUMN_KEYS
+from gui.models.lens_columns import COLUMN_KEYS
 from gui.widgets.lens_table_view import ColumnState, LensTableView
 
 

@@ -8,7 +8,7 @@ only the touched rows are repainted, nobody re-reads everything after a save.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -161,3 +161,16 @@ def sign_keys(aggregated: str | None) -> tuple[str, ...]:
     if not aggregated:
         return ()
     return tuple(part[7:] for part in sorted(aggregated.split(",")))
+
+
+@dataclass(frozen=True)
+class RankedResult:
+    """The ranked lenses: ``ids`` best first, ``reasons`` the French reason of each (« code
+    exact »), ``cut`` True when a candidate set reached the limit (a lens may be missing)."""
+
+    ids: tuple[int, ...]
+    reasons: Mapping[int, str] = field(default_factory=dict)
+    cut: bool = False
+
+    def __len__(self) -> int:
+        return len(self.ids)

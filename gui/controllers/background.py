@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
 from gui.controllers.port import WindowPort
-from gui.models.lens_table import FRENCH
+from gui.models.lens_columns import FRENCH
 from gui.workers.jobs import Job
 
 DATA_GROUP = "données"

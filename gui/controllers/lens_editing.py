@@ -21,7 +21,7 @@ from gui.controllers.port import WindowPort
 from gui.dialogs.history_dialog import HistoryDialog
 from gui.dialogs.lens_dialog import LensDialog
 from gui.dialogs.references_dialog import ReferencesDialog
-from gui.models.lens_table import format_count
+from gui.models.lens_columns import format_count
 
 Restored = tuple[Changes, CatalogueError | None, tuple[LensDetail, ...]]
 
@@ -71,6 +71,9 @@ class LensEditing(QObject):
         self.port.events.emit_changes(changes)
 
     # ------------------------------------------------------------ the lens dialog
+    def _edit(self, lens: LensDetail) -> None:
+        run_modal(self.lens_dialog(lens))
+
     def lens_dialog(self, lens: LensDetail | None = None, duplicate: bool = False) -> LensDialog:
         """The dialog for a new, edited or duplicated lens (not shown; tests drive it)."""
         dialog = LensDialog(self.port.ops, lens, duplicate=duplicate, parent=self.port.parent_widget())
@@ -105,7 +108,7 @@ class LensEditing(QObject):
             self._emit(Changes(deleted=frozenset({lens_id})))
 
         self.port.ops.run(lambda db: catalogue.get_lens(db, lens_id),
-                          lambda lens: run_modal(self.lens_dialog(lens)), failed,
+                          lambda lens: self._edit(lens), failed,
                           key="editing.open", quick=True, name="ouverture du verre")
 
     def duplicate_lens(self) -> None:

@@ -25,7 +25,7 @@ from gui.controllers.background import Background, seconds
 from gui.controllers.port import WindowPort
 from gui.dialogs.integrity_dialog import IntegrityDialog
 from gui.dialogs.restore_dialog import RestoreDialog
-from gui.models.lens_table import FRENCH
+from gui.models.lens_columns import FRENCH
 from gui.workers.jobs import Job
 
 log = logging.getLogger("engravedetect.gui.data")

@@ -21,7 +21,7 @@ from gui.controllers.admin import AdminMode
 from gui.controllers.background import Background
 from gui.controllers.port import WindowPort
 from gui.dialogs.import_dialog import ImportDialog
-from gui.models.lens_table import FRENCH
+from gui.models.lens_columns import FRENCH
 from gui.workers.jobs import Job
 
 

@@ -72,7 +72,7 @@ class HistoryDialog(QDialog):
         self.author = QComboBox(self)
         self.author.setObjectName("historyAuthor")
         self.author.addItem("Tous les auteurs", None)
-        ops.run(audit.authors, self._add_authors, lambda _exc: None, quick=True, name="auteurs")
+        ops.run(audit.authors, self._add_authors, lambda _exc: None, quick=True, background=True, name="auteurs")
         self.action = QComboBox(self)
         self.action.setObjectName("historyAction")
         self.action.addItem("Toutes les actions", None)

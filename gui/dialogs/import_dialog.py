@@ -167,7 +167,7 @@ class ImportDialog(QDialog):
         self.cancel_button.setEnabled(True)
         self.import_button.setEnabled(False)
         self.valid_button.hide()
-        job.signals.progress.connect(lambda done, total: (self.progress.setRange(0, total), self.progress.setValue(done)))
+        job.signals.progress.connect(self._show_progress)
         job.signals.finished.connect(on_success)
         job.signals.failed.connect(self._failed)
         job.signals.done.connect(self._job_done)
@@ -178,6 +178,10 @@ class ImportDialog(QDialog):
         self.job = None
         self.progress.hide()
         self.cancel_button.hide()
+
+    def _show_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
 
     def _failed(self, message: str) -> None:
         self.message.setText(message)

@@ -29,13 +29,14 @@ from data import catalogue
 from data.catalogue import Changes, ReferenceItem
 from data.database import Database
 from data.errors import CatalogueError
+from data.kinds import KINDS, ReferenceKind
 from gui.ops import Ops
 
-KINDS = (
-    ("fournisseur", "Fournisseurs", "fournisseur"),
-    ("gamme", "Gammes", "gamme"),
-    ("serie", "Séries", "série"),
-    ("materiau", "Matériaux", "matériau"),
+TABS: tuple[tuple[ReferenceKind, str], ...] = (  # each kind's tab title (its noun: data.kinds)
+    ("fournisseur", "Fournisseurs"),
+    ("gamme", "Gammes"),
+    ("serie", "Séries"),
+    ("materiau", "Matériaux"),
 )
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -60,7 +61,7 @@ class ReferenceTab(QWidget):
 
     changed = Signal(object)  # Changes
 
-    def __init__(self, ops: Ops, kind: str, noun: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: Ops, kind: ReferenceKind, noun: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(f"references_{kind}")
         self.ops = ops
@@ -246,8 +247,8 @@ class ReferencesDialog(QDialog):
         self.setWindowTitle("Fournisseurs, gammes, séries et matériaux")
         self.tabs = QTabWidget(self)
         self.pages: dict[str, ReferenceTab] = {}
-        for kind, title, noun in KINDS:
-            page = ReferenceTab(ops, kind, noun, self)
+        for kind, title in TABS:
+            page = ReferenceTab(ops, kind, KINDS[kind].noun, self)
             page.changed.connect(self._changed)
             self.tabs.addTab(page, title)
             self.pages[kind] = page

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from data.formatting import size as format_size
 from data.maintenance import BackupInfo, list_backups
 from gui import file_pickers
-from gui.models.lens_table import FRENCH
+from gui.models.lens_columns import FRENCH
 
 KIND_LABELS = {
     "manual": "Manuelle",

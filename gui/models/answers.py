@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 
 from data import catalogue
 from data.catalogue import LensRow
-from data.catalogue.ranked import RankedResult, browse_query, ranked_search, vocabulary
+from data.catalogue.candidates import RANKED_LIMIT, browse_query
+from data.catalogue.ranked import ranked_search
+from data.catalogue.values import RankedResult
+from data.catalogue.vocabulary import vocabulary
 from data.database import Database
 from data.identify import ParsedQuery, Vocabulary, parse
 from data.query import LensQuery
 from data.text import fold
-
-RANKED_LIMIT = 2000
 
 
 @dataclass(frozen=True)

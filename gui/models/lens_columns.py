@@ -6,8 +6,10 @@ name a column the same way.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QLocale, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from data import formatting
 from data.catalogue import LensRow
@@ -101,3 +103,71 @@ def _display(lens: LensRow, column: int) -> str:
         return "" if lens.hauteur_max is None else str(lens.hauteur_max)
     value = getattr(lens, COLUMN_KEYS[column])
     return "" if value is None else str(value)
+
+
+_UNKNOWN_TIP = "Hauteur minimale inconnue : ce verre reste affiché quel que soit le filtre de hauteur."
+
+
+def _italic() -> QFont:
+    font = QFont()
+    font.setItalic(True)
+    return font
+
+
+# The view asks for every cell it paints, about 2,000 times a screen, for seven roles each
+# (text, font, colours, alignment, icon, check box): the roles no cell answers are turned away
+# first (``answers_role``), and nothing here builds a Qt enum value per call.
+def answers_role(role: int) -> bool:
+    return role in _ROLES
+
+
+def cell_data(lens: LensRow, column: int, role: int, reason: str | None) -> Any:
+    """What the cell of ``lens`` in ``column`` says for ``role``; ``reason`` is why the lens
+    matched a ranked search (None otherwise): the Pertinence column, and every cell's tooltip
+    with the code as engraved."""
+    if role == ID_ROLE:
+        return lens.id
+    if role == ROW_ROLE:
+        return lens
+    if reason is not None and (column == COL_REASON or role == _TOOLTIP):
+        if role == _DISPLAY:
+            return reason if column == COL_REASON else _display(lens, column)
+        if role == _TOOLTIP:
+            lines = [f"Pertinence : {reason}", f"Gravure : {lens.gravure_nasale or '—'}"]
+            if column == COL_HMIN and lens.hauteur_min is None:
+                lines.append(_UNKNOWN_TIP)
+            elif column == COL_NAME:
+                lines.append(f"{lens.nom} — {lens.fournisseur}")
+            return "\n".join(lines)
+        return None
+    if column == COL_REASON:
+        return None
+    if role == _DISPLAY:
+        return _display(lens, column)
+    if role == _ALIGNMENT:
+        return _RIGHT if column in _NUMBER_COLUMNS else None
+    if column == COL_HMIN and lens.hauteur_min is None:
+        if role == _FOREGROUND:
+            return QBrush(_UNKNOWN_COLOR)
+        if role == _FONT:
+            return _italic()
+        if role == _TOOLTIP:
+            return _UNKNOWN_TIP
+    if role == _TOOLTIP and column == COL_NAME:
+        return f"{lens.nom} — {lens.fournisseur}"
+    return None
+
+
+def header_data(section: int, orientation: Qt.Orientation, role: int) -> Any:
+    """The table's headings (and row numbers), with a tooltip on each column."""
+    if role == _DISPLAY:
+        if orientation == _VERTICAL:
+            return section + 1
+        return ALL_LABELS[section] if 0 <= section <= COL_REASON else None
+    if role == _TOOLTIP and orientation == _HORIZONTAL and 0 <= section <= COL_REASON:
+        return HEADER_TIPS.get(ALL_KEYS[section], f"Trier par {ALL_LABELS[section].lower()}")
+    return None
+
+
+def item_flags(valid: bool) -> Qt.ItemFlag:
+    return _ROW_FLAGS if valid else _NO_FLAGS

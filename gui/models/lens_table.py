@@ -4,9 +4,9 @@ On a query change the model reads the first page and asks for the total count th
 ``gui.ops`` — inline when ops says the catalogue is small and local, in a pool thread otherwise
 (the count started once the first page is painted, so that it never competes with that paint),
 so the window never waits on it. A write's ``Changes`` repaint only the touched rows (like
-calibre's ``refresh_ids``); a created or deleted lens re-runs the query. Further pages are read when the view first paints them; a row near the end is read from the
-end of the result (a reversed ORDER BY), so jumping to the last row never reads the rows before
-it. Only a bounded number of pages of cells is kept.
+calibre's ``refresh_ids``); a created or deleted lens re-runs the query. Further pages are read
+when the view first paints them (``gui.models.result_rows``); each cell is written by
+``gui.models.lens_columns``.
 
 Ranked mode (``gui.models.answers``): when the box holds a text word, the first answer is the
 ranked search's ids, best first, each with its reason; the rows are read by id a page at a time
@@ -19,9 +19,6 @@ that clearing the box returns to it.
 
 from __future__ import annotations
 
-import logging
-from array import array
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
@@ -35,78 +32,47 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QFont
 
 from data import catalogue
 from data.catalogue import Changes, LensRow
-from data.catalogue.ranked import RankedResult
+from data.catalogue.values import RankedResult
 from data.database import Database
-from data.errors import CatalogueError
 from data.identify import ParsedQuery, Vocabulary
 from data.query import LensQuery
 from gui.models.answers import Answer, first_answer, resort
 from gui.models.lens_columns import (
-    _ALIGNMENT,
-    _DISPLAY,
-    _FONT,
-    _FOREGROUND,
-    _HORIZONTAL,
-    _NO_FLAGS,
-    _NUMBER_COLUMNS,
-    _RIGHT,
-    _ROLES,
-    _ROW_FLAGS,
-    _TOOLTIP,
-    _UNKNOWN_COLOR,
-    _VERTICAL,
-    ALL_KEYS,
-    ALL_LABELS,
-    COL_HMIN,
-    COL_NAME,
     COL_REASON,
     COLUMN_KEYS,
     COLUMNS,
-    FRENCH,
-    HEADER_TIPS,
-    ID_ROLE,
-    ROW_ROLE,
-    UNKNOWN_HEIGHT,
-    _display,
-    format_count,
-    format_index,
+    answers_role,
+    cell_data,
+    header_data,
+    item_flags,
 )
+from gui.models.result_rows import ResultRows
 from gui.ops import Ops
-from gui.workers.jobs import Job, JobRunner
+from gui.workers.jobs import JobRunner
 
-log = logging.getLogger("engravedetect.gui.model")
-
-# Names the rest of the window has always taken from here.
-__all__ = ["COLUMNS", "COLUMN_KEYS", "FRENCH", "ID_ROLE", "ROW_ROLE", "UNKNOWN_HEIGHT", "LensTableModel",
-           "format_count", "format_index"]
 
 class LensTableModel(QAbstractTableModel):
     countReady = Signal(int)
     firstPageReady = Signal()
+    firstPagePainted = Signal()  # the view has painted the first page: later reads may start
     queryFailed = Signal(str)
 
-    PAGE_SIZE = 100
-    MAX_PAGES = 60
-    COUNT_UNPAINTED_MS = 100  # a count waiting for a paint that does not come starts after this
+    PAGE_SIZE = ResultRows.PAGE_SIZE
+    COUNT_UNPAINTED_MS = 100  # reads waiting for a paint that does not come start after this
 
     def __init__(self, source: Database | Ops, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ops = source if isinstance(source, Ops) else Ops(source, parent=self)
         self._query = LensQuery()  # the query whose rows are shown
         self._requested = self._query  # the latest query asked for (may still be loading)
-        self._pages: OrderedDict[int, list[LensRow | None]] = OrderedDict()
-        self._count: int | None = None
-        self._shown_rows = 0
         self._generation = 0
-        self._ids: array[int] | None = None  # ordered ids of a large result, once loaded
         self._ids_runner = JobRunner(self, max_threads=1)
-        self._ids_job: Job | None = None
-        self._ids_generation = -1
-        self.fetched_rows = 0  # cells of this many rows read from the database (for tests, bench)
+        self._rows = ResultRows(self._ops, self._ids_runner, self._rows_arrived, self.queryFailed.emit)
+        self._paint_waiting: int | None = None  # the generation whose first paint is awaited
+        self._paint_seen: int | None = None  # the generation whose first paint has started
         self._count_waiting: tuple[int, LensQuery] | None = None  # a count waiting for the paint
         self._sql = self._query  # the query the sorted pages and the count run (box text read)
         self._ranked: RankedResult | None = None  # the ranked result shown, best first
@@ -171,12 +137,8 @@ class LensTableModel(QAbstractTableModel):
     def db(self) -> Database:
         return self._ops.db
 
-    @property
-    def _db(self) -> Database:
-        return self._ops.db
-
     def total_count(self) -> int | None:
-        return self._count
+        return self._rows.count
 
     def set_database(self, db: Database) -> None:
         """Show the same query on another database (ops has switched to it already)."""
@@ -184,8 +146,6 @@ class LensTableModel(QAbstractTableModel):
             self._ops.set_database(db)
         self._vocabulary = None
         self.set_query(self._requested)
-
-    DEEP_PAGES = 3  # pages this far from both ends are worth reading by id
 
     def set_query(self, query: LensQuery) -> None:
         """Show ``query``'s result: first page, then the count.
@@ -199,7 +159,7 @@ class LensTableModel(QAbstractTableModel):
             self._ranked_sort = None  # new words: best first again
         self._generation += 1
         self._requested = query
-        self._cancel_ids()
+        self._rows.cancel_ids()
         generation, size = self._generation, self.PAGE_SIZE
         known, order = self._vocabulary, self._ranked_sort
         self._ops.run(
@@ -212,53 +172,34 @@ class LensTableModel(QAbstractTableModel):
     def _show_first_page(self, generation: int, answer: Answer) -> None:
         if generation != self._generation:
             return  # a newer query replaced this one meanwhile
-        first = answer.rows
-        self.fetched_rows += sum(1 for row in first if row is not None)
         if answer.vocabulary is not None:
             self._vocabulary = answer.vocabulary
         self.beginResetModel()
         self._query, self._sql, self._parsed = answer.query, answer.sql, answer.parsed
         self._ranked, self._ranked_sort = answer.ranked, answer.ranked_sort
-        self._pages.clear()
-        self._ids = None
-        self._count = None
-        if answer.ranked is not None:
-            self._ids = array("q", answer.shown)
-            self._count = len(answer.shown)
-            self._keep_rows(answer.shown, answer.read)
-        self._pages[0] = list(first)
-        if len(first) < self.PAGE_SIZE:
-            self._count = len(first)
-        self._shown_rows = self._count if self._count is not None else len(first)
+        ranked = answer.ranked is not None
+        self._rows.start(generation, answer.sql, answer.rows, answer.shown if ranked else None, answer.read)
         self.endResetModel()
+        self._paint_waiting = generation
+        QTimer.singleShot(self.COUNT_UNPAINTED_MS, self, lambda: self._painted(generation))
         self.firstPageReady.emit()
-        if self._count is not None:
-            self.countReady.emit(self._count)
+        if self._rows.count is not None:
+            self.countReady.emit(self._rows.count)
         elif self._small_catalogue():
             sql = self._sql
             self._ops.run(
                 lambda db: catalogue.count_lenses(db, sql),
                 lambda n: self._apply_count(generation, n),
                 lambda exc: self._count_failed(generation, exc.message),
-                key="table.count", quick=True, name="comptage",
+                key="table.count", quick=True, background=True, name="comptage",
             )
         else:
             # Once the view has painted the first page: a count starting at once would compete
             # with the paint for the interpreter (its SQL is built and its result read in
             # Python, and each cell the view paints asks the model in Python): the view's first
-            # screen took 5 to 10 ms longer. The first cell asked for (``data``) means the view
-            # is painting; the count starts when that paint is over. Without a view painting
-            # (hidden window, tests), it starts after COUNT_UNPAINTED_MS all the same.
+            # screen took 5 to 10 ms longer. The filter lists wait for the same moment
+            # (``firstPagePainted``).
             self._count_waiting = (generation, self._sql)
-            QTimer.singleShot(self.COUNT_UNPAINTED_MS, self, lambda: self._start_waiting_count(generation))
-
-    def _keep_rows(self, ids: tuple[int, ...], read: dict[int, LensRow] | Any) -> None:
-        """Pages of rows already read (a ranked set sorted by a column), as many as are kept."""
-        if not read:
-            return
-        for number in range(min(self.MAX_PAGES, (len(ids) + self.PAGE_SIZE - 1) // self.PAGE_SIZE)):
-            chunk = ids[number * self.PAGE_SIZE:(number + 1) * self.PAGE_SIZE]
-            self._pages[number] = [read.get(i) for i in chunk]
 
     def refresh(self) -> None:
         """Re-read the current query (lenses created or deleted, an import, a restore)."""
@@ -290,28 +231,32 @@ class LensTableModel(QAbstractTableModel):
             return  # the query changed meanwhile: its rows are read anew
         found = {lens.id: lens for lens in fresh}
         for lens_id, row in rows.items():
-            page = self._pages.get(row // self.PAGE_SIZE)
-            if page is None:
-                continue
-            page[row % self.PAGE_SIZE] = found.get(lens_id)
-            self.dataChanged.emit(self.index(row, 0), self.index(row, COL_REASON))
+            if self._rows.replace(row, found.get(lens_id)):
+                self.dataChanged.emit(self.index(row, 0), self.index(row, COL_REASON))
 
     def _small_catalogue(self) -> bool:
         return self._ops.inline_ok()
 
-    def _start_waiting_count(self, generation: int) -> None:
-        """The count of ``generation`` no paint started (a newer query's is left waiting)."""
-        waiting = self._count_waiting
-        if waiting is not None and waiting[0] == generation:
-            self._count_waiting = None
-            self._count_in_background(*waiting)
+    def _paint_started(self) -> None:
+        """Called from ``data`` while a first paint is awaited: the view is painting the first
+        page (the first cell asked for), and a timer started now fires once that paint is over.
+        Without a view painting (hidden window, tests), the moment comes after
+        COUNT_UNPAINTED_MS all the same."""
+        generation = self._paint_seen = self._paint_waiting
+        if generation is not None:
+            QTimer.singleShot(0, self, lambda: self._painted(generation))
 
-    def _count_after_paint(self) -> None:
-        """Called from ``data`` while a count waits: the view is painting the first page, and
-        a timer started now fires once that paint is over."""
+    def _painted(self, generation: int) -> None:
+        """The first page of ``generation`` is on screen (or waited for long enough): its count
+        starts, then whoever waits for ``firstPagePainted``. Once per query; a replaced query's
+        moment never comes."""
+        if self._paint_waiting != generation or generation != self._generation:
+            return
+        self._paint_waiting = None
         waiting, self._count_waiting = self._count_waiting, None
-        if waiting is not None:
-            QTimer.singleShot(0, self, lambda: self._count_in_background(*waiting))
+        if waiting is not None and waiting[0] == generation:
+            self._count_in_background(*waiting)
+        self.firstPagePainted.emit()
 
     def _count_in_background(self, generation: int, query: LensQuery) -> None:
         if generation != self._generation:
@@ -320,7 +265,7 @@ class LensTableModel(QAbstractTableModel):
             lambda db: catalogue.count_lenses(db, query),
             lambda n: self._apply_count(generation, n),
             lambda exc: self._count_failed(generation, exc.message),
-            key="table.count", name="comptage",
+            key="table.count", background=True, name="comptage",
         )
 
     def _count_failed(self, generation: int, message: str) -> None:
@@ -330,130 +275,49 @@ class LensTableModel(QAbstractTableModel):
     def _apply_count(self, generation: int, count: int) -> None:
         if generation != self._generation:
             return  # a newer query replaced this one meanwhile
-        self._count = count
-        if count > self._shown_rows:
-            self.beginInsertRows(QModelIndex(), self._shown_rows, count - 1)
-            self._shown_rows = count
+        rows = self._rows
+        rows.count = count
+        if count > rows.shown:
+            self.beginInsertRows(QModelIndex(), rows.shown, count - 1)
+            rows.shown = count
             self.endInsertRows()
-        elif count < self._shown_rows:
-            self.beginRemoveRows(QModelIndex(), count, self._shown_rows - 1)
-            self._shown_rows = count
+        elif count < rows.shown:
+            self.beginRemoveRows(QModelIndex(), count, rows.shown - 1)
+            rows.shown = count
             self.endRemoveRows()
         self.countReady.emit(count)
 
-    def _request_ids(self) -> None:
-        """Load the ordered ids (8 bytes a lens) of the shown result, so that any page, however
-        deep, is read by id. Asked only when the user scrolls deep into a large result; runs in
-        its own thread so it never delays the next query's first page, and is cancelled as soon
-        as the query changes."""
-        if self._ids is not None or self._ids_generation == self._generation:
-            return
-        self._cancel_ids()
-        generation, db, query = self._generation, self._db, self._sql
-        self._ids_generation = generation
-        job = Job("identifiants", lambda _p, cancelled: catalogue.lens_ids(db, query, cancelled))
-        job.signals.finished.connect(lambda ids, g=generation: self._apply_ids(g, ids))
-        self._ids_job = job
-        self._ids_runner.start(job)
-
-    def _cancel_ids(self) -> None:
-        if self._ids_job is not None:
-            self._ids_job.cancel()
-            self._ids_job = None
-
-    def _apply_ids(self, generation: int, ids: array[int]) -> None:
-        if generation == self._generation and len(ids) == self._count:
-            self._ids = ids
-
     def shutdown(self) -> None:
         self._generation += 1
-        self._cancel_ids()
+        self._rows.cancel_ids()
         self._ids_runner.shutdown()
         self._ops.shutdown()
 
     def locate_lens(self, lens_id: int, found: Callable[[int | None], None]) -> None:
-        """The row of a lens in the shown result, from the rows in memory or the ordered ids —
-        read once for this query (off the UI thread on a large catalogue) and kept."""
-        row = self.row_of_lens(lens_id)
-        if row is not None or self._ids is not None:
-            found(row)
-            return
-        generation, query = self._generation, self._sql
+        """The row of a lens in the shown result (None when it is not there, or when another
+        query was asked for meanwhile)."""
+        generation = self._generation
+        self._rows.locate(lens_id, lambda row: found(row if generation == self._generation else None))
 
-        def located(ids: array[int]) -> None:
-            if generation != self._generation:
-                found(None)
-                return
-            if len(ids) == self._count:
-                self._ids = ids
-            try:
-                found(ids.index(lens_id))
-            except ValueError:
-                found(None)
+    # ----------------------------------------------------------- rows
+    @property
+    def fetched_rows(self) -> int:
+        """Cells of this many rows read from the database (for tests, bench)."""
+        return self._rows.fetched_rows
 
-        self._ops.run(lambda db: catalogue.lens_ids(db, query), located,
-                      lambda exc: (self.queryFailed.emit(exc.message), found(None)),
-                      key="table.locate", quick=True, name="recherche du verre")
-
-    # ----------------------------------------------------------- pages
-    def _read(self, offset: int, limit: int, reverse: bool) -> list[LensRow]:
-        return self._read_page(self._sql, offset, limit, reverse)
-
-    def _read_page(self, query: LensQuery, offset: int, limit: int, reverse: bool) -> list[LensRow]:
-        rows = catalogue.lens_page(self._db, query, offset, limit, reverse=reverse)
-        self.fetched_rows += len(rows)
-        return rows
-
-    def _page(self, number: int) -> list[LensRow | None]:
-        page = self._pages.get(number)
-        if page is not None:
-            self._pages.move_to_end(number)
-            return page
-        start = number * self.PAGE_SIZE
-        end = min(start + self.PAGE_SIZE, self._shown_rows)
-        size = max(0, end - start)
-        if (
-            self._ids is None
-            and self._count is not None
-            and start > self.DEEP_PAGES * self.PAGE_SIZE
-            and self._count - end > self.DEEP_PAGES * self.PAGE_SIZE
-            and not self._small_catalogue()
-        ):
-            self._request_ids()  # this page by OFFSET now; the next ones by id
-        try:
-            if self._ids is not None and size:
-                wanted = self._ids[start:end]
-                found = {row.id: row for row in catalogue.lens_rows(self._db, wanted)}
-                self.fetched_rows += len(found)
-                rows: list[LensRow | None] = [found.get(i) for i in wanted]
-            elif self._count is not None and start > self._count // 2:
-                from_end = self._count - end
-                rows = list(reversed(self._read(from_end, size, reverse=True)))
-            else:
-                rows = list(self._read(start, size, reverse=False))
-        except CatalogueError as exc:
-            self.queryFailed.emit(exc.message)
-            rows = []
-        rows.extend([None] * (size - len(rows)))
-        self._pages[number] = rows
-        while len(self._pages) > self.MAX_PAGES:
-            self._pages.popitem(last=False)
-        return rows
+    def _rows_arrived(self, first: int, last: int) -> None:
+        """Rows read off the UI thread are in: the view paints them."""
+        last = min(last, self._rows.shown - 1)
+        if first <= last:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, COL_REASON))
 
     def row_at(self, row: int) -> LensRow | None:
-        if not 0 <= row < self._shown_rows:
-            return None
-        page = self._page(row // self.PAGE_SIZE)
-        offset = row % self.PAGE_SIZE
-        return page[offset] if offset < len(page) else None
+        """The lens of ``row`` (None while its page is being read off the UI thread)."""
+        return self._rows.row(row)
 
     def cached_row(self, row: int) -> LensRow | None:
         """The row if its page is already in memory (no database read)."""
-        page = self._pages.get(row // self.PAGE_SIZE)
-        if page is None:
-            return None
-        offset = row % self.PAGE_SIZE
-        return page[offset] if offset < len(page) else None
+        return self._rows.cached(row)
 
     def lens_id_at(self, row: int) -> int | None:
         lens = self.row_at(row)
@@ -461,99 +325,35 @@ class LensTableModel(QAbstractTableModel):
 
     @property
     def ids_loaded(self) -> bool:
-        return self._ids is not None
+        return self._rows.ids is not None
 
     def row_of_lens(self, lens_id: int) -> int | None:
         """Row number of a lens among the pages in memory, or in the ordered ids once loaded."""
-        for number, page in self._pages.items():
-            for offset, lens in enumerate(page):
-                if lens is not None and lens.id == lens_id:
-                    return number * self.PAGE_SIZE + offset
-        if self._ids is not None:
-            try:
-                return self._ids.index(lens_id)
-            except ValueError:
-                return None
-        return None
+        return self._rows.row_of_lens(lens_id)
 
     # ----------------------------------------------------------- Qt model API
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._shown_rows
+        return 0 if parent.isValid() else self._rows.shown
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else COL_REASON + 1
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == _DISPLAY:
-            if orientation == _VERTICAL:
-                return section + 1
-            return ALL_LABELS[section] if 0 <= section <= COL_REASON else None
-        if role == _TOOLTIP and orientation == _HORIZONTAL and 0 <= section <= COL_REASON:
-            return HEADER_TIPS.get(ALL_KEYS[section], f"Trier par {ALL_LABELS[section].lower()}")
-        return None
+        return header_data(section, orientation, role)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        return _ROW_FLAGS if index.isValid() else _NO_FLAGS
+        return item_flags(index.isValid())
 
-    # The view asks for every cell it paints, about 2,000 times a screen, for seven roles each
-    # (text, font, colours, alignment, icon, check box): the roles this model never answers are
-    # turned away first, and nothing here builds a Qt enum value per call.
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if self._count_waiting is not None:
-            self._count_after_paint()
-        if role not in _ROLES:
+        if self._paint_waiting is not None and self._paint_seen != self._paint_waiting:
+            self._paint_started()
+        if not answers_role(role):
             return None
-        row = index.row()  # -1 for an invalid index
-        if not 0 <= row < self._shown_rows:
-            return None
-        lens = self.row_at(row)
+        lens = self._rows.row(index.row())  # None for an invalid index, or a page still coming
         if lens is None:
             return None
-        column = index.column()
-        if self._ranked is not None and (column == COL_REASON or role == _TOOLTIP):
-            return self._ranked_data(lens, column, role)
-        if column == COL_REASON:
-            return None
-        if role == _DISPLAY:
-            return _display(lens, column)
-        if role == _ALIGNMENT:
-            return _RIGHT if column in _NUMBER_COLUMNS else None
-        if role == ID_ROLE:
-            return lens.id
-        if role == ROW_ROLE:
-            return lens
-        if column == COL_HMIN and lens.hauteur_min is None:
-            if role == _FOREGROUND:
-                return QBrush(_UNKNOWN_COLOR)
-            if role == _FONT:
-                font = QFont()
-                font.setItalic(True)
-                return font
-            if role == _TOOLTIP:
-                return "Hauteur minimale inconnue : ce verre reste affiché quel que soit le filtre de hauteur."
-        if role == _TOOLTIP and column == COL_NAME:
-            return f"{lens.nom} — {lens.fournisseur}"
-        return None
-
-    def _ranked_data(self, lens: LensRow, column: int, role: int) -> Any:
-        """A ranked row: the reason in the Pertinence column, and on every cell's tooltip with
-        the code as engraved (and what the cell itself would say)."""
-        assert self._ranked is not None
-        reason = self._ranked.reasons.get(lens.id, "")
-        if role == _DISPLAY:
-            return reason if column == COL_REASON else _display(lens, column)
-        if role == _TOOLTIP:
-            lines = [f"Pertinence : {reason}", f"Gravure : {lens.gravure_nasale or '—'}"]
-            if column == COL_HMIN and lens.hauteur_min is None:
-                lines.append("Hauteur minimale inconnue : ce verre reste affiché quel que soit le filtre de hauteur.")
-            elif column == COL_NAME:
-                lines.append(f"{lens.nom} — {lens.fournisseur}")
-            return "\n".join(lines)
-        if role == ID_ROLE:
-            return lens.id
-        if role == ROW_ROLE:
-            return lens
-        return None
+        ranked = self._ranked
+        return cell_data(lens, index.column(), role, None if ranked is None else ranked.reasons.get(lens.id, ""))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """A header click. On a ranked result: the Pertinence column gives the ranked order
@@ -592,10 +392,7 @@ class LensTableModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self._ranked_sort = order
-        self._pages.clear()
-        self._ids = array("q", shown)
-        self._count = self._shown_rows = len(shown)
-        self._keep_rows(shown, read)
+        self._rows.resorted(generation, shown, read)
         self.endResetModel()
         self.firstPageReady.emit()
-        self.countReady.emit(self._count)
+        self.countReady.emit(len(shown))

@@ -86,7 +86,7 @@ class SampleBanner(QFrame):
         super().resizeEvent(event)
 
     def refresh(self) -> None:
-        self._ops.run(sample.has_sample, self._show, lambda _exc: None, key="banner.sample", quick=True,
+        self._ops.run(sample.has_sample, self._show, lambda _exc: None, key="banner.sample", quick=True, background=True,
                       name="catalogue d'exemple")
 
     def _show(self, has_sample: bool) -> None:

@@ -21,7 +21,7 @@ from data.errors import CatalogueError
 from gui.engraving_drawing import engraving_pixmap
 from gui.events import Events
 from gui.images import ImageStore, image_key, placeholder
-from gui.models.lens_table import UNKNOWN_HEIGHT, format_index
+from gui.models.lens_columns import UNKNOWN_HEIGHT, format_index
 from gui.ops import Ops
 from gui.symbol_art import label_of
 

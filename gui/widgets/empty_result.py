@@ -206,9 +206,10 @@ class EmptyResultMessage(QFrame):
             self.wayOutChosen.emit(self.ways[number])
 
     def _place(self) -> None:
-        parent = self.parentWidget()
+        parent, layout = self.parentWidget(), self.layout()
+        if parent is None or layout is None:
+            return  # the card is always built in a results area, with its layout
         width = max(200, min(620, parent.width() - 24))
-        layout = self.layout()
         layout.invalidate()
         layout.activate()  # the new ways out counted before the card takes its height
         height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()

@@ -31,40 +31,30 @@ from PySide6.QtWidgets import (
 )
 
 from data.catalogue import (
-    BaseCounts,
     Changes,
     FilterLists,
-    ReferenceItem,
     index_group_of,
-    read_lists,
 )
-from data.catalogue.ranked import browse_query, vocabulary
+from data.catalogue.candidates import browse_query
+from data.catalogue.vocabulary import vocabulary
 from data.database import Database
 from data.identify import HeightTerm, IndexTerm, Kind, ParsedQuery, ReferenceTerm, Vocabulary, parse
 from data.query import LensQuery
 from gui.events import Events
-from gui.models.lens_table import FRENCH, format_index
 from gui.ops import Ops
 from gui.symbol_art import SymbolShape, read_vocabulary, remember_shapes
-from gui.widgets.check_list import CheckList
 from gui.widgets.height_field import HeightField
 from gui.widgets.search_box import SearchBox
 from gui.widgets.search_chips import LIST, ChipSpec, SearchChips
 from gui.widgets.symbol_search import SymbolSearch
+from gui.widgets.value_lists import ValueLists
 
 SEARCH_DELAY_MS = 250
-LISTS_AFTER_MS = 400  # longest wait for the results before the lists are read anyway
-UNFILTERED_NOTE = "Comptes sans les autres filtres (trop de verres pour les compter à chaque clic)."
 _CHIP_KIND = {"supplier": "Fabricant", "range": "Gamme", "series": "Série", "material": "Matériau",
               "index": "Indice"}
 _TERM_KIND = {Kind.SUPPLIER: "supplier", Kind.RANGE: "range", Kind.SERIES: "series", Kind.MATERIAL: "material"}
 _QUERY_FIELD = {"supplier": "supplier_ids", "range": "range_ids", "series": "series_ids",
                 "material": "material_ids", "index": "indices"}
-
-
-def _label(item: ReferenceItem, suffix: str = "") -> str:
-    extra = f" — {suffix}" if suffix else ""
-    return f"{item.nom}{extra} ({FRENCH.toString(item.lens_count)})"
 
 
 def _ids(values: list[object]) -> tuple[int, ...]:
@@ -90,9 +80,6 @@ class FilterPanel(QWidget):
         self._vocabulary = Vocabulary()
         self.vocabulary_ready = False
         self._parsed = ParsedQuery("")
-        self._base: BaseCounts | None = None
-        self._supplier_names: dict[int, str] = {}
-        self._range_names: dict[int, str] = {}
 
         self.search_box = SearchBox(self)
         self.search_box.setObjectName("searchBox")
@@ -110,34 +97,23 @@ class FilterPanel(QWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._search_settled)
         self.search_box.textChanged.connect(lambda _t: self._search_timer.start())
-        # The lists' counts are read after the results they accompany (``read_lists_now``, or
-        # this timer when no table tells): the first page never waits behind a GROUP BY.
-        self._lists_timer = QTimer(self)
-        self._lists_timer.setSingleShot(True)
-        self._lists_timer.setInterval(LISTS_AFTER_MS)
-        self._lists_timer.timeout.connect(self.read_lists_now)
         self.search_box.resultsRequested.connect(self._go_to_results)
         self.search_box.cleared.connect(self._text_cleared)
         self.search_box.clearAllRequested.connect(self._clear_all_by_key)
 
-        self.supplier_list = CheckList("supplierFilter")
-        self.range_list = CheckList("rangeFilter")
-        self.series_list = CheckList("seriesFilter")
-        self.material_list = CheckList("materialFilter")
-        self.index_list = CheckList("indexFilter")
+        self.lists = ValueLists(self.ops, self.lists_query, self._typed, self)
+        self.lists.shown.connect(self._lists_shown)
+        self.index_list, self.supplier_list = self.lists.index_list, self.lists.supplier_list
+        self.range_list, self.series_list = self.lists.range_list, self.lists.series_list
+        self.material_list, self.note = self.lists.material_list, self.lists.note
         self.height_box = HeightField(self)
         self.height_box.textChanged.connect(lambda _t: self._filters_changed())
         self.clear_button = QPushButton("Effacer les filtres", self)
         self.clear_button.setObjectName("clearFiltersButton")
         self.clear_button.setToolTip("Efface la recherche, les listes et la hauteur (Échap deux fois dans la recherche)")
         self.clear_button.clicked.connect(self.clear)
-        self.note = QLabel(UNFILTERED_NOTE, self)
-        self.note.setObjectName("countsNote")
-        self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #6b5a2e; font-size: 90%;")
-        self.note.setVisible(False)
 
-        for widget in self._value_lists():
+        for widget in self.lists.all():
             widget.checkedChanged.connect(self._filters_changed)
         self.symbols = SymbolSearch(self)
         self.symbols.changed.connect(self._filters_changed)
@@ -184,8 +160,8 @@ class FilterPanel(QWidget):
             if self._reparse():
                 self.changed.emit()
 
-        self.ops.run(vocabulary, arrived, key="filters.vocabulary", quick=True, name="vocabulaire")
-        self.ops.run(read_vocabulary, self._shapes_arrived, key="filters.symbols", quick=True, name="symboles")
+        self.ops.run(vocabulary, arrived, key="filters.vocabulary", quick=True, background=True, name="vocabulaire")
+        self.ops.run(read_vocabulary, self._shapes_arrived, key="filters.symbols", quick=True, background=True, name="symboles")
 
     def _shapes_arrived(self, shapes: list[SymbolShape]) -> None:
         remember_shapes(shapes)
@@ -201,7 +177,7 @@ class FilterPanel(QWidget):
         self._show_typed()
         self._show_chips()
         if browse_query(LensQuery(), parsed) != structured_before:
-            self._read_lists()
+            self.lists.read()
         return True
 
     def _search_settled(self) -> None:
@@ -225,7 +201,7 @@ class FilterPanel(QWidget):
 
     def _show_typed(self) -> None:
         """The lists and the height field show what the box says (nothing is ticked, no signal)."""
-        for kind, widget in self._lists_by_kind().items():
+        for kind, widget in self.lists.by_kind().items():
             widget.set_typed(self._typed(kind))
         self.symbols.palette_widget.set_typed(self._typed_symbols())
         self.height_box.show_typed(self._parsed.height)
@@ -233,7 +209,7 @@ class FilterPanel(QWidget):
     # ------------------------------------------------------------ chips
     def _show_chips(self) -> None:
         specs = [ChipSpec(term.label, ("term", i)) for i, term in enumerate(self._parsed.terms)]
-        for kind, widget in self._lists_by_kind().items():
+        for kind, widget in self.lists.by_kind().items():
             if self._typed(kind):
                 continue  # typed names of this kind replace its ticks: they are not active
             for value in widget.checked_values():
@@ -256,7 +232,7 @@ class FilterPanel(QWidget):
                 self._search_timer.start()
                 self.flush_search()
         elif key[0] == "list":
-            widget = self._lists_by_kind()[key[1]]
+            widget = self.lists.by_kind()[key[1]]
             widget.set_checked([v for v in widget.checked_values() if v != key[2]])
         elif key[0] == "symbol":
             self.symbols.palette_widget.set_key_checked(key[1], False)
@@ -284,13 +260,6 @@ class FilterPanel(QWidget):
         return self.build_query().has_reference_filters or bool(self.symbols.checked_keys())
 
     # ------------------------------------------------------------ lists
-    def _lists_by_kind(self) -> dict[str, CheckList]:
-        return {"index": self.index_list, "supplier": self.supplier_list, "range": self.range_list,
-                "series": self.series_list, "material": self.material_list}
-
-    def _value_lists(self) -> tuple[CheckList, ...]:
-        return (self.index_list, self.supplier_list, self.range_list, self.series_list, self.material_list)
-
     def set_database(self, db: Database) -> None:
         if db is not self.ops.db:
             self.ops.set_database(db)
@@ -308,73 +277,28 @@ class FilterPanel(QWidget):
     def reload(self) -> None:
         """Re-read the value lists and their unfiltered counts (after an edit, import or
         restore), keeping the ticks."""
-        self._base = None
-        self._read_lists()
+        self.lists.reload()
 
     def _filters_changed(self) -> None:
         self._show_chips()
-        self._read_lists()
+        self.lists.read()
         self.changed.emit()
 
     def lists_query(self) -> LensQuery:
         """The filters the lists count with: the ticks, the height and the box's filter words."""
         return browse_query(replace(self.build_ticked_query(), text=""), self._parsed)
 
-    def _read_lists(self) -> None:
-        """Ask for the lists once the results are shown (see ``read_lists_now``); a small local
-        catalogue reads them at once."""
-        if self.ops.inline_ok():
-            self._lists_timer.stop()
-            self._read_lists_from_database()
-            return
-        for widget in self._value_lists():
-            if widget.count() == 0:
-                widget.show_loading()
-        self._lists_timer.start()
-
     def read_lists_now(self) -> None:
-        """The results are painted (or the lists waited long enough): read the pending lists."""
-        if self._lists_timer.isActive() or self.sender() is self._lists_timer:
-            self._lists_timer.stop()
-            self._read_lists_from_database()
+        """The results are painted: read the lists now if they wait (``ValueLists.read_now``)."""
+        self.lists.read_now()
 
-    def _read_lists_from_database(self) -> None:
-        query, base = self.lists_query(), self._base
-        self.ops.run(lambda db: read_lists(db, query, base), self._show_lists,
-                     key="filters.lists", quick=True, name="listes des filtres")
-
-    def _show_lists(self, lists: FilterLists) -> None:
-        self._base = lists.base
-        self._supplier_names = {s.id: s.nom for s in lists.base.suppliers}
-        self._range_names = {r.id: r.nom for r in lists.base.ranges}
-        shown_suppliers = set(lists.query.supplier_ids)
-        self._fill(self.supplier_list, lists.suppliers, "supplier")
-        self._fill(self.material_list, lists.materials, "material")
-        self._fill(self.range_list, lists.ranges, "range",
-                   None if len(shown_suppliers) == 1 else self._supplier_names)
-        self._fill(self.series_list, lists.series, "series",
-                   None if len(lists.series_ranges) == 1 else self._range_names)
-        keep = set(self.index_list.checked_values()) | set(self._typed("index"))
-        self.index_list.set_values(
-            (g.value, f"{format_index(g.value)} ({FRENCH.toString(g.lens_count)})", g.members)
-            for g in lists.indices if g.lens_count or g.value in keep
-        )
-        self.note.setVisible(bool(lists.unfiltered))
+    def _lists_shown(self, lists: FilterLists) -> None:
         self._show_chips()
         self.listsReloaded.emit()
         if self.lists_query() != lists.query:
             # A tick was dropped with its value (a range of an unticked maker): say so.
-            self._read_lists()
+            self.lists.read()
             self.changed.emit()
-
-    def _fill(self, widget: CheckList, items: list[ReferenceItem], kind: str,
-              parents: dict[int, str] | None = None) -> None:
-        keep = set(widget.checked_values()) | set(self._typed(kind))
-        widget.set_values(
-            (item.id, _label(item, parents.get(item.parent_id or 0, "") if parents else ""))
-            for item in items
-            if item.lens_count or item.id in keep
-        )
 
     # ------------------------------------------------------------ query
     def fitting_height(self) -> int | None:
@@ -410,7 +334,7 @@ class FilterPanel(QWidget):
     def clear(self) -> None:
         """Every filter off: the box, the lists, the height field (their chips go too)."""
         self.blockSignals(True)
-        for widget in self._value_lists():
+        for widget in self.lists.all():
             widget.clear_checks()
         self.symbols.blockSignals(True)
         self.symbols.clear()
@@ -423,5 +347,5 @@ class FilterPanel(QWidget):
         self._reparse()
         self.blockSignals(False)
         self._show_chips()
-        self._read_lists()
+        self.lists.read()
         self.changed.emit()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOpti
 from data.catalogue import LensRow
 from gui.engraving_drawing import engraving_pixmap
 from gui.images import ImageStore, placeholder, row_image_key
-from gui.models.lens_table import ROW_ROLE, format_index
+from gui.models.lens_columns import ROW_ROLE, format_index
 
 THUMB = QSize(208, 130)
 CELL = QSize(224, 196)

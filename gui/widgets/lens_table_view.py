@@ -58,6 +58,9 @@ class LensTableView(QTableView):
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(26)
         vertical.setVisible(False)
+        # A column is fitted to the rows on screen only (0: the visible rows): Qt's default, a
+        # thousand rows, would read ten pages of a ranked result to size the Pertinence column.
+        header.setResizeContentsPrecision(0)
         self.hidden_keys: set[str] = set()  # hidden by the user (Pertinence also while not ranked)
         self.apply_column_state(ColumnState())
         model.modelReset.connect(self.follow_model)

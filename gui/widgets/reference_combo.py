@@ -24,11 +24,12 @@ class ReferenceCombo(QComboBox):
         self.optional = optional
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        completer = self.completer()
+        completer, line = self.completer(), self.lineEdit()
+        assert completer is not None and line is not None  # an editable combo has both
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.lineEdit().setPlaceholderText("— aucun(e) —" if optional else "Choisir…")
+        line.setPlaceholderText("— aucun(e) —" if optional else "Choisir…")
 
     def set_items(self, items: list[ReferenceItem], selected: int | None) -> None:
         self.blockSignals(True)

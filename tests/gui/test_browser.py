@@ -9,7 +9,9 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QListWidget, QPushButton,
 from data import catalogue
 from data.catalogue import lists
 from data.query import LensQuery
-from gui.models.lens_table import COLUMN_KEYS, ID_ROLE, LensTableModel, format_count
+from gui.models.lens_columns import COLUMN_KEYS, ID_ROLE, format_count
+from gui.models.lens_table import LensTableModel
+from gui.models.result_rows import ResultRows
 from gui.ops import Ops
 
 
@@ -252,7 +254,7 @@ def test_large_catalogue_reads_first_page_and_count_off_the_ui_thread(sqlite_db,
         for i in range(750):
             catalogue.insert_lens(s, lens_values(refs, nom=f"Verre {i:03d}", indice=1.5 + (i % 3) / 10), None, False)
     monkeypatch.setattr(Ops, "SMALL_CATALOGUE", 10)
-    monkeypatch.setattr(LensTableModel, "DEEP_PAGES", 0)  # 250 rows stand for a million
+    monkeypatch.setattr(ResultRows, "DEEP_PAGES", 0)  # 250 rows stand for a million
     model = LensTableModel(sqlite_db)
     counts: list[int] = []
     model.countReady.connect(counts.append)
@@ -269,7 +271,12 @@ def test_large_catalogue_reads_first_page_and_count_off_the_ui_thread(sqlite_db,
     model.data(model.index(model.rowCount() // 2, 0))
     qtbot.waitUntil(lambda: model.ids_loaded, timeout=10_000)
     expected = list(catalogue.lens_ids(sqlite_db, LensQuery(indices=(1.6,))))
-    assert [model.data(model.index(r, 0), ID_ROLE) for r in range(model.rowCount())] == expected
+
+    def ids_shown() -> list[int | None]:  # asking for a row asks for its page (off the UI thread)
+        return [model.data(model.index(r, 0), ID_ROLE) for r in range(model.rowCount())]
+
+    qtbot.waitUntil(lambda: None not in ids_shown(), timeout=10_000)
+    assert ids_shown() == expected
     assert model.row_of_lens(expected[-1]) == len(expected) - 1
     model.shutdown()
 
@@ -486,3 +493,68 @@ def test_large_catalogue_rereads_the_filter_lists_off_the_ui_thread(sqlite_db, q
         tick(panel.supplier_list, lambda it: it.text().startswith("Essilor"))
     qtbot.waitUntil(lambda: set(_list_items(panel.range_list)) == {essilor.range_, hoya.range_}, timeout=10_000)
     panel.ops.shutdown()
+
+
+def test_large_catalogue_reads_deep_pages_off_the_ui_thread_and_paints_them_when_they_arrive(
+        sqlite_db, qtbot, monkeypatch):
+    """Scrolling deep on a large catalogue (or a server) never reads on the UI thread: the view
+    gets empty cells at once, then the rows once their page has arrived."""
+    _many_lenses(sqlite_db, 450)
+    monkeypatch.setattr(Ops, "SMALL_CATALOGUE", 10)
+    readers: list[bool] = []
+    real_page = catalogue.lens_page
+
+    def page(db, query, offset, limit, reverse=False):
+        readers.append(QThread.currentThread() is QApplication.instance().thread())
+        return real_page(db, query, offset, limit, reverse=reverse)
+
+    monkeypatch.setattr(catalogue, "lens_page", page)
+    model = LensTableModel(sqlite_db)
+    counts: list[int] = []
+    model.countReady.connect(counts.append)
+    model.set_query(LensQuery())
+    qtbot.waitUntil(lambda: bool(counts), timeout=10_000)
+    readers.clear()
+    row = 250  # page 2, read forward by OFFSET
+    assert model.data(model.index(row, 0), ID_ROLE) is None  # not there yet: nothing waited for
+    with qtbot.waitSignal(model.dataChanged, timeout=10_000) as changed:
+        pass
+    first, last = changed.args[0].row(), changed.args[1].row()
+    assert first <= row <= last
+    expected = list(catalogue.lens_ids(sqlite_db, LensQuery()))
+    assert model.data(model.index(row, 0), ID_ROLE) == expected[row]
+    assert readers and not any(readers)
+    model.shutdown()
+
+
+def test_the_first_paint_of_each_query_is_announced_once_after_the_view_painted_it(sqlite_db, qtbot, monkeypatch):
+    """``firstPagePainted`` (the filter lists wait for it) comes after the view painted the new
+    first page, once per query shown; a replaced query never announces it."""
+    _many_lenses(sqlite_db)
+    monkeypatch.setattr(Ops, "SMALL_CATALOGUE", 10)
+    monkeypatch.setattr(LensTableModel, "COUNT_UNPAINTED_MS", 60_000)  # only a paint announces it
+    paints: list[int] = []
+
+    class View(QTableView):
+        def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+            super().paintEvent(event)
+            paints.append(model.rowCount())
+
+    model = LensTableModel(sqlite_db)
+    view = View()
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.setModel(model)
+    view.show()
+    qtbot.waitExposed(view)
+    shown: list[int] = []
+    announced: list[int] = []
+    model.firstPageReady.connect(lambda: shown.append(len(paints)))
+    model.firstPagePainted.connect(lambda: announced.append(len(paints)))
+    with qtbot.waitSignal(model.firstPagePainted, timeout=10_000):
+        model.set_query(LensQuery(indices=(1.5,)))
+        model.set_query(LensQuery(indices=(1.6,)))  # replaces the first before it is shown
+    assert len(shown) == 1 and announced[0] > shown[0]  # a paint came in between
+    qtbot.wait(300)
+    assert len(announced) == 1  # once, whatever the later paints
+    model.shutdown()

@@ -82,7 +82,7 @@ def test_the_gallery_draws_a_lens_without_picture(qtbot):
     from PySide6.QtGui import QPainter, QPixmap
     from PySide6.QtWidgets import QStyleOptionViewItem
 
-    from gui.models.lens_table import ROW_ROLE
+    from gui.models.lens_columns import ROW_ROLE
 
     class _Index:
         def data(self, role):

@@ -88,3 +88,32 @@ def test_a_failure_without_its_own_callback_is_reported_in_french(ops, qtbot):
     with qtbot.waitSignal(ops.failed, timeout=5000) as said:
         ops.run(lambda _db: 1 / 0)
     assert said.args[0].startswith("Erreur inattendue")
+
+
+def test_what_a_person_waits_for_never_queues_behind_background_reads(ops, qtbot, monkeypatch):
+    """Counts and lists run in their own lane: with that lane full, a first page still comes."""
+    monkeypatch.setattr(Ops, "SMALL_CATALOGUE", -1)
+    ops.forget_size()
+    release = threading.Event()
+    busy = [ops.run(lambda _db: release.wait(10), background=True) for _ in range(4)]
+    answers: list[str] = []
+    try:
+        ops.run(lambda _db: "première page", answers.append, key="table.page", quick=True)
+        qtbot.waitUntil(lambda: answers == ["première page"], timeout=5000)
+        assert not any(job.finished_event.is_set() for job in busy if job is not None)
+    finally:
+        release.set()
+
+
+def test_a_keyed_call_asked_again_before_it_started_is_never_run(ops, qtbot):
+    """Only the latest of a key is worth the work: an older one still queued is skipped."""
+    release = threading.Event()
+    ran: list[str] = []
+    ops.run(lambda _db: release.wait(10))  # the two threads of the lane taken...
+    ops.run(lambda _db: release.wait(10))
+    ops.run(lambda _db: ran.append("ancienne"), key="liste")  # ... so these two wait
+    answers: list[str] = []
+    ops.run(lambda _db: ran.append("récente") or "récente", answers.append, key="liste")
+    release.set()
+    qtbot.waitUntil(lambda: answers == ["récente"], timeout=5000)
+    assert ran == ["récente"]

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from data import catalogue
+from data.catalogue.candidates import browse_query
 from data.catalogue.code_keys import (
     code_candidates,
     key_rows,
@@ -16,7 +17,8 @@ from data.catalogue.code_keys import (
     stale_code_keys,
     stored_skeleton,
 )
-from data.catalogue.ranked import browse_query, near_misses, ranked_search, vocabulary
+from data.catalogue.ranked import near_misses, ranked_search
+from data.catalogue.vocabulary import vocabulary
 from data.identify import parse
 from data.models import Verre, VerreCode
 from data.query import LensQuery

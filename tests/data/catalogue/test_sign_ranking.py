@@ -4,7 +4,8 @@ three databases."""
 from __future__ import annotations
 
 from data import catalogue
-from data.catalogue.ranked import ranked_search, vocabulary
+from data.catalogue.ranked import ranked_search
+from data.catalogue.vocabulary import vocabulary
 from data.identify import parse
 from data.query import LensQuery
 
@@ -89,14 +90,14 @@ def test_a_look_alike_picked_instead_of_a_shape_ranks_before_a_shape_missing(db)
 def test_a_frequent_shape_is_read_a_bounded_slice_at_a_time(sqlite_db, monkeypatch):
     """Shapes without text: the lenses with every picked shape first, then every one but one,
     each set read from its rarest shape and capped (``cut`` says so)."""
-    import data.catalogue.ranked as ranked
+    import data.catalogue.sign_ranking as sign_ranking
 
     db = sqlite_db
     with db.transaction() as s:
         hoya = catalogue.get_or_create_reference(s, "fournisseur", "Hoya")
     bars = [_lens(db, hoya, f"Barre {i}", f"B{i}", 1.5, ["barre_horizontale"]) for i in range(8)]
     both = _lens(db, hoya, "Barre et œil", "BO", 1.5, ["barre_horizontale", "oeil"])
-    monkeypatch.setattr(ranked, "SYMBOL_LIMIT", 4)
+    monkeypatch.setattr(sign_ranking, "SYMBOL_LIMIT", 4)
     result = _search(db, "", ("barre_horizontale", "oeil"))
     assert result is not None and result.cut
     assert result.ids[0] == both and len(result.ids) == 4
