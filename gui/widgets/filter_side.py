@@ -13,14 +13,16 @@ class FilterSide(QWidget):
     def __init__(self, panel: FilterPanel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("filterSide")
-        self.scroll = QScrollArea(self)
-        self.scroll.setObjectName("filterScroll")
-        self.scroll.setWidget(panel)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setObjectName("filterScroll")
+        self.scroll_area.setWidget(panel)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.setMinimumWidth(220)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
-        layout.addWidget(self.scroll, 1)
-        panel.layout().removeWidget(panel.clear_button)  # out of the scrolling part
+        layout.addWidget(self.scroll_area, 1)
+        inner = panel.layout()
+        if inner is not None:
+            inner.removeWidget(panel.clear_button)  # out of the scrolling part
         layout.addWidget(panel.clear_button)
