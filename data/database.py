@@ -30,6 +30,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from data import interrupt
 from data.config import Settings, load_settings
 from data.driver_errors import describe_error, is_disconnect, translate_errors
 from data.errors import CatalogueError, DatabaseOpenError, DatabaseUnavailableError
@@ -215,6 +216,7 @@ def _sqlite_connect_listener(read_only: bool):  # type: ignore[no-untyped-def]
                 cursor.execute("PRAGMA synchronous = NORMAL")
         finally:
             cursor.close()
+        interrupt.install(dbapi_connection)
 
     return on_connect
 

@@ -47,6 +47,13 @@ def index(value: float) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".").replace(".", DECIMAL)
 
 
+def lens_index(value: float) -> str:
+    """A lens index as opticians write it: two decimals at least, the third when it counts:
+    ``1.6 -> "1,60"``, ``1.67 -> "1,67"``, ``1.523 -> "1,523"``."""
+    text = f"{value:.3f}"
+    return (text[:-1] if text.endswith("0") else text).replace(".", DECIMAL)
+
+
 def exact(value: float) -> str:
     """The shortest exact form of a number (``repr``), with a comma: ``1.67 -> "1,67"``,
     ``2.0 -> "2"`` (what an export writes: read back, it is the same number)."""

@@ -39,12 +39,14 @@ from gui.models.lens_columns import COLUMN_KEYS, ID_ROLE, format_count
 from gui.models.lens_table import LensTableModel
 from gui.ops import Ops
 from gui.widgets.detail_pane import DetailPane
-from gui.widgets.empty_result import WayOut
+from gui.widgets.empty_result import WayOut, take_way_out
 from gui.widgets.filter_panel import FilterPanel
 from gui.widgets.filter_side import FilterSide
 from gui.widgets.job_status import JobStatus
 from gui.widgets.results_area import GALLERY_VIEW, TABLE_VIEW, ResultsArea
+from gui.widgets.status_notice import StatusNotice
 from gui.workers.jobs import Job, JobRunner
+from gui.written_lens import Located, WrittenLens
 
 log = logging.getLogger("engravedetect.gui")
 
@@ -72,6 +74,7 @@ class MainWindow(QMainWindow):
         self.banner, self.readonly_banner = self.results.banner, self.results.readonly_banner
         self.empty_message = self.results.empty_message
         self.detail = DetailPane(self.images, self, ops=self._ops, events=self._events)
+        self.written = WrittenLens(self.model, self._ops, self.results.select_row)
         self._lay_out()
 
         self.admin = AdminMode(self, self)
@@ -101,6 +104,8 @@ class MainWindow(QMainWindow):
         self.count_label.setObjectName("countLabel")
         self.count_label.setStyleSheet("font-weight: 600; padding: 0 8px;")
         self.job_status = JobStatus(self)
+        self.notice = StatusNotice(self)
+        self.statusBar().addWidget(self.notice, 1)
         self.statusBar().addPermanentWidget(self.job_status)
         self.statusBar().addPermanentWidget(self.count_label)
 
@@ -165,7 +170,12 @@ class MainWindow(QMainWindow):
         return self
 
     def show_status(self, message: str, timeout_ms: int = 5000) -> None:
+        self.notice.dismiss()
         self.statusBar().showMessage(message, timeout_ms)
+
+    def offer_to_clear_filters(self, message: str, lens_id: int) -> None:
+        self.statusBar().clearMessage()
+        self.notice.show_notice(message, "Effacer les filtres", lambda: self.reveal_lens(lens_id))
 
     def current_lens(self) -> LensDetail | None:
         return self.detail.lens
@@ -206,15 +216,7 @@ class MainWindow(QMainWindow):
 
     def take_way_out(self, way: WayOut) -> None:
         """A way out of an empty result: the box's text edited (and lists cleared)."""
-        if way.clear_all:
-            self.filters.clear()
-            return
-        if way.clear_indices:
-            self.filters.index_list.set_checked([])
-        if way.clear_suppliers:
-            self.filters.supplier_list.set_checked([])
-        self.filters.search_box.setText(way.text)
-        self.filters.flush_search()
+        take_way_out(self.filters, way)
 
     def focus_results(self) -> None:
         """Enter or Down in the search box: the first result selected and focused (once the
@@ -234,7 +236,7 @@ class MainWindow(QMainWindow):
     def _first_page_ready(self) -> None:
         """The query's first rows are shown: select the lens that was (or is to be) selected."""
         keep, self._reselect = self._reselect, None
-        if keep is not None:
+        if not self.written.first_page_ready() and keep is not None:
             self.select_lens(keep)
         if self.model.rowCount():
             self.empty_message.dismiss()
@@ -266,6 +268,9 @@ class MainWindow(QMainWindow):
             return False
         self.results.select_row(row)
         return True
+
+    def select_written_lens(self, lens_id: int, done: Located) -> None:
+        self.written.locate(lens_id, done)
 
     def reveal_lens(self, lens_id: int) -> None:
         """Select a lens in the table, clearing the filters when they hide it. Its row comes from

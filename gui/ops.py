@@ -14,7 +14,8 @@ connection) must never freeze the window.
 Two lanes of pool threads: what a person waits for on screen (the table's first page, the lens
 shown, a save) never queues behind reads that may wait (counts, filter lists, the vocabulary:
 ``background=True``) nor behind the window's long jobs (backups, imports, checks). A keyed call
-whose key was asked again before it started is skipped: only the latest one is worth the work.
+whose key was asked again before it started is skipped, and one running on a SQLite file stops
+at its next check (``data.interrupt``): only the latest one is worth the work.
 
 A failure is a ``CatalogueError`` with a French message; a lost server
 (``DatabaseUnavailableError``) is also announced by ``unavailable`` so the window can say
@@ -32,6 +33,7 @@ from PySide6.QtCore import QObject, Signal
 from data import catalogue
 from data.database import Database, mask_secrets
 from data.errors import Cancelled, CatalogueError, DatabaseUnavailableError
+from data.interrupt import abandoned_when
 from data.query import LensQuery
 from gui.workers.jobs import Job, JobRunner
 
@@ -138,9 +140,12 @@ class Ops(QObject):
                 self._deliver(key, generation, done, result)
             return None
         def work(_progress: object, _cancelled: object) -> T:
+            if key is None:
+                return call(db)
             if not self.is_latest(key, generation):
                 raise Cancelled()  # asked again before it started: its answer would be dropped
-            return call(db)
+            with abandoned_when(lambda: not self.is_latest(key, generation)):
+                return call(db)  # asked again meanwhile: a SQLite statement stops where it is
 
         job = Job(name, work)
         job.signals.finished.connect(lambda result: self._deliver(key, generation, done, result))

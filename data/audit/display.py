@@ -72,6 +72,12 @@ LENS_FIELD_ORDER = (
     "image_id",
     "exemple",
 )
+# An import's counts (``ImportReport.counts``) as its summary says them.
+IMPORT_LABELS = {"lignes": "lignes", "nouveaux": "nouveaux", "mis_a_jour": "mis à jour",
+                 "doublons": "doublons", "refuses": "refusés", "images": "images"}
+# What names a lens on an entry (the element), and what else a creation's summary tells.
+IDENTITY = ("nom", "variante", "fournisseur", "indice")
+CONTENT = ("gravure_nasale", "symbols", "hauteur_min", "hauteur_max", "gamme", "serie", "materiau")
 # A lens state's reference id -> the key of the reference's name (shown instead of the id).
 REFERENCE_NAME_OF_ID = {kind.lens_column: kind.name_column for kind in KINDS.values()}
 
@@ -112,8 +118,10 @@ def format_value(name: str, value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return "oui" if value else "non"
+    if name == "indice" and isinstance(value, int | float):
+        return formatting.lens_index(float(value))
     if isinstance(value, float):
-        return formatting.index(value) if name == "indice" else formatting.plain(value)
+        return formatting.plain(value)
     if name == "symbols" and isinstance(value, (list, tuple)):
         return ", ".join(_symbol_label(str(v)) for v in value) or "—"
     if isinstance(value, list):
@@ -137,6 +145,9 @@ class HistoryEntry:
     batch: int | None = None
     batch_label: str | None = None
     undoes: int | None = None
+    #: The lens as it is now (name, variant, supplier, index), when the entry is about a lens
+    #: that still exists (``data.audit.read``).
+    lens_now: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def action_label(self) -> str:
@@ -160,21 +171,65 @@ class HistoryEntry:
             if k not in hidden
         ]
 
-    def summary(self, most: int = 4) -> str:
-        """One line for a list: ``Indice : 1,6 → 1,67 ; Matériau : Orma → Trivex``.
+    def lens_identity(self) -> dict[str, Any]:
+        """Name, variant, supplier and index of the entry's lens: as the entry wrote them (a
+        value it changed, a whole state it kept), else as the lens is now."""
+        whole = self.old if self.action == SUPPRESSION else self.new
+        found: dict[str, Any] = {}
+        for key in IDENTITY:
+            for source in (self.new, whole, self.lens_now):
+                if key in source:
+                    found[key] = source[key]
+                    break
+        return found
 
-        Only for entries that change values in place (modification, fusion, renommage); a
-        creation, deletion or restoration is told by its action and label alone.
+    @property
+    def element(self) -> str:
+        """What the entry is about, one line: a lens by its name and variant, supplier, index
+        and number (``Verre « Varilux Comfort Max Short » — Essilor, indice 1,60, n° 12``)."""
+        if self.target != "verre":
+            text_ = f"{self.target_label} « {self.label} »" if self.label else self.target_label
+        else:
+            lens = self.lens_identity()
+            name = " ".join(str(lens[k]).strip() for k in ("nom", "variante") if lens.get(k)) or self.label
+            parts = [str(lens["fournisseur"])] if lens.get("fournisseur") else []
+            if isinstance(lens.get("indice"), int | float):
+                parts.append(f"indice {formatting.lens_index(float(lens['indice']))}")
+            if self.target_id is not None:
+                parts.append(f"n° {self.target_id}")
+            text_ = f"Verre « {name} »" + (" — " + ", ".join(parts) if parts else "")
+        return f"{text_} ({self.batch_label})" if self.batch_label else text_
+
+    def summary(self, most: int = 4) -> str:
+        """One line for a list: ``Indice 1,60 → 1,67 ; Gravure nasale AI → AIPZ``.
+
+        A modification, merge or renaming: what changed, old → new. A creation or restoration:
+        what the lens holds besides its name, supplier and index (the element says those); a
+        deletion: that it was deleted, with its code; an import: its counts.
         """
-        if self.action not in (MODIFICATION, FUSION, RENOMMAGE) or not self.old:
+        if self.action in (MODIFICATION, FUSION, RENOMMAGE) and self.old:
+            parts = [
+                f"{c.label} {c.old_text} → {c.new_text}"
+                for c in self.changes()
+                if c.field not in ("id", "verres_deplaces")
+            ]
+            if self.action == FUSION and "verres_deplaces" in self.new:
+                moved = int(self.new["verres_deplaces"])
+                parts.append(f"{formatting.lenses(moved)} déplacé{'s' if moved > 1 else ''}")
+        elif self.action == IMPORT:
+            parts = [f"{format_value(k, self.new[k])} {label}" for k, label in IMPORT_LABELS.items()
+                     if self.new.get(k)]
+        elif self.action in (CREATION, RESTAURATION, SUPPRESSION) and self.target == "verre":
+            state = self.old if self.action == SUPPRESSION else self.new
+            parts = [
+                f"{FIELD_LABELS.get(key, key)} {format_value(key, state.get(key))}"
+                for key in CONTENT
+                if state.get(key) not in (None, "", [], ())
+            ]
+            if self.action == RESTAURATION and "id" in self.old:
+                parts.insert(0, f"ancien n° {self.old['id']}")
+        else:
             return ""
-        parts = [
-            f"{c.label} : {c.old_text} → {c.new_text}"
-            for c in self.changes()
-            if c.field not in ("id", "verres_deplaces")
-        ]
-        if self.action == FUSION and "verres_deplaces" in self.new:
-            parts.append(f"{self.new['verres_deplaces']} verre(s) déplacé(s)")
         extra = len(parts) - most
         text_ = " ; ".join(parts[:most])
         return f"{text_} ; … (+{extra})" if extra > 0 else text_

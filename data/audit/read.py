@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from data.audit.display import HistoryEntry
 from data.audit.record import CREATION, SUPPRESSION, from_json
 from data.database import Database
 from data.errors import ConflictError, NotFoundError
-from data.models import Historique
+from data.models import Fournisseur, Historique, Verre
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
@@ -26,13 +26,23 @@ _parent = aliased(Historique)
 
 
 def _entries_statement() -> Select[Any]:
-    return select(Historique, _parent.libelle.label("lot_libelle")).outerjoin(
-        _parent, _parent.id == Historique.lot
+    """Entries with their batch's label and, for a lens that still exists, its name, variant,
+    supplier and index now (what tells two lenses of one name apart on an entry that holds
+    only the fields it changed). A lens created after the entry is another lens that took a
+    freed number: it is left out."""
+    lens = and_(Historique.cible == "verre", Verre.id == Historique.cible_id, Verre.cree_le <= Historique.quand)
+    return (
+        select(Historique, _parent.libelle.label("lot_libelle"), Verre.nom, Verre.variante,
+               Fournisseur.nom, Verre.indice)
+        .outerjoin(_parent, _parent.id == Historique.lot)
+        .outerjoin(Verre, lens)
+        .outerjoin(Fournisseur, Fournisseur.id == Verre.fournisseur_id)
     )
 
 
 def _entry(row: Any) -> HistoryEntry:
     h = row[0]
+    now = {} if row[2] is None else {"nom": row[2], "variante": row[3], "fournisseur": row[4], "indice": row[5]}
     return HistoryEntry(
         id=h.id,
         when=h.quand,
@@ -46,6 +56,7 @@ def _entry(row: Any) -> HistoryEntry:
         batch=h.lot,
         batch_label=row[1],
         undoes=h.entree_annulee,
+        lens_now=now,
     )
 
 

@@ -21,6 +21,7 @@ table, ``data.kinds``. This module only re-exports.
 
 from data.catalogue.checks import check_lens, ensure_writable, reference_facts
 from data.catalogue.derived import add_sort_keys, lens_columns, lens_state, refresh_sort_keys
+from data.catalogue.identical import identical_lens
 from data.catalogue.images import decode_check_image, store_image
 from data.catalogue.lens_writes import (
     apply_lens_update,
@@ -59,7 +60,7 @@ from data.catalogue.reference_writes import (
     rename_reference,
 )
 from data.catalogue.restore import restore_deleted
-from data.catalogue.search import count_lenses, lens_ids, lens_page, lens_rows
+from data.catalogue.search import count_lenses, hiding_filters, lens_ids, lens_page, lens_rows
 from data.catalogue.symbol_writes import create_symbol
 from data.catalogue.symbols import SymbolItem, list_symbols
 from data.catalogue.values import EVERYTHING, Changes, LensDetail, LensRow, ReferenceItem
@@ -71,7 +72,7 @@ __all__ = [
     "PlannerLimits", "ReferenceItem", "ReferenceKind", "add_sort_keys", "apply_lens_update",
     "audit_lenses", "base_counts", "check_lens", "count_lenses", "create_lens", "create_reference",
     "decode_check_image", "delete_lenses", "delete_reference", "ensure_writable", "find_reference",
-    "get_image", "get_lens", "get_or_create_reference", "group_indices", "index_group_of", "insert_lens", "lens_columns", "lens_ids",
+    "get_image", "get_lens", "hiding_filters", "identical_lens", "get_or_create_reference", "group_indices", "index_group_of", "insert_lens", "lens_columns", "lens_ids",
     "lens_page", "lens_rows", "lens_state", "list_indices", "list_materials", "list_ranges",
     "list_series", "list_suppliers", "merge_references", "plan_query", "reference_facts",
     "read_lists", "reference_state", "refresh_sort_keys", "reinsert_lens", "rename_reference", "restore_deleted",

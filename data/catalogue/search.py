@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Select, and_, func, select
@@ -162,6 +163,40 @@ def _part_size(session: Session, stmt: Select[Any]) -> int:
     counted = select(func.count()).select_from(stmt.order_by(None).subquery())
     return int(session.execute(counted).scalar_one())
 
+
+
+# One filter of a query alone, by the key ``hiding_filters`` names it with.
+_FILTER_PARTS: dict[str, tuple[str, ...]] = {
+    "fournisseur": ("supplier_ids",),
+    "gamme": ("range_ids",),
+    "serie": ("series_ids",),
+    "materiau": ("material_ids",),
+    "indice": ("indices",),
+    "hauteur": ("fitting_height",),
+    "symboles": ("symbols",),
+    "recherche": ("text",),
+}
+
+
+def hiding_filters(db: Database, query: LensQuery, lens_id: int) -> tuple[str, ...]:
+    """The filters of ``query`` that leave lens ``lens_id`` out, each tested alone (keys of
+    ``_FILTER_PARTS``: ``fournisseur``, ``indice``, ``recherche``...): what a window says when a
+    lens just written is not in the result it shows. Empty when the query keeps the lens (or the
+    lens does not exist: nothing to say about filters)."""
+    empty = LensQuery()
+    hidden: list[str] = []
+    with db.transaction() as session:
+        if session.get(Verre, lens_id) is None:
+            return ()
+        for key, fields in _FILTER_PARTS.items():
+            alone = replace(empty, **{name: getattr(query, name) for name in fields})
+            clauses = filter_clauses(alone)
+            if not clauses:
+                continue
+            kept = session.execute(select(Verre.id).where(Verre.id == lens_id, *clauses)).first()
+            if kept is None:
+                hidden.append(key)
+    return tuple(hidden)
 
 
 def lens_rows(db: Database, ids: Sequence[int]) -> list[LensRow]:

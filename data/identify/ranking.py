@@ -30,8 +30,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from data.identify.codes import SECOND_PART_SHIFT, EngravingKey, engraving_key_roles, match_code
-from data.identify.codes import reason_on as _reason_on
+from data.identify.codes import EngravingKey, engraving_key_roles
+from data.identify.matching import SECOND_PART_SHIFT, match_code
+from data.identify.matching import reason_on as _reason_on
 from data.identify.words import Kind, ParsedQuery, ReferenceTerm, TextTerm
 from data.text import fold
 

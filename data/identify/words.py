@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 
+from data import formatting
 from data.identify.codes import GREEK_NAMES, compact
 from data.symbols import Shape, find_by_name
 from data.text import fold
@@ -68,10 +69,7 @@ Span = tuple[int, int]
 
 def format_index(value: float) -> str:
     """``1.5 -> "1,50"``, ``1.591 -> "1,591"``: two decimals at least, French comma."""
-    text = f"{value:.3f}".rstrip("0")
-    if len(text.split(".")[1]) < 2:
-        text = f"{value:.2f}"
-    return text.replace(".", ",")
+    return formatting.lens_index(value)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from data.maintenance.common import (
 from data.maintenance.integrity import KIND_TITLES, Finding, IntegrityReport, check_integrity
 from data.maintenance.prepare import PreparedBackup, identify, prepare_restore
 from data.maintenance.restore import RestoreResult, restore_backup
+from data.maintenance.summary import BackupSummary, read_backup
 from data.maintenance.upkeep import (
     UpkeepResult,
     analyze,
@@ -47,6 +48,7 @@ __all__ = [
     "BackupError",
     "BackupInfo",
     "BackupResult",
+    "BackupSummary",
     "Cancelled",
     "PreparedBackup",
     "RestoreError",
@@ -58,6 +60,7 @@ __all__ = [
     "identify",
     "list_backups",
     "prepare_restore",
+    "read_backup",
     "remove_backup",
     "restore_backup",
 ]

@@ -36,6 +36,7 @@ from data.maintenance.common import (
     RestoreError,
     SourceUnreadableError,
 )
+from data.maintenance.keep_password import current_password, keep_in_file, keep_in_server
 from data.maintenance.load_rows import replace_content
 from data.maintenance.prepare import (
     PreparedBackup,
@@ -81,7 +82,8 @@ def restore_backup(
     """Restore ``backup_file`` into the database (an open ``Database`` or a URL).
 
     With a URL, a SQLite file that cannot be opened at all is moved aside and replaced. A
-    ``prepared`` backup (from ``prepare_restore``) skips the checking step.
+    ``prepared`` backup (from ``prepare_restore`` or ``read_backup``) skips the checking step.
+    A backup without an admin password keeps the current one (``keep_password``).
     """
     started = time.perf_counter()
     steps = Steps(progress, cancel)
@@ -95,13 +97,18 @@ def restore_backup(
         ready = prepared or prepare_restore(backup_file, work_dir, settings, _sub(steps, 0.0, 0.5))
         try:
             check_cancel(cancel)
+            password = current_password(db)
             safety, moved = _safety_copy(db, sqlite_path, settings, _sub(steps, 0.5, 0.75), cancel)
             steps.phase(0.75, 1.0)
+            if password is not None and ready.kind == "sqlite" and keep_in_file(ready.work_file, password):
+                ready.counts["parametres"] = ready.counts.get("parametres", 0) + 1
             if sqlite_path is not None:
                 _replace_sqlite_file(db, sqlite_path, ready)
             else:
                 assert db is not None
                 _load_into_server(db, ready, steps)
+                if password is not None and ready.kind != "sqlite":
+                    keep_in_server(db, password)
         finally:
             ready.discard()
     finally:

@@ -20,17 +20,12 @@ an « Image gravure (fichier) » column (see ``data.transfer.images``).
 """
 
 from data.transfer.columns import protect_formula, unprotect_formula
+from data.transfer.commit import commit_import
 from data.transfer.exporter import ExportResult, export_lenses
-from data.transfer.importer import (
-    PROGRESS_TOTAL,
-    PreparedImport,
-    commit_import,
-    discard_import,
-    import_lenses,
-    prepare_import,
-)
+from data.transfer.importer import PROGRESS_TOTAL, import_lenses
 from data.transfer.naming import ColumnSample, headers_key, proposed_columns, sample_columns
 from data.transfer.options import IGNORE, ImportOptions, parse_aliases, parse_columns
+from data.transfer.prepare import PreparedImport, discard_import, prepare_import
 from data.transfer.readers import FORMATS, ColumnsError, TransferError, detect_format
 from data.transfer.rejects import RejectsResult, rejects_path, write_rejects
 from data.transfer.report import (

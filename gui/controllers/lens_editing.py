@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from data import catalogue, sample
-from data.catalogue import Changes, LensDetail
+from data import catalogue, formatting, sample
+from data.catalogue import Changes, LensDetail, LensRow
 from data.database import Database
 from data.errors import CatalogueError, DatabaseUnavailableError
 from gui.controllers.admin import AdminMode
@@ -43,6 +43,37 @@ def warn(port: WindowPort, title: str, exc: CatalogueError) -> None:
     there), never in a modal box that would pile up while the server is away."""
     if not isinstance(exc, DatabaseUnavailableError):
         QMessageBox.warning(port.parent_widget(), title, exc.message)
+
+
+# hiding_filters's keys as a sentence names them (``recherche``: the search box, with its text).
+FILTER_NAMES = {
+    "fournisseur": "le filtre Fournisseur",
+    "gamme": "le filtre Gamme",
+    "serie": "le filtre Série",
+    "materiau": "le filtre Matériau",
+    "indice": "le filtre Indice",
+    "hauteur": "la hauteur de montage",
+    "symboles": "les symboles choisis",
+}
+
+
+def hidden_message(what: str, filters: tuple[str, ...], search: str, plural: bool = False) -> str:
+    """« Verre ajouté, mais masqué par le filtre Indice et la recherche « zeiss ». »"""
+    names = [
+        f"la recherche « {search.strip()} »" if key == "recherche" and search.strip()
+        else FILTER_NAMES.get(key, "la recherche")
+        for key in filters
+    ]
+    by = formatting.join(names) if names else "les filtres actuels"
+    return f"{what}, mais masqué{'s' if plural else ''} par {by}."
+
+
+def lens_name(lens: LensRow) -> str:
+    """« Varilux Comfort Max », variante Short — Essilor, indice 1,60 (n° 12): what tells
+    two lenses apart."""
+    variant = f", variante {lens.variante}" if lens.variante else ""
+    return (f"« {lens.nom} »{variant} — {lens.fournisseur}, indice {formatting.lens_index(lens.indice)} "
+            f"(n° {lens.id})")
 
 
 def run_modal(dialog: QDialog) -> int:
@@ -76,20 +107,46 @@ class LensEditing(QObject):
 
     def lens_dialog(self, lens: LensDetail | None = None, duplicate: bool = False) -> LensDialog:
         """The dialog for a new, edited or duplicated lens (not shown; tests drive it)."""
-        dialog = LensDialog(self.port.ops, lens, duplicate=duplicate, parent=self.port.parent_widget())
-        dialog.changed.connect(self._lens_written)
+        dialog = LensDialog(self.port.ops, lens, duplicate=duplicate, parent=self.port.parent_widget(),
+                            confirm_identical=self.confirm_identical)
+        what = "Verre dupliqué" if duplicate else "Verre ajouté"
+        dialog.changed.connect(lambda changes: self._lens_written(changes, what))
         return dialog
 
-    def _lens_written(self, changes: Changes) -> None:
+    def confirm_identical(self, existing: LensRow) -> bool:
+        """A lens equal in every field but its id exists: save all the same?"""
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "Verre identique",
+            f"Un verre identique existe déjà : {lens_name(existing)}.\n\n"
+            "Enregistrer quand même ?",
+            parent=self.port.parent_widget(),
+        )
+        box.setObjectName("identicalLensBox")
+        save = box.addButton("Enregistrer quand même", QMessageBox.ButtonRole.AcceptRole)
+        keep_out = box.addButton("Ne pas enregistrer", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep_out)  # Enter does not add a copy
+        box.exec()
+        return box.clickedButton() is save
+
+    def _lens_written(self, changes: Changes, what: str) -> None:
         self._emit(changes)
         if changes.created:
-            lens_id = changes.created[0]
-            if self.port.select_lens(lens_id):
-                self.port.show_status("Verre ajouté.", 5000)
-            else:
-                self.port.show_status("Verre ajouté (il n'apparaît pas avec les filtres actuels).", 8000)
+            self.show_written(changes.created[0], what)
         elif changes.lenses:
             self.port.show_status("Verre enregistré.", 5000)
+
+    def show_written(self, lens_id: int, what: str, plural: bool = False) -> None:
+        """Select a lens just created, duplicated or restored; when the filters hide it, say
+        which and offer to clear them."""
+        search = self.port.current_query().text
+
+        def located(filters: tuple[str, ...] | None) -> None:
+            if filters is None:
+                self.port.show_status(f"{what}.", 5000)
+            else:
+                self.port.offer_to_clear_filters(hidden_message(what, filters, search, plural), lens_id)
+
+        self.port.select_written_lens(lens_id, located)
 
     def new_lens(self) -> None:
         if self.admin.require():
@@ -168,9 +225,12 @@ class LensEditing(QObject):
                 warn(self.port, "Annulation incomplète", problem)
             restored.append(len(changes.created))
             self._emit(changes)
+            count = len(changes.created)
+            what = f"{format_count(count)} rétabli{'s' if count > 1 else ''}"
             if changes.created:
-                self.port.select_lens(changes.created[0])
-            self.port.show_status(f"{format_count(len(changes.created))} rétabli(s).", 8000)
+                self.show_written(changes.created[0], what, plural=count > 1)
+            else:
+                self.port.show_status(f"{what}.", 8000)
 
         def failed(exc: CatalogueError) -> None:
             self._undo_stack.append(snapshots)  # nothing came back: the undo stays available
@@ -195,8 +255,7 @@ class LensEditing(QObject):
 
     def _restored_from_history(self, changes: Changes) -> None:
         self._emit(changes)
-        self.port.reveal_lens(changes.lens_id)
-        self.port.show_status("Verre restauré depuis l'historique.", 8000)
+        self.show_written(changes.lens_id, "Verre restauré depuis l'historique")
 
     def show_history(self, lens_only: bool = False) -> None:
         if lens_only and self.port.current_lens() is None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PySide6.QtWidgets import QWidget
 
     from data.catalogue import LensDetail
@@ -55,6 +57,17 @@ class WindowPort(Protocol):
 
     def select_lens(self, lens_id: int) -> bool:
         """Select a lens the current result holds (False when the filters hide it)."""
+        ...
+
+    def select_written_lens(self, lens_id: int, done: Callable[[tuple[str, ...] | None], None]) -> None:
+        """Select a lens just written once the refreshed result is shown: ``done(None)`` when
+        selected, else ``done(filters)``, the filters that leave it out (``hiding_filters``'s
+        keys, ``recherche`` for the search box)."""
+        ...
+
+    def offer_to_clear_filters(self, message: str, lens_id: int) -> None:
+        """Say ``message`` in the status bar with « Effacer les filtres » (which then reveals
+        the lens)."""
         ...
 
     def reveal_lens(self, lens_id: int) -> None:

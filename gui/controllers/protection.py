@@ -24,6 +24,7 @@ from gui.controllers.admin import AdminMode
 from gui.controllers.background import Background, seconds
 from gui.controllers.port import WindowPort
 from gui.dialogs.integrity_dialog import IntegrityDialog
+from gui.dialogs.restore_confirm import RestoreConfirmation
 from gui.dialogs.restore_dialog import RestoreDialog
 from gui.models.lens_columns import FRENCH
 from gui.workers.jobs import Job
@@ -40,6 +41,7 @@ class Protection(QObject):
         self.admin = admin
         self.background = Background(port, self)
         self.last_report: IntegrityDialog | None = None
+        self.last_confirmation: RestoreConfirmation | None = None
 
     @property
     def last_message(self) -> QMessageBox | None:
@@ -89,21 +91,49 @@ class Protection(QObject):
         finally:
             dialog.deleteLater()
         if chosen is not None:
-            self.restore(chosen)
+            self.ask_restore(chosen)
 
-    def restore(self, path: Path) -> Job | None:
+    def ask_restore(self, path: Path) -> Job | None:
+        """Read what restoring ``path`` would do (the backup checked, in the background), then
+        ask, saying it (``last_confirmation``); the checked copy serves the restore."""
+        db = self.port.db
+
+        def work(progress: Any, cancelled: Any) -> maintenance.BackupSummary:
+            return maintenance.read_backup(db, path, progress=progress, cancel=cancelled)
+
+        return self.background.start("Lecture de la sauvegarde", "Lecture de la sauvegarde…", work, self._confirm)
+
+    def _confirm(self, summary: maintenance.BackupSummary) -> None:
+        box = RestoreConfirmation(summary, self.port.parent_widget())
+        box.finished.connect(lambda _result: self._answered(box))
+        self.last_confirmation = box
+        box.open()
+
+    def _answered(self, box: RestoreConfirmation) -> None:
+        box.deleteLater()
+        if box.clickedButton() is box.restore_button:
+            self.restore(box.summary.path, box.summary.prepared)
+        else:
+            box.summary.discard()
+            self.port.show_status("Restauration annulée : rien n'a été modifié.", 5000)
+
+    def restore(self, path: Path, prepared: maintenance.PreparedBackup | None = None) -> Job | None:
+        """Restore ``path`` at once (``prepared``: the copy ``read_backup`` checked)."""
         port = self.port
         db = port.db
         settings = db.settings
 
         def work(progress: Any, cancelled: Any) -> maintenance.RestoreResult:
-            return maintenance.restore_backup(db, path, progress=progress, cancel=cancelled, settings=settings)
+            return maintenance.restore_backup(db, path, progress=progress, cancel=cancelled, settings=settings,
+                                              prepared=prepared)
 
         port.set_busy(True)
         job = self.background.start("Restauration", "Restauration en cours…", work, self._restored,
                                     on_done=lambda: port.set_busy(False))
         if job is None:
             port.set_busy(False)
+            if prepared is not None:
+                prepared.discard()
         return job
 
     def _restored(self, result: maintenance.RestoreResult) -> None:

@@ -102,6 +102,7 @@ class HistoryDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)  # one line an entry, cut with « … » (whole in its tooltip)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._show_selected)
 
@@ -207,16 +208,16 @@ class HistoryDialog(QDialog):
     def _fill(self) -> None:
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
-            element = f"{entry.target_label} « {entry.label} »" if entry.label else entry.target_label
-            if entry.batch_label:
-                element += f" ({entry.batch_label})"
             for column, text in enumerate(
-                (local_time(entry.when), entry.author, entry.action_label, element, entry.summary())
+                (local_time(entry.when), entry.author, entry.action_label, entry.element, entry.summary(most=6))
             ):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
+        # A long author or lens name must not push the Détail column out of sight.
+        for column, widest in ((1, 220), (3, 420)):
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.changes.setRowCount(0)
         self.restore_button.setEnabled(False)

@@ -7,6 +7,7 @@ keeps the dialog open with the user's input intact and the reason shown.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from data import catalogue
-from data.catalogue import Changes, LensDetail, ReferenceItem
+from data.catalogue import Changes, LensDetail, LensRow, ReferenceItem
 from data.database import Database
 from data.errors import CatalogueError, ConflictError, ValidationError
 from data.validation import FIELD_LABELS, validate_lens
@@ -66,8 +67,11 @@ class LensDialog(LensReferenceFields, WriteGuard):
         duplicate: bool = False,
         parent: QWidget | None = None,
         image_bytes: bytes | None = None,
+        confirm_identical: Callable[[LensRow], bool] | None = None,
     ) -> None:
         super().__init__(parent)
+        #: Asked before a new or duplicated lens equal to another is saved (None: not asked).
+        self.confirm_identical = confirm_identical
         self.setObjectName("lensDialog")
         self.ops = ops
         self.lens = None if duplicate else lens
@@ -245,10 +249,31 @@ class LensDialog(LensReferenceFields, WriteGuard):
 
     # ------------------------------------------------------------ saving
     def save(self) -> None:
-        """Save through ``ops``; while the write runs, a second save and closing are refused."""
+        """Save through ``ops``; while the write runs, a second save and closing are refused.
+
+        A new (or duplicated) lens equal in every field to one already there is saved only
+        once ``confirm_identical`` says so (``data.catalogue.identical_lens`` finds it)."""
         if self.writing or not self.validate():
             return
-        raw, image, image_changed = self.raw_values(), self.image.content, self.image.changed_by_user
+        raw, image = self.raw_values(), self.image.content
+        if self.lens is not None or self.confirm_identical is None:
+            self._write(raw, image)
+            return
+        self.writing = True
+        self.save_button.setEnabled(False)
+        self.ops.run(lambda db: catalogue.identical_lens(db, raw, image),
+                     lambda found: self._identical_checked(raw, image, found), self._save_failed,
+                     quick=True, name="verres identiques")
+
+    def _identical_checked(self, raw: dict[str, Any], image: bytes | None, found: LensRow | None) -> None:
+        self.writing = False
+        if found is not None and self.confirm_identical is not None and not self.confirm_identical(found):
+            self.validate()
+            return
+        self._write(raw, image)
+
+    def _write(self, raw: dict[str, Any], image: bytes | None) -> None:
+        image_changed = self.image.changed_by_user
         if self.lens is None:
             def call(db: Database) -> Changes:
                 return catalogue.create_lens(db, raw, image=image)

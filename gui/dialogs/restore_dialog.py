@@ -1,4 +1,7 @@
-"""Choosing a backup to restore: the list of backups with date, kind, size and lens count."""
+"""Choosing a backup to restore: the list of backups with date, kind, size and lens count.
+
+Choosing only picks the file: what the restore would do is read from the backup afterwards
+and asked then (``gui.dialogs.restore_confirm``)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -41,8 +43,8 @@ class RestoreDialog(QDialog):
         self._backup_dir = backup_dir
         self._backups: list[BackupInfo] = list_backups(backup_dir)
         intro = QLabel(
-            "Choisissez la sauvegarde à restaurer. Le catalogue actuel est d'abord copié dans une "
-            "sauvegarde de sécurité : rien n'est perdu si vous changez d'avis."
+            "Choisissez la sauvegarde à restaurer. Ce qu'elle contient vous est montré avant toute "
+            "modification, et le catalogue actuel est d'abord copié dans une sauvegarde de sécurité."
         )
         intro.setWordWrap(True)
         self.table = QTableWidget(len(self._backups), 5, self)
@@ -114,17 +116,6 @@ class RestoreDialog(QDialog):
         if rows:
             self.choose(self._backups[rows[0].row()].path)
 
-    def choose(self, path: Path, confirm: bool = True) -> None:
-        if confirm:
-            answer = QMessageBox.question(
-                self,
-                "Restaurer",
-                f"Remplacer le catalogue actuel par la sauvegarde « {path.name} » ?\n\n"
-                "Une copie de sécurité du catalogue actuel est faite d'abord.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+    def choose(self, path: Path) -> None:
         self.chosen = path
         self.accept()

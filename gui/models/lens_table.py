@@ -160,6 +160,7 @@ class LensTableModel(QAbstractTableModel):
         self._generation += 1
         self._requested = query
         self._rows.cancel_ids()
+        self._ops.latest("table.count")  # the count of the query replaced is not wanted any more
         generation, size = self._generation, self.PAGE_SIZE
         known, order = self._vocabulary, self._ranked_sort
         self._ops.run(
@@ -202,9 +203,10 @@ class LensTableModel(QAbstractTableModel):
             self._count_waiting = (generation, self._sql)
 
     def refresh(self) -> None:
-        """Re-read the current query (lenses created or deleted, an import, a restore)."""
+        """Re-read the current query (lenses created or deleted, an import, a restore), asked
+        as a new equal value: ``loading`` holds until the rows that follow the write are shown."""
         self._ops.forget_size()
-        self.set_query(self._requested)
+        self.set_query(replace(self._requested))
 
     def apply_changes(self, changes: Changes) -> None:
         """What a write changed: re-run the query when rows came or went (or names changed
@@ -297,7 +299,8 @@ class LensTableModel(QAbstractTableModel):
         """The row of a lens in the shown result (None when it is not there, or when another
         query was asked for meanwhile)."""
         generation = self._generation
-        self._rows.locate(lens_id, lambda row: found(row if generation == self._generation else None))
+        self._rows.locate(lens_id, lambda row: found(row if generation == self._generation else None),
+                          counted=lambda count: self._apply_count(generation, count))
 
     # ----------------------------------------------------------- rows
     @property

@@ -203,9 +203,11 @@ class ResultRows:
         self._failed(message)
 
     # ------------------------------------------------------------ ordered ids
-    def locate(self, lens_id: int, found: Callable[[int | None], None]) -> None:
+    def locate(self, lens_id: int, found: Callable[[int | None], None],
+               counted: Callable[[int], None] | None = None) -> None:
         """The row of a lens, from the rows in memory or the ordered ids — read once for this
-        result (off the UI thread on a large catalogue) and kept."""
+        result (off the UI thread on a large catalogue) and kept. ``counted(n)``: the ids read
+        tell the result's count before its own read came back."""
         row = self.row_of_lens(lens_id)
         if row is not None or self.ids is not None:
             found(row)
@@ -216,6 +218,8 @@ class ResultRows:
             if generation != self.generation:
                 found(None)
                 return
+            if self.count is None and counted is not None:
+                counted(len(ids))
             self._apply_ids(generation, ids)
             try:
                 found(ids.index(lens_id))

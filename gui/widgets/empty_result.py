@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -33,6 +34,9 @@ from data.identify.words import format_index
 from data.query import LensQuery
 from gui.ops import Ops
 
+if TYPE_CHECKING:
+    from gui.widgets.filter_panel import FilterPanel
+
 CODE_NEAR = "code proche : "
 WITHOUT_INDEX = "sans l'indice"
 WITHOUT_MAKER = "sans le fabricant"
@@ -47,6 +51,19 @@ class WayOut:
     clear_indices: bool = False
     clear_suppliers: bool = False
     clear_all: bool = False
+
+
+def take_way_out(filters: FilterPanel, way: WayOut) -> None:
+    """Apply a way out to the filter panel: the box's text edited (and lists cleared)."""
+    if way.clear_all:
+        filters.clear()
+        return
+    if way.clear_indices:
+        filters.index_list.set_checked([])
+    if way.clear_suppliers:
+        filters.supplier_list.set_checked([])
+    filters.search_box.setText(way.text)
+    filters.flush_search()
 
 
 def _remove(text: str, spans: list[tuple[int, int]]) -> str:

@@ -60,7 +60,10 @@ class ResultsArea(QWidget):
             index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
         )
+        across = self.table.horizontalScrollBar()
+        left = across.value()
         self.table.scrollTo(index)
+        across.setValue(left)  # the row comes into sight; the columns stay where the user put them
 
     def follow_table(self, current: QModelIndex) -> None:
         """The table's current row changed: the gallery follows."""

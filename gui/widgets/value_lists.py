@@ -76,7 +76,9 @@ class ValueLists(QObject):
 
     def read(self) -> None:
         """Ask for the lists once the results are shown (see ``read_now``); a small local
-        catalogue reads them at once."""
+        catalogue reads them at once. Lists still being read for the filters before are not
+        wanted any more: they stop."""
+        self._ops.latest("filters.lists")
         if self._ops.inline_ok():
             self._timer.stop()
             self._read_from_database()

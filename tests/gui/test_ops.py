@@ -117,3 +117,24 @@ def test_a_keyed_call_asked_again_before_it_started_is_never_run(ops, qtbot):
     release.set()
     qtbot.waitUntil(lambda: answers == ["récente"], timeout=5000)
     assert ran == ["récente"]
+
+
+def test_a_running_sqlite_read_asked_again_stops_where_it_stands(ops, qtbot):
+    """On a SQLite file the older read is interrupted (not run to its end beside the new one)."""
+    from sqlalchemy import text
+
+    long_read = text("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000000) "
+                     "SELECT count(*) FROM n")
+    started = threading.Event()
+
+    def slow(db):
+        with db.transaction() as session:
+            started.set()
+            return session.execute(long_read).scalar_one()
+
+    answers: list[object] = []
+    first = ops.run(slow, answers.append, key="liste")
+    assert first is not None and started.wait(5)
+    ops.run(lambda _db: "récente", answers.append, key="liste")
+    qtbot.waitUntil(lambda: answers == ["récente"], timeout=5000)
+    assert first.finished_event.wait(5) and first.error is not None  # stopped, not finished

@@ -67,8 +67,8 @@ def test_an_entry_sums_up_its_changes_in_one_line(db):
     catalogue.update_lens(db, lens_id, {**detail.form_values(), "hauteur_min": "16"}, detail.version)
     catalogue.merge_references(db, "materiau", other, refs.material)
     fusion, modification, creation = audit.lens_history(db, lens_id)
-    assert modification.summary() == "Hauteur min. : 14 → 16"
-    assert fusion.summary() == "Matériau : Orma 1.5 → Orma"
-    assert creation.summary() == ""
+    assert modification.summary() == "Hauteur min. 14 → 16"
+    assert fusion.summary() == "Matériau Orma 1.5 → Orma"
+    assert creation.summary() == "Gravure nasale AIPZ ; Hauteur min. 14 ; Hauteur max. 20 ; Gamme Varilux ; … (+2)"
     [merge] = audit.catalogue_history(db, action="fusion", target="materiau")
-    assert merge.summary() == "Nom : Orma 1.5 → Orma ; 1 verre(s) déplacé(s)"
+    assert merge.summary() == "Nom Orma 1.5 → Orma ; 1 verre déplacé"

@@ -51,7 +51,7 @@ def test_update_records_only_the_fields_that_changed(db):
     assert latest.old == {"indice": 1.6, "materiau_id": refs.material, "materiau": "Orma"}
     assert latest.new == {"indice": 1.67, "materiau_id": other, "materiau": "Trivex"}
     shown = [(c.label, c.old_text, c.new_text) for c in latest.changes()]
-    assert shown == [("Matériau", "Orma", "Trivex"), ("Indice", "1,6", "1,67")]
+    assert shown == [("Matériau", "Orma", "Trivex"), ("Indice", "1,60", "1,67")]
 
 
 def test_saving_without_changes_writes_no_entry(db):

@@ -18,7 +18,7 @@ from data.database import Database, open_database
 from data.migrate import upgrade
 from data.models import Historique, Verre, VerreCode
 from data.sample import load_sample
-from data.transfer import import_lenses, importer
+from data.transfer import import_lenses, sqlite_copy
 from tests.factories import lens_values, make_refs
 
 HEADER = "Fournisseur;Gamme;Série;Nom;Variante;Matériau;Indice;Hauteur min;Hauteur max;Gravure nasale;URL source\n"
@@ -93,11 +93,11 @@ def test_a_large_sqlite_import_copied_by_sqlite_gets_its_keys(
     sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The new lenses copied by one INSERT ... SELECT (indexes set aside): keys from the spill."""
-    monkeypatch.setattr(importer, "PAUSE_MIN_ROWS", 50)
+    monkeypatch.setattr(sqlite_copy, "PAUSE_MIN_ROWS", 50)
     catalogue.create_lens(sqlite_db, lens_values(make_refs(sqlite_db), gravure_nasale="c74"))
     copied: list[object] = []
-    real_copy = importer._Batch._copy_new_lenses
-    monkeypatch.setattr(importer._Batch, "_copy_new_lenses", lambda self: copied.append(real_copy(self)))
+    real_copy = sqlite_copy.SqliteBatch.copy_new_lenses
+    monkeypatch.setattr(sqlite_copy.SqliteBatch, "copy_new_lenses", lambda self: copied.append(real_copy(self)))
     assert import_lenses(sqlite_db, csv(tmp_path / "big.csv", 300)).new == 300
     assert copied  # the copy, not the row-by-row path
     assert keys_right(sqlite_db) == 1 + 200 * 3 + 100 * 2

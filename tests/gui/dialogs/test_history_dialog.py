@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from data import audit, catalogue
+from data import audit, catalogue, formatting
 from data.query import LensQuery
 
 
@@ -23,7 +23,7 @@ def test_history_lists_changes_with_old_and_new_values(window):
     dialog.table.selectRow(0)
     rows = {dialog.changes.item(r, 0).text(): (dialog.changes.item(r, 1).text(), dialog.changes.item(r, 2).text())
             for r in range(dialog.changes.rowCount())}
-    assert rows["Indice"][1] == "1,9"
+    assert rows["Indice"][1] == "1,90"
     assert not dialog.restore_button.isEnabled()
     lens_dialog = window.editing.history_dialog(lens_only=True)
     assert all(e.target_id == lens_id for e in lens_dialog.entries)
@@ -62,3 +62,22 @@ def test_history_view_offers_no_edit(window):
     dialog = window.editing.history_dialog()
     assert dialog.table.editTriggers() == dialog.table.EditTrigger.NoEditTriggers
     assert not dialog.restore_button.isEnabled()  # not in admin mode
+
+
+def test_detail_says_what_changed_and_the_element_names_the_lens(window, qtbot):
+    window.table.selectRow(2)
+    lens = catalogue.get_lens(window.db, window.detail.lens.id)
+    catalogue.update_lens(window.db, lens.id, {**lens.form_values(), "indice": "1,67", "gravure_nasale": "AIPZ9"},
+                          lens.version)
+    dialog = window.editing.history_dialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.table.horizontalHeaderItem(4).text() == "Détail"
+    detail = dialog.table.item(0, 4).text()
+    old_index = formatting.lens_index(lens.indice)
+    assert detail.startswith(f"Indice {old_index} → 1,67 ; Gravure nasale ")
+    assert detail.endswith(" → AIPZ9")
+    element = dialog.table.item(0, 3).text()
+    assert element.startswith(f"Verre « {lens.nom}")
+    assert f"— {lens.fournisseur}, indice 1,67, n° {lens.id}" in element
+    assert dialog.table.columnWidth(4) > 150  # the detail is in sight, not squeezed out

@@ -18,7 +18,7 @@ from data import catalogue
 from data.database import Database
 from data.models import Fournisseur, Gamme, Historique, ImageGravure, Materiau, Serie, Verre
 from data.query import LensQuery
-from data.transfer import TransferError, export_lenses, exporter, images, import_lenses
+from data.transfer import TransferError, export_lenses, export_rows, exporter, images, import_lenses
 from tests.factories import lens_values, make_refs, picture
 
 RED = picture("red")
@@ -103,7 +103,7 @@ def test_each_image_is_written_once_named_by_its_content(
 ) -> None:
     build_catalogue(sqlite_db)
     # Small chunks and batches: the red image's two lenses fall in different chunks.
-    monkeypatch.setattr(exporter, "CHUNK", 1)
+    monkeypatch.setattr(export_rows, "CHUNK", 1)
     monkeypatch.setattr(images, "FETCH_IMAGES", 1)
     path = tmp_path / "catalogue.csv"
     result = export_lenses(sqlite_db, path)
@@ -168,13 +168,13 @@ def test_a_failed_export_keeps_the_earlier_file_and_folder(
     sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path, old_file, old_folder = earlier_export(sqlite_db, tmp_path)
-    real = exporter._write_csv
+    real = exporter.write_csv
 
     def full_at_the_end(*args: object) -> None:
         real(*args)  # every row and image written, then the disk is full
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(exporter, "_write_csv", full_at_the_end)
+    monkeypatch.setattr(exporter, "write_csv", full_at_the_end)
     with pytest.raises(TransferError, match="Disque plein"):
         export_lenses(sqlite_db, path)
     assert path.read_bytes() == old_file
@@ -206,7 +206,7 @@ def test_a_cancelled_export_keeps_the_earlier_file_and_folder(
     path = tmp_path / f"catalogue.{fmt}"
     export_lenses(sqlite_db, path, query=LensQuery(indices=(1.5,)))
     old_file, old_folder = path.read_bytes(), folder_state(tmp_path / "catalogue_images")
-    monkeypatch.setattr(exporter, "CHUNK", 2)
+    monkeypatch.setattr(export_rows, "CHUNK", 2)
     seen: list[int] = []
     result = export_lenses(sqlite_db, path, progress=lambda done, _t: seen.append(done),
                            cancel=lambda: bool(seen) and seen[-1] >= 2)

@@ -1,15 +1,11 @@
+"""A whole lens checked: every field's rule, the heights together, the references."""
+
 import dataclasses
 import math
 
 import pytest
 
-from data.validation import (
-    LensValues,
-    ReferenceFacts,
-    check_image_bytes,
-    parse_decimal,
-    validate_lens,
-)
+from data.validation import LensValues, ReferenceFacts, validate_lens
 
 BASE = {"nom": "Varilux", "fournisseur_id": 1, "indice": "1,6"}
 
@@ -139,54 +135,6 @@ def test_hostile_text_is_kept_as_text(text):
 
 def test_control_characters_and_10000_chars():
     assert "nom" in errors_for(nom="é" * 10_000)
-
-
-def test_parse_decimal():
-    assert parse_decimal("1,67") == 1.67
-    assert parse_decimal(None) is None
-    with pytest.raises(ValueError):
-        parse_decimal("1.2.3")
-
-
-def test_image_signature_and_size():
-    assert check_image_bytes(b"\x89PNG\r\n\x1a\n....")[0] == "image/png"
-    assert check_image_bytes(b"\xff\xd8\xff\xe0....")[0] == "image/jpeg"
-    assert check_image_bytes(b"GIF89a")[1] == "Seules les images PNG ou JPEG sont acceptées."
-    big = b"\x89PNG\r\n\x1a\n" + b"0" * (5 * 1024 * 1024)
-    assert "5 Mo" in check_image_bytes(big)[1]
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("14", (14, None)),
-        ("18mm", (18, None)),
-        ("18 mm", (18, None)),
-        ("≥ 14", (14, None)),
-        (">= 15", (15, None)),
-        ("14 à 20mm", (14, 20)),
-        ("de 14 à 18 mm", (14, 18)),
-        ("14-18", (14, 18)),
-        ("18-14", (14, 18)),
-        ("16/19", (16, None)),
-        ("17/15", (15, None)),
-        ("16/15/14", (14, None)),
-        ("", (None, None)),
-        (17, (17, None)),
-    ],
-)
-def test_heights_as_guides_write_them(text: object, expected: tuple[int | None, int | None]) -> None:
-    from data.validation import read_heights
-
-    assert read_heights(text) == (expected, None)
-
-
-@pytest.mark.parametrize("text", ["abc", "14,5", "14 à", "environ 14", "14/abc"])
-def test_unreadable_heights_show_the_accepted_forms(text: str) -> None:
-    from data.validation import HEIGHT_FORMS, read_heights
-
-    (_low, _high), problem = read_heights(text)
-    assert problem is not None and HEIGHT_FORMS in problem and text in problem
 
 
 def test_a_range_in_the_minimum_fills_an_empty_maximum() -> None:

@@ -23,12 +23,12 @@ from data.errors import ConflictError, ValidationError
 from data.models import Fournisseur, Gamme, Historique
 from data.query import LensQuery
 from data.sqlite_bulk import IndexPause
-from data.transfer import commit_import, import_lenses, importer, prepare_import
+from data.transfer import commit, commit_import, import_lenses, prepare_import, sqlite_copy
 from tests.data.maintenance_helpers import checkpoint_now, rows_in_file_alone
 from tests.factories import lens_values, make_refs, picture
 
 HEADER = "Fournisseur;Gamme;Série;Nom;Variante;Matériau;Indice;Hauteur min;Hauteur max;Gravure nasale;URL source\n"
-BIG = importer.PAUSE_MIN_ROWS + 500
+BIG = sqlite_copy.PAUSE_MIN_ROWS + 500
 FRAGMENTS = ("ai", "pz", "conf", "élite", "7z", "x")
 
 
@@ -225,7 +225,7 @@ def import_both_ways(
             before = schema(db)
             with monkeypatch.context() as m:
                 if way == "row by row":
-                    m.setattr(importer, "PAUSE_MIN_ROWS", 10**9)
+                    m.setattr(sqlite_copy, "PAUSE_MIN_ROWS", 10**9)
                 report = reports[way] = import_lenses(db, path, update=True, author="marc@comptoir")
             assert report.written and report.new == BIG - 1 and report.updated == 1
             assert len(paused) == (1 if way == "indexes set aside" else 0)
@@ -318,7 +318,7 @@ def test_a_large_import_of_the_valid_lines_gives_each_lens_its_own_shapes(
             seeded(db)
             with monkeypatch.context() as m:
                 if way == "row by row":
-                    m.setattr(importer, "PAUSE_MIN_ROWS", 10**9)
+                    m.setattr(sqlite_copy, "PAUSE_MIN_ROWS", 10**9)
                 prepared = prepare_import(db, path, update=True, valid_only=True)
                 assert prepared.writable and len(prepared.rejects) == len(refused)
                 report = commit_import(db, prepared, author="marc@comptoir")
@@ -387,13 +387,13 @@ def test_a_large_import_stopped_leaves_everything_as_it_was(
     if how == "cancel while writing":
         # The user cancels as SQLite starts copying the new lenses from the spill file.
         copy_started: list[bool] = []
-        real_copy = importer._Batch._copy_new_lenses
+        real_copy = sqlite_copy.SqliteBatch.copy_new_lenses
 
         def copy(self: Any) -> None:
             copy_started.append(True)
             real_copy(self)
 
-        monkeypatch.setattr(importer._Batch, "_copy_new_lenses", copy)
+        monkeypatch.setattr(sqlite_copy.SqliteBatch, "copy_new_lenses", copy)
         cancel = lambda: bool(copy_started)  # noqa: E731
     if how in ("cancel while writing entries", "cancel as the entries end"):
         # The entries are the rebuild's last step: the user cancels as SQLite starts them, or
@@ -460,7 +460,7 @@ def test_a_large_import_into_postgresql_leaves_the_planner_statistics_right(
     """Like a restore: the planner learns the new lenses at once, not when autovacuum passes."""
     if db.backend != "postgresql":
         pytest.skip("PostgreSQL only")
-    monkeypatch.setattr(importer, "PAUSE_MIN_ROWS", 50)
+    monkeypatch.setattr(sqlite_copy, "PAUSE_MIN_ROWS", 50)
     path = write_csv(tmp_path / "f.csv", big_rows(300))
     assert import_lenses(db, path).written
     with db.engine.connect() as conn:
@@ -471,7 +471,7 @@ def test_a_large_import_into_postgresql_leaves_the_planner_statistics_right(
 
     small = write_csv(tmp_path / "g.csv", big_rows(10, start=1000))  # 10 of 310: left to autovacuum
     calls: list[Database] = []
-    monkeypatch.setattr(importer, "refresh_after_load", calls.append)
+    monkeypatch.setattr(commit, "refresh_after_load", calls.append)
     assert import_lenses(db, small).written
     assert calls == []
 

@@ -17,7 +17,7 @@ from data import catalogue
 from data.database import Database
 from data.models import Fournisseur, Gamme, Historique, Materiau, Serie, Verre
 from data.query import LensQuery
-from data.transfer import TransferError, export_lenses, exporter, import_lenses
+from data.transfer import TransferError, export_lenses, export_rows, exporter, import_lenses
 from tests.factories import lens_values, make_refs
 
 TRICKY = [
@@ -142,7 +142,7 @@ def test_export_follows_the_filters(db: Database, tmp_path: Path) -> None:
 
 def test_rows_are_streamed_in_id_chunks(sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build_catalogue(sqlite_db)
-    monkeypatch.setattr(exporter, "CHUNK", 2)
+    monkeypatch.setattr(export_rows, "CHUNK", 2)
     seen: list[tuple[int, int]] = []
     result = export_lenses(sqlite_db, tmp_path / "a.json", progress=lambda d, t: seen.append((d, t)))
     assert seen == [(0, 6), (2, 6), (4, 6), (6, 6)] and result.count == 6
@@ -169,7 +169,7 @@ def test_disk_full_leaves_nothing_and_keeps_the_old_file(
     def full(*_args: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(exporter, "_write_csv", full)
+    monkeypatch.setattr(exporter, "write_csv", full)
     with pytest.raises(TransferError, match="Disque plein"):
         export_lenses(sqlite_db, path)
     assert path.read_text(encoding="utf-8") == "ancien"
@@ -207,9 +207,9 @@ def test_xlsx_is_written_through_openpyxls_public_api_only() -> None:
     """No copy of openpyxl's private save routine: its writer module may change in any release."""
     import ast
 
-    import data.transfer.exporter as exporter
+    import data.transfer.write_xlsx as write_xlsx
 
-    tree = ast.parse(Path(exporter.__file__).read_text(encoding="utf-8"))
+    tree = ast.parse(Path(write_xlsx.__file__).read_text(encoding="utf-8"))
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert not {name for name in imported if name and name.startswith("openpyxl.writer")}
 

@@ -1,0 +1,53 @@
+"""A status bar message with one button, for a message the user can act on at once (« Verre
+ajouté, mais masqué par le filtre Indice » — « Effacer les filtres »).
+
+A plain status message cannot hold a button. The notice sits at the left of the status bar,
+goes after its time, when its button is clicked, or when another message comes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+
+class StatusNotice(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusNotice")
+        self.label = QLabel(self)
+        self.label.setObjectName("statusNoticeText")
+        self.button = QPushButton(self)
+        self.button.setObjectName("statusNoticeButton")
+        self.button.clicked.connect(self._clicked)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.button)
+        layout.addStretch(1)
+        self._action: Callable[[], None] | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.dismiss)
+        self.hide()
+
+    def show_notice(self, text: str, button_text: str, action: Callable[[], None],
+                    timeout_ms: int = 20000) -> None:
+        self.label.setText(text)
+        self.button.setText(button_text)
+        self._action = action
+        self.show()
+        self._timer.start(timeout_ms)
+
+    def dismiss(self) -> None:
+        self._timer.stop()
+        self._action = None
+        self.hide()
+
+    def _clicked(self) -> None:
+        action = self._action
+        self.dismiss()
+        if action is not None:
+            action()
