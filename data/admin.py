@@ -106,6 +106,10 @@ def set_password(db: Database, password: str, current: str | None = None) -> Non
         raise ValidationError(ValidationReport({"mot_de_passe": problem}))
     if has_password(db) and (current is None or not verify_password(db, current)):
         raise CatalogueError("Le mot de passe actuel est incorrect.")
+    _store_password(db, password)
+
+
+def _store_password(db: Database, password: str) -> None:
     with db.transaction() as session:
         row = session.get(Parametre, PASSWORD_KEY)
         if row is None:
@@ -113,6 +117,24 @@ def set_password(db: Database, password: str, current: str | None = None) -> Non
         else:
             row.valeur = hash_password(password)
         _store_failures(session, Failures())
+
+
+def change_password(db: Database, current: str, new: str) -> None:
+    """« Changer le mot de passe »: the current password, then the new one (same rules as the
+    first). A wrong current password counts as a failed attempt, as at unlock."""
+    if not has_password(db):
+        raise CatalogueError(
+            "Aucun mot de passe n'existe encore : déverrouillez le mode administrateur pour le choisir."
+        )
+    problem = check_new_password(new)
+    if problem:
+        raise ValidationError(ValidationReport({"mot_de_passe": problem}))
+    if not verify_password(db, current):
+        raise CatalogueError("Le mot de passe actuel est incorrect.")
+    if new == current:
+        same = "Le nouveau mot de passe est identique à l'actuel."
+        raise ValidationError(ValidationReport({"mot_de_passe": same}))
+    _store_password(db, new)
 
 
 def _read_failures(session) -> Failures:  # type: ignore[no-untyped-def]

@@ -5,6 +5,12 @@ option, the ``ENGRAVEDETECT_DATABASE_URL`` environment variable, a ``.env`` file
 current folder, then in the data folder), then the default SQLite file
 ``catalogue.db`` in the user's data folder. ``ENGRAVEDETECT_HOME`` moves the whole data
 folder (database, backups, logs, settings), which is how tests stay out of the user's folder.
+
+The back-office settings (backup folder, start-up backup, how many automatic backups are kept,
+idle minutes before admin mode locks) are read here from the same sources; the settings dialog
+writes them into the data folder's ``.env`` (``data.preferences``). A setting given by the
+environment or by a ``.env`` of the current folder wins over that file: it is "imposed", and the
+dialog shows it so instead of saving a value that would not be used.
 """
 
 from __future__ import annotations
@@ -20,6 +26,13 @@ APP_NAME = "EngraveDetect"
 ENV_URL = "ENGRAVEDETECT_DATABASE_URL"
 ENV_HOME = "ENGRAVEDETECT_HOME"
 DEFAULT_DB_NAME = "catalogue.db"
+BACKUP_DIR_KEY = "ENGRAVEDETECT_BACKUP_DIR"
+AUTO_BACKUP_KEY = "ENGRAVEDETECT_AUTO_BACKUP"
+KEEP_DAILY_KEY = "ENGRAVEDETECT_KEEP_DAILY"
+KEEP_WEEKLY_KEY = "ENGRAVEDETECT_KEEP_WEEKLY"
+IDLE_MINUTES_KEY = "ENGRAVEDETECT_IDLE_MINUTES"
+PREFERENCE_KEYS = (BACKUP_DIR_KEY, AUTO_BACKUP_KEY, KEEP_DAILY_KEY, KEEP_WEEKLY_KEY, IDLE_MINUTES_KEY)
+_NO = {"0", "false", "non", "no", "off"}
 
 
 @dataclass(frozen=True)
@@ -42,6 +55,22 @@ class Settings:
     slow_query_ms: float = 50.0
     pool: PoolSettings = field(default_factory=PoolSettings)
     url_source: str = "default"
+    auto_backup: bool = True
+    keep_daily: int = 7
+    keep_weekly: int = 4
+    idle_minutes: int = 15
+    imposed: frozenset[str] = frozenset()  # preference keys set outside the data folder's .env
+
+    @property
+    def default_backup_dir(self) -> Path:
+        return self.data_dir / "backups"
+
+    @property
+    def backup_dir_chosen(self) -> bool:
+        """True when backups go to a folder the admin chose (a USB stick, a share): that folder
+        is never created by a backup, so a stick left at home is reported, not replaced by an
+        empty folder on the system disk."""
+        return self.backup_dir != self.default_backup_dir
 
     @property
     def is_default_database(self) -> bool:
@@ -104,12 +133,11 @@ def load_settings(
 ) -> Settings:
     env = dict(os.environ if environ is None else environ)
     folder = data_dir(env)
-    file_values: dict[str, str] = {}
-    for candidate in ((cwd or Path.cwd()) / ".env", folder / ".env"):
-        for key, value in read_env_file(candidate).items():
-            file_values.setdefault(key, value)
+    here = read_env_file((cwd or Path.cwd()) / ".env")
+    file_values = {**read_env_file(folder / ".env"), **here}
     # Environment wins over the .env file for every setting.
-    merged = {**file_values, **{k: v for k, v in env.items() if k.startswith("ENGRAVEDETECT_")}}
+    from_env = {k: v for k, v in env.items() if k.startswith("ENGRAVEDETECT_")}
+    merged = {**file_values, **from_env}
 
     if cli_url:
         url, source = cli_url, "cli"
@@ -120,7 +148,7 @@ def load_settings(
     else:
         url, source = default_database_url(folder), "default"
 
-    backup = merged.get("ENGRAVEDETECT_BACKUP_DIR")
+    backup = merged.get(BACKUP_DIR_KEY)
     pool = PoolSettings(
         size=_int(merged, "ENGRAVEDETECT_POOL_SIZE", 20),
         overflow=_int(merged, "ENGRAVEDETECT_POOL_OVERFLOW", 10),
@@ -135,4 +163,9 @@ def load_settings(
         slow_query_ms=_float(merged, "ENGRAVEDETECT_SLOW_QUERY_MS", 50.0),
         pool=pool,
         url_source=source,
+        auto_backup=merged.get(AUTO_BACKUP_KEY, "1").strip().lower() not in _NO,
+        keep_daily=max(1, _int(merged, KEEP_DAILY_KEY, 7)),
+        keep_weekly=max(0, _int(merged, KEEP_WEEKLY_KEY, 4)),
+        idle_minutes=max(1, _int(merged, IDLE_MINUTES_KEY, 15)),
+        imposed=frozenset(k for k in PREFERENCE_KEYS if k in from_env or k in here),
     )

@@ -12,11 +12,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Flag, auto
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
+from PySide6.QtWidgets import QMainWindow, QMenu
 
 from data.shipped import RESOURCES_DIR
+from gui.widgets.tool_bar import AdaptiveToolBar
 
 RESOURCES = RESOURCES_DIR
 Key = QKeySequence.StandardKey
@@ -78,24 +79,30 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("referencesAction", "Fournisseurs et références…", "references", None,
                "Ajouter, renommer, fusionner ou supprimer fournisseurs, gammes, séries, matériaux",
                rule=Rule.ADMIN),
+    ActionSpec("changePasswordAction", "Changer le mot de passe…", "change_password", None,
+               "Remplacer le mot de passe administrateur (l'actuel est demandé)", rule=Rule.ADMIN),
+    ActionSpec("settingsAction", "Réglages…", "settings", None,
+               "Dossier et rythme des sauvegardes, verrouillage après inactivité", rule=Rule.ADMIN),
     ActionSpec("quitAction", "Quitter", "quit", Key.Quit),
 )
 
 # None: a separator; a nested tuple (title, names): a submenu.
 MenuEntry = str | None | tuple[str, tuple[str, ...]]
 MENUS: tuple[tuple[str, tuple[MenuEntry, ...]], ...] = (
-    ("&Fichier", ("importAction", "exportAction", None, "quitAction")),
+    ("&Fichier", ("quitAction",)),
     ("&Catalogue", ("findAction", "newLensAction", "editLensAction", "duplicateLensAction",
                     "deleteLensAction", "undoAction", None, "lensHistoryAction", "historyAction", None,
                     "referencesAction", None, "removeSampleAction")),
     ("&Affichage", ("viewToggleAction",)),
-    ("&Données", ("backupAction", "restoreAction", None, "integrityCheckAction", "quickCheckAction",
+    ("&Données", ("importAction", "exportAction", None, "backupAction", "restoreAction", None,
+                  "integrityCheckAction", "quickCheckAction",
                   ("Maintenance", ("vacuumAction", "analyzeAction", "reindexAction", "slowQueriesAction")))),
-    ("Ad&ministration", ("adminModeAction",)),
+    ("Ad&ministration", ("adminModeAction", None, "changePasswordAction", "settingsAction")),
 )
+# The everyday actions; the others are in the menus. ``AdaptiveToolBar`` keeps them all in sight.
 TOOLBAR: tuple[str | None, ...] = (
     "viewToggleAction", None, "newLensAction", "editLensAction", "duplicateLensAction",
-    "deleteLensAction", "undoAction", "backupAction", "historyAction", "importAction", "exportAction",
+    "deleteLensAction", "undoAction", None, "historyAction", "backupAction", "importAction",
     None, "adminModeAction",
 )
 
@@ -136,16 +143,16 @@ class ActionSet(QObject):
         return self._actions[name]
 
     def _build_toolbar(self) -> None:
-        toolbar = QToolBar("Outils", self._window)
+        toolbar = AdaptiveToolBar("Outils", self._window)
         toolbar.setObjectName("mainToolBar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for name in TOOLBAR:
             if name is None:
                 toolbar.addSeparator()
             else:
                 toolbar.addAction(self._actions[name])
+                self._actions[name].changed.connect(toolbar.action_changed)
         self._window.addToolBar(toolbar)
+        self.toolbar = toolbar
 
     def _build_menus(self) -> None:
         bar = self._window.menuBar()

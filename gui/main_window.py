@@ -16,11 +16,9 @@ from dataclasses import replace
 from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
-    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
     QSplitter,
     QWidget,
 )
@@ -33,6 +31,7 @@ from gui.actions import ActionSet, Rule
 from gui.controllers.admin import AdminMode
 from gui.controllers.lens_editing import LensEditing
 from gui.controllers.protection import Protection
+from gui.controllers.settings import SettingsControl
 from gui.controllers.transfer import Transfer
 from gui.events import Events
 from gui.images import ImageStore
@@ -42,6 +41,7 @@ from gui.ops import Ops
 from gui.widgets.detail_pane import DetailPane
 from gui.widgets.empty_result import WayOut, take_way_out
 from gui.widgets.filter_panel import FilterPanel
+from gui.widgets.filter_side import FilterSide
 from gui.widgets.job_status import JobStatus
 from gui.widgets.results_area import GALLERY_VIEW, TABLE_VIEW, ResultsArea
 from gui.widgets.status_notice import StatusNotice
@@ -77,10 +77,11 @@ class MainWindow(QMainWindow):
         self.written = WrittenLens(self.model, self._ops, self.results.select_row)
         self._lay_out()
 
-        self.admin = AdminMode(self, settings, self)
+        self.admin = AdminMode(self, self)
         self.editing = LensEditing(self, self.admin, self)
         self.protection = Protection(self, self.admin, self)
         self.transfer = Transfer(self, self.admin, self)
+        self.back_office = SettingsControl(self, self.admin, self)
         self.action_set = ActionSet(self, self._slots())
         self._connect()
         self._restore_settings()
@@ -91,14 +92,10 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ building
     def _lay_out(self) -> None:
-        filter_scroll = QScrollArea(self)
-        filter_scroll.setWidget(self.filters)
-        filter_scroll.setWidgetResizable(True)
-        filter_scroll.setMinimumWidth(250)
-        filter_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.filter_side = FilterSide(self.filters, self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
-        for widget in (filter_scroll, self.results, self.detail):
+        for widget in (self.filter_side, self.results, self.detail):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([250, 1000, 320])
@@ -123,6 +120,7 @@ class MainWindow(QMainWindow):
             "new_lens": e.new_lens, "edit_lens": e.edit_lens, "duplicate_lens": e.duplicate_lens,
             "delete_lenses": e.delete_lenses, "undo": e.undo_delete,
             "lens_history": lambda: e.show_history(lens_only=True), "references": e.show_references,
+            "settings": self.back_office.show_settings, "change_password": self.back_office.change_password,
             "quit": self.close,
         }
 

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from data.config import Settings
 from data.database import Database
 from data.errors import CatalogueError
 from data.maintenance.common import (
@@ -27,6 +28,7 @@ from data.maintenance.common import (
     unique_backup_path,
 )
 from data.maintenance.gzipio import read_comment
+from data.preferences import folder_problem
 from data.progress import Cancel, Progress, Steps
 
 log = logging.getLogger("engravedetect.maintenance")
@@ -35,7 +37,12 @@ APP_TAG = "EngraveDetect Catalogue"
 AUTO_BACKUP_AGE = timedelta(hours=24)
 
 
-def ensure_folder(folder: Path) -> Path:
+def ensure_folder(folder: Path, create: bool = True) -> Path:
+    """The folder, made when missing, unless ``create`` is False (a folder the admin chose: a
+    missing USB stick or share is reported, never replaced by a folder on the system disk)."""
+    if not create and not folder.is_dir():
+        problem = folder_problem(folder) or f"{folder} est introuvable."
+        raise BackupError(f"Sauvegarde impossible. {problem} (Le dossier se règle dans Administration › Réglages…)")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -43,6 +50,19 @@ def ensure_folder(folder: Path) -> Path:
     if not folder.is_dir():
         raise BackupError(f"Le dossier de sauvegarde {folder} n'est pas un dossier.")
     return folder
+
+
+def backup_folder(settings: Settings, kind: str) -> tuple[Path, bool]:
+    """Where a backup of ``kind`` goes, and whether that folder may be created. A safety copy
+    (before a migration or a restore) never waits for a missing USB stick or share: it goes to
+    the data folder's backups instead."""
+    if not settings.backup_dir_chosen:
+        return settings.backup_dir, True
+    if kind in ("pre-migration", "pre-restore") and not settings.backup_dir.is_dir():
+        log.warning("Dossier de sauvegarde %s introuvable : copie de sécurité dans %s",
+                    settings.backup_dir, settings.default_backup_dir)
+        return settings.default_backup_dir, True
+    return settings.backup_dir, False
 
 
 def backup_database(
@@ -66,7 +86,7 @@ def backup_database(
         raise ValueError(f"unknown backup kind {kind!r}")
     if fmt not in ("native", "portable"):
         raise ValueError(f"unknown backup format {fmt!r}")
-    folder = ensure_folder(Path(dest_dir) if dest_dir else db.settings.backup_dir)
+    folder = ensure_folder(Path(dest_dir)) if dest_dir else ensure_folder(*backup_folder(db.settings, kind))
     started = time.perf_counter()
     steps = Steps(progress, cancel)
     comment: dict[str, Any] = {
@@ -213,16 +233,18 @@ def auto_backup_if_due(
     db: Database,
     *,
     now: datetime | None = None,
-    keep_daily: int = 7,
-    keep_weekly: int = 4,
+    keep_daily: int | None = None,
+    keep_weekly: int | None = None,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> BackupResult | None:
-    """The start-up backup: on the default SQLite file, when the newest backup is over 24 h old.
+    """The start-up backup: on the default SQLite file, when the newest backup is over 24 h old
+    and the settings have not turned it off.
 
-    Runs retention afterwards. Returns None when nothing was due.
+    Runs retention afterwards (the settings' counts unless given). Returns None when nothing was due.
     """
-    if not (db.is_sqlite and db.settings.is_default_database):
+    settings = db.settings
+    if not (db.is_sqlite and settings.is_default_database and settings.auto_backup):
         return None
     source = db.sqlite_path
     if source is None or not source.exists():
@@ -233,7 +255,8 @@ def auto_backup_if_due(
     if newest is not None and current - newest.created < AUTO_BACKUP_AGE:
         return None
     result = backup_database(db, kind="auto", progress=progress, cancel=cancel)
-    apply_retention(folder, keep_daily, keep_weekly)
+    apply_retention(folder, settings.keep_daily if keep_daily is None else keep_daily,
+                    settings.keep_weekly if keep_weekly is None else keep_weekly)
     return result
 
 

@@ -179,14 +179,14 @@ def _safety_copy(
     db: Database | None, sqlite_path: Path | None, settings: Settings, steps: Steps,
     cancel: Cancel | None,
 ) -> tuple[Path | None, Path | None]:
-    from data.maintenance.backups import backup_database
+    from data.maintenance.backups import backup_database, backup_folder
 
     if db is None:
         return None, _move_aside(sqlite_path)
     if sqlite_path is not None and not sqlite_path.exists():
         return None, None
     try:
-        result = backup_database(db, kind="pre-restore", dest_dir=settings.backup_dir,
+        result = backup_database(db, kind="pre-restore", dest_dir=backup_folder(settings, "pre-restore")[0],
                                  progress=steps.callback, cancel=cancel)
     except SourceUnreadableError as exc:
         if sqlite_path is None:

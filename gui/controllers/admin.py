@@ -1,12 +1,13 @@
 """Admin mode: the password that unlocks writing, and the lock that follows inactivity.
 
 Reading is open to everyone; every write asks for admin mode first (``require``). The mode locks
-itself after ``admin/idle_minutes`` (15 by default) without a key press, click or wheel turn.
+itself after the settings' idle minutes (15 by default, « Réglages… ») without a key press, click
+or wheel turn.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from data import admin
@@ -20,10 +21,9 @@ _ACTIVITY_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.T
 class AdminMode(QObject):
     changed = Signal(bool)
 
-    def __init__(self, port: WindowPort, settings: QSettings, parent: QObject | None = None) -> None:
+    def __init__(self, port: WindowPort, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._port = port
-        self._settings = settings
         self.enabled = False
         self.unlock_error = ""
         self._idle_timer = QTimer(self)
@@ -51,10 +51,12 @@ class AdminMode(QObject):
         return False
 
     def idle_minutes(self) -> int:
-        try:
-            return max(1, int(str(self._settings.value("admin/idle_minutes", 15))))
-        except ValueError:
-            return 15
+        return self._port.db.settings.idle_minutes
+
+    def settings_changed(self) -> None:
+        """New idle minutes count from now."""
+        if self.enabled:
+            self._idle_timer.start(self.idle_minutes() * 60_000)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self.enabled and event.type() in _ACTIVITY_EVENTS:

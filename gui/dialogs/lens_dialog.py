@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -28,6 +29,7 @@ from data.catalogue import Changes, LensDetail, LensRow, ReferenceItem
 from data.database import Database
 from data.errors import CatalogueError, ConflictError, ValidationError
 from data.validation import FIELD_LABELS, validate_lens
+from gui.dialogs.field_messages import TouchedFields, error_label
 from gui.dialogs.lens_image import LensImageField
 from gui.dialogs.lens_references import LensReferenceFields
 from gui.dialogs.lens_symbols import SymbolField
@@ -89,6 +91,11 @@ class LensDialog(LensReferenceFields, WriteGuard):
 
         grid = QGridLayout()
         grid.setColumnStretch(1, 1)
+        grid.setVerticalSpacing(0)  # each field's reserved message line is the gap to the next
+        self.touched = TouchedFields(self)
+        self.touched.left.connect(lambda _name: self.validate())
+        if lens is not None:
+            self.touched.touch_all()  # a lens to edit or copy: its problems show at once
         row = 0
         self.symbol_field = SymbolField(self)
         self.symbol_field.changed.connect(self.validate)
@@ -108,17 +115,15 @@ class LensDialog(LensReferenceFields, WriteGuard):
                 widget.textChanged.connect(lambda _t: self.validate())
             label = QLabel(FIELD_LABELS.get(name, "Symboles") + (" *" if name in ("nom", "fournisseur_id", "indice") else "") + " :")
             label.setBuddy(widget)
-            error = QLabel()
-            error.setObjectName(f"error_{name}")
-            error.setStyleSheet("color: #c62828; font-size: 9pt;")
-            error.setWordWrap(True)
-            error.hide()
+            widget.setMinimumHeight(widget.sizeHint().height())  # the red border must not shrink it
+            error = error_label(name, reserve=True, style="font-size: 9pt;")
             grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             grid.addWidget(widget, row, 1)
             grid.addWidget(error, row + 1, 1)
             if not isinstance(widget, SymbolField):
                 self.inputs[name] = widget
             self.errors[name] = error
+            self.touched.watch(name, widget)
             row += 2
 
         grid.setRowStretch(row, 1)  # spare height goes below the fields, not between them
@@ -133,7 +138,6 @@ class LensDialog(LensReferenceFields, WriteGuard):
         self.save_button.clicked.connect(self.save)
         self.why_disabled = QLabel()
         self.why_disabled.setObjectName("saveHint")
-        self.why_disabled.setStyleSheet("color: #8e1b10;")
         cancel = QPushButton("Annuler")
         cancel.setObjectName("cancelButton")
         cancel.clicked.connect(self.reject)
@@ -163,7 +167,9 @@ class LensDialog(LensReferenceFields, WriteGuard):
                     lambda content: self._stored_image(content, duplicate),
                     lambda _exc: self.image.show_image(None), key=f"lens.image.{id(self)}", quick=True, name="image")
         self.validate()
-        self.resize(980, 640)
+        self.inputs["nom"].setFocus()
+        room = self.screen().availableGeometry()  # a 1024 × 700 or 800 × 600 screen holds it whole
+        self.resize(min(980, room.width() * 95 // 100), min(640, room.height() * 95 // 100))
 
     # ------------------------------------------------------------ image
     def _stored_image(self, content: bytes, duplicate: bool) -> None:
@@ -192,21 +198,49 @@ class LensDialog(LensReferenceFields, WriteGuard):
         return raw
 
     def validate(self) -> bool:
+        """Check the whole form; messages show for the fields left (all, once Save was tried)."""
         _values, report = validate_lens(self.raw_values(), self._facts())
         for name, label in self.errors.items():
             if name == "image":
                 continue
-            message = report.get(name)
+            message = report.get(name) if self.touched.shown(name) else None
             label.setText(message or "")
             label.setVisible(bool(message))
             self.inputs.get(name, self.symbol_field).setStyleSheet(ERROR_STYLE if message else "")
         valid = report.is_valid and not self.image.has_problem()
         self.save_button.setEnabled(valid)
-        count = len(report.errors) + (1 if self.image.has_problem() else 0)
-        self.why_disabled.setText(
-            "" if valid else f"Enregistrement impossible : {count} champ{'s' if count > 1 else ''} à corriger."
-        )
+        self._say_why(valid, report.errors)
         return valid
+
+    def _say_why(self, valid: bool, errors: dict[str, str]) -> None:
+        """Under the form: what is left to fill in (grey) or how many fields to fix (red)."""
+        shown = [name for name in errors if self.touched.shown(name)]
+        count = len(shown) + (1 if self.image.has_problem() else 0)
+        later = [FIELD_LABELS.get(name, name) for name in self.errors if name in errors and name not in shown]
+        parts = [f"Enregistrement impossible : {count} champ{'s' if count > 1 else ''} à corriger"] if count else []
+        if later:
+            parts.append(("à remplir aussi : " if count else "À remplir : ") + ", ".join(later))
+        text = "" if valid else " ; ".join(parts) + "."
+        self.why_disabled.setText(text)
+        self.why_disabled.setStyleSheet(f"color: {'#8e1b10' if count else '#555'};")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter tries to save even while Save is off: every message then shows."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.save_button.isEnabled():
+            self.attempt_save()
+            return
+        super().keyPressEvent(event)
+
+    def attempt_save(self) -> None:
+        """Save, or show every problem and put the cursor in the first field to fix."""
+        self.touched.touch_all()
+        if self.validate():
+            self.save()
+            return
+        for name, label in self.errors.items():
+            if label.isVisible() and name in self.inputs:
+                self.inputs[name].setFocus()
+                break
 
     # ------------------------------------------------------------ image
     def set_image_file(self, path: Path) -> bool:

@@ -1,13 +1,14 @@
 """The two notices above the table: the sample catalogue, and a database opened read-only.
 
 The sample notice keeps to one line whatever the width (its text elided, whole in its tooltip):
-on a 1024-pixel screen it must not eat the table.
+on an 800-pixel screen it must not eat the table, and its button stays whole (a shorter text
+when the room is short, never a cut one).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from data import sample
@@ -15,6 +16,8 @@ from data.catalogue import Changes
 from gui.events import Events
 from gui.ops import Ops
 
+REMOVE_TEXT = "Supprimer les données d'exemple"
+REMOVE_SHORT = "Supprimer l'exemple"
 SAMPLE_NOTICE = (
     "noms de fabricants réels, mais codes de gravure, hauteurs et dessins inventés pour la "
     "démonstration. Ne l'utilisez pas pour identifier un verre réel."
@@ -22,19 +25,31 @@ SAMPLE_NOTICE = (
 
 
 class ElidedLabel(QLabel):
-    """Plain text on one line, cut with « … » when the room is short (whole in the tooltip)."""
+    """Plain text on one line after a bold ``prefix``, cut with « … » when the room is short
+    (whole in the tooltip)."""
 
-    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+    def __init__(self, text: str, parent: QWidget | None = None, prefix: str = "") -> None:
         super().__init__(text, parent)
-        self.setToolTip(text)
+        self.prefix = prefix
+        self.setToolTip(f"{prefix}{text}")
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(40)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         rect = self.contentsRect()
+        left = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if self.prefix:
+            bold = QFont(self.font())
+            bold.setBold(True)
+            painter.setFont(bold)
+            metrics = QFontMetrics(bold)
+            shown = metrics.elidedText(self.prefix, Qt.TextElideMode.ElideRight, rect.width())
+            painter.drawText(rect, left, shown)
+            rect.setLeft(rect.left() + metrics.horizontalAdvance(shown))
+            painter.setFont(self.font())
         elided = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
-        painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), elided)
+        painter.drawText(rect, left, elided)
 
 
 class SampleBanner(QFrame):
@@ -52,16 +67,23 @@ class SampleBanner(QFrame):
         self.setStyleSheet(
             "#sampleBanner { background: #fff4d6; border: 1px solid #e6c36a; border-radius: 4px; }"
         )
-        title = QLabel("<b>Catalogue d'exemple</b> :")
-        self.notice = ElidedLabel(SAMPLE_NOTICE)
+        self.notice = ElidedLabel(SAMPLE_NOTICE, prefix="Catalogue d'exemple : ")
         self.notice.setObjectName("sampleNotice")
-        self.remove_button = QPushButton("Supprimer les données d'exemple")
+        self.remove_button = QPushButton(REMOVE_TEXT)
         self.remove_button.setObjectName("removeSampleButton")
+        self.remove_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 2, 4, 2)
-        layout.addWidget(title)
         layout.addWidget(self.notice, 1)
         layout.addWidget(self.remove_button)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The button's full text while it leaves the notice some room, else the short one."""
+        button = self.remove_button
+        full = button.fontMetrics().horizontalAdvance(REMOVE_TEXT) + 40
+        button.setText(REMOVE_TEXT if event.size().width() - full >= 260 else REMOVE_SHORT)
+        super().resizeEvent(event)
 
     def refresh(self) -> None:
         self._ops.run(sample.has_sample, self._show, lambda _exc: None, key="banner.sample", quick=True, background=True,

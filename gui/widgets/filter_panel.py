@@ -143,7 +143,7 @@ class FilterPanel(QWidget):
             inner.addWidget(widget)
             layout.addWidget(box)
         layout.addWidget(self.note)
-        layout.addWidget(self.clear_button)
+        layout.addWidget(self.clear_button)  # pinned below the scrolling panel by ``FilterSide``
         layout.addStretch(1)
         self._read_vocabulary()
         self.reload()

@@ -50,3 +50,14 @@ def test_changing_password_needs_the_current_one(db):
         admin.set_password(db, "secret2", current="bad-one")
     admin.set_password(db, "secret2", current="secret1")
     assert admin.verify_password(db, "secret2")
+
+
+def test_changing_the_password_needs_the_current_one(db):
+    admin.set_password(db, "secret1")
+    with pytest.raises(CatalogueError, match="actuel est incorrect"):
+        admin.change_password(db, "wrong-1", "nouveau1")
+    with pytest.raises(ValidationError):
+        admin.change_password(db, "secret1", "abc")
+    admin.change_password(db, "secret1", "nouveau1")
+    assert admin.verify_password(db, "nouveau1")
+    assert not admin.verify_password(db, "secret1")
