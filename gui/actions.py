@@ -46,6 +46,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("findAction", "Rechercher", "focus_search", Key.Find),
     ActionSpec("adminModeAction", "Mode administrateur", "toggle_admin", None,
                "Déverrouiller les modifications du catalogue (mot de passe)", checkable=True),
+    ActionSpec("symbolsAction", "Formes de signes…", "symbols", None,
+               "Voir les formes des signes gravés et en ajouter une (nom et dessin)", rule=Rule.ADMIN),
     ActionSpec("removeSampleAction", "Supprimer les données d'exemple", "remove_sample", rule=Rule.ADMIN),
     ActionSpec("backupAction", "Sauvegarder", "backup", "Ctrl+Shift+S",
                "Sauvegarder maintenant tout le catalogue (images comprises)"),
@@ -91,7 +93,7 @@ MENUS: tuple[tuple[str, tuple[MenuEntry, ...]], ...] = (
     ("&Affichage", ("viewToggleAction",)),
     ("&Données", ("backupAction", "restoreAction", None, "integrityCheckAction", "quickCheckAction",
                   ("Maintenance", ("vacuumAction", "analyzeAction", "reindexAction", "slowQueriesAction")))),
-    ("Ad&ministration", ("adminModeAction",)),
+    ("Ad&ministration", ("adminModeAction", None, "symbolsAction")),
 )
 TOOLBAR: tuple[str | None, ...] = (
     "viewToggleAction", None, "newLensAction", "editLensAction", "duplicateLensAction",

@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
             "new_lens": e.new_lens, "edit_lens": e.edit_lens, "duplicate_lens": e.duplicate_lens,
             "delete_lenses": e.delete_lenses, "undo": e.undo_delete,
             "lens_history": lambda: e.show_history(lens_only=True), "references": e.show_references,
+            "symbols": e.show_symbols,
             "quit": self.close,
         }
 
