@@ -62,6 +62,7 @@ class SymbolsDialog(QDialog):
         self.setWindowTitle("Formes de signes")
         self.items: list[SymbolItem] = []
         self.shapes: tuple[Shape, ...] = ()
+        self._added: str | None = None  # the key of the shape this dialog added last
 
         self.list = QListWidget(self)
         self.list.setObjectName("symbolList")
@@ -175,6 +176,10 @@ class SymbolsDialog(QDialog):
             entry.setToolTip(item.label)
             self.list.addItem(entry)
         self.count_label.setText(f"{len(self.items)} formes")
+        if self._added in self.keys():  # the shape just added: shown and selected at the end
+            entry = self.list.item(self.keys().index(self._added))
+            self.list.setCurrentItem(entry)
+            self.list.scrollToItem(entry)
         self._label_changed(self.label_edit.text())
 
     def keys(self) -> list[str]:
@@ -184,7 +189,9 @@ class SymbolsDialog(QDialog):
     def key(self) -> str:
         return key_from_label(self.label_edit.text(), SYMBOL_KEY_MAX)
 
-    def _label_changed(self, _text: str) -> None:
+    def _label_changed(self, text: str) -> None:
+        if text.strip():
+            self.message.clear()  # the last add's report is old news once a new name is typed
         key = self.key()
         self.key_label.setText(key or "— (tirée du libellé)")
         self.errors["libelle"].setText(self._duplicate() or "")
@@ -237,6 +244,7 @@ class SymbolsDialog(QDialog):
         def done(changes: Changes) -> None:
             self._say(f"Forme « {label} » ajoutée (clé {key}) : elle est dans la palette de recherche, "
                       "se tape par son nom et sera proposée quand on la dessine.")
+            self._added = key
             self.label_edit.clear()
             self.pad.clear()
             self.reload()

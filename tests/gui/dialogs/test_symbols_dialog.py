@@ -88,6 +88,7 @@ def test_a_new_shape_reaches_the_palette_the_search_box_the_pad_and_the_history(
     assert "« Cœur » ajoutée (clé coeur)" in dialog.message.text()
     assert dialog.label_edit.text() == "" and dialog.pad.is_empty()
     qtbot.waitUntil(lambda: "coeur" in dialog.keys(), timeout=10_000)
+    assert dialog.list.currentItem().text().startswith("Cœur\nclé : coeur")
 
     # The palette re-reads the vocabulary on the write's Changes.
     palette = window.filters.symbols.palette_widget
