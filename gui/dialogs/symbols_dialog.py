@@ -115,6 +115,7 @@ class SymbolsDialog(QDialog):
         label.setObjectName(f"error_{name}")
         label.setStyleSheet(ERROR_STYLE)
         label.setWordWrap(True)
+        label.hide()
         return label
 
     def _lay_out(self) -> None:
@@ -125,7 +126,7 @@ class SymbolsDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("Libellé :", self.label_edit)
-        form.addRow("", self.errors["libelle"])
+        form.addRow(self.errors["libelle"])
         form.addRow("Clé :", self.key_label)
         form.addRow("Groupe :", self.group_box)
         drawing_side = QVBoxLayout()
@@ -194,7 +195,7 @@ class SymbolsDialog(QDialog):
             self.message.clear()  # the last add's report is old news once a new name is typed
         key = self.key()
         self.key_label.setText(key or "— (tirée du libellé)")
-        self.errors["libelle"].setText(self._duplicate() or "")
+        self._error("libelle", self._duplicate())
 
     def _duplicate(self) -> str | None:
         """Why the name is taken, or None (the built-in shapes' other names count too)."""
@@ -217,7 +218,7 @@ class SymbolsDialog(QDialog):
         if path is None:
             self.preview.clear()
             return
-        self.errors["dessin"].clear()
+        self._error("dessin", None)
         colour = self.palette().color(QPalette.ColorRole.WindowText)
         self.preview.setPixmap(shape_pixmap(path, colour, LIST_ICON, self.devicePixelRatioF()))
 
@@ -230,7 +231,7 @@ class SymbolsDialog(QDialog):
             "dessin": EMPTY_DRAWING if path is None else None,
         }
         for name, problem in problems.items():
-            self.errors[name].setText(problem or "")
+            self._error(name, problem)
         if any(problems.values()) or path is None:
             self._say("La forme n'est pas ajoutée : voir les messages ci-dessus.", ok=False)
             return False
@@ -261,8 +262,14 @@ class SymbolsDialog(QDialog):
                 if field in _FIELDS:
                     shown.setdefault(_FIELDS[field], message)  # the label's own reason first
             for name, message in shown.items():
-                self.errors[name].setText(message)
+                self._error(name, message)
         self._say(f"La forme n'est pas ajoutée : {exc.message}", ok=False)
+
+    def _error(self, name: str, message: str | None) -> None:
+        """A field's reason, shown under it; nothing takes room while there is none."""
+        label = self.errors[name]
+        label.setText(message or "")
+        label.setVisible(bool(message))
 
     def _say(self, message: str, ok: bool = True) -> None:
         self.message.setText(message)
