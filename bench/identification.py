@@ -9,6 +9,9 @@ today's search as the anchor in the same run, and the drawing pad's recognition.
   ``plan.ident_speed_rows`` lenses, and PostgreSQL at ``plan.ident_pg_rows`` (a private server
   filled by ``bench.pgfill``) when the plan asks for it. The database's growth from the code keys
   (``verres_codes`` and its indexes) is read from the database itself.
+- **Signs** (issue 19): the sign cases typed and clicked into the same window after the quality
+  cases (top-5 with at most 3 actions), and the palette's picks among the speed queries (the
+  kind « symboles »: first page painted).
 - **Drawing**: ``bench.sketch.run`` (top-3 and proposal time).
 """
 
@@ -115,6 +118,27 @@ def summarise_quality(raw: dict[str, Any]) -> dict[str, Any]:
         "cases_per_kind": raw["per_kind"],
         "kinds": {kind: row(figures, anchor["kinds"][kind]) for kind, figures in ours["kinds"].items()},
         "overall": row(ours["overall"], anchor["overall"]),
+        "signs": summarise_signs(raw.get("signs")),
+    }
+
+
+def summarise_signs(raw: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The sign cases' top-1/top-5 per kind and overall (% of the decidable cases), with the
+    most actions a case took (the issue allows ``max_actions``)."""
+    if not raw:
+        return None
+    figures = raw["figures"]
+
+    def row(found: dict[str, Any]) -> dict[str, Any]:
+        return {"cases": found["cases"], "decidable": found["decidable"],
+                "top1": round(found["top1"], 1), "top5": round(found["top5"], 1)}
+
+    return {
+        "cases": raw["cases"],
+        "max_actions": raw["max_actions"],
+        "most_actions": raw["most_actions"],
+        "kinds": {kind: row(found) for kind, found in figures["kinds"].items()},
+        "overall": row(figures["overall"]),
     }
 
 

@@ -16,8 +16,13 @@ the answer for that text (``firstPageReady`` with that query) and the table has 
 first 5 lens ids are read from the model in row order. Today's search (``anchor_search``) is
 scored on the same cases, on the same database, in the same process.
 
+The sign cases (``bench.identify_cases.draw_sign_cases``) follow: the shapes clicked in the
+palette, the text typed, the index ticked as each case says; the top 5 answers read (a sign's
+group mates, « même signe », skipped).
+
 ``speed``: the queries of ``bench.identify_speed.draw_queries`` over the catalogue's own codes,
-each typed over the previous one. Timed from the end of the typing pause (the debounce timer's
+each typed over the previous one, then the palette's picks (``draw_palettes``, the kind
+« symboles »: the shapes clicked, timed from the last click to the first page painted). Timed from the end of the typing pause (the debounce timer's
 work started: the box read, the chips, the lists asked for, the model's ``set_query``) until the
 table's viewport has painted the first ranked page (the model's ``firstPageReady`` for that
 text, then the event loop run until the viewport's paint event has been handled — or a forced
@@ -33,7 +38,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -119,10 +124,30 @@ class WindowDriver:
 
     # ------------------------------------------------------------ actions
     def clear(self) -> None:
-        """Esc twice: the box and every filter cleared; wait for the whole catalogue shown."""
-        if self.box.text() or self.filters.build_ticked_query().has_reference_filters:
+        """Esc twice: the box, every filter and the palette's picks cleared; wait for the whole
+        catalogue shown."""
+        query = self.filters.build_ticked_query()
+        if self.box.text() or query.has_reference_filters or query.symbols:
             self.filters.clear()
-            self._settle(lambda: self.model.shown_query.text == "" and not self.model.shown_query.indices)
+            self._settle(lambda: self.model.shown_query.text == "" and not self.model.shown_query.indices
+                         and not self.model.shown_query.symbols)
+
+    def pick_shapes(self, keys: Sequence[str]) -> tuple[float, float, float]:
+        """The shapes clicked in the palette (the buttons' toggles, one per shape, in order);
+        returns (last click, first page shown, first page painted) perf times for the last one."""
+        palette = self.filters.symbols.palette_widget
+        for key in keys[:-1]:
+            palette.set_key_checked(key)
+            self._settle(lambda: self.model.shown_query.symbols == palette.checked_keys())
+        self.paged_at.clear()
+        started = time.perf_counter()
+        palette.set_key_checked(keys[-1])
+        wanted = tuple(keys)
+        if palette.checked_keys() != wanted:
+            raise RuntimeError(f"la palette a {palette.checked_keys()} au lieu de {wanted}")
+        self._settle(lambda: self.model.shown_query.symbols == wanted)
+        painted = self._paint()
+        return started, self.paged_at[-1], painted
 
     def tick_index(self, indice: float) -> None:
         from data.catalogue import index_group_of
@@ -164,6 +189,31 @@ class WindowDriver:
         self.type_text(text)
         return self.first_ids(5)
 
+    def search_sign(self, text: str, ticked: float | None, symbols: Sequence[str]) -> list[int]:
+        """One sign case: cleared, index ticked if any, the shapes clicked, the text typed (if
+        any), the top 5 answers read (the lenses after the first of one sign, maker and index,
+        « même signe », are that answer's, not answers of their own)."""
+        self.clear()
+        if ticked is not None:
+            self.tick_index(ticked)
+        if symbols:
+            self.pick_shapes(symbols)
+        if text:
+            self.type_text(text)
+        return self.first_answers(5)
+
+    def first_answers(self, n: int) -> list[int]:
+        found: list[int] = []
+        for row in range(min(self.model.rowCount(), 20 * n)):
+            if (self.model.reason_at(row) or "").endswith("même signe"):
+                continue
+            lens_id = self.model.lens_id_at(row)
+            if lens_id is not None:
+                found.append(lens_id)
+            if len(found) == n:
+                break
+        return found
+
     def close(self) -> None:
         self.window.close()
         self.app.processEvents()
@@ -196,6 +246,7 @@ def measure_quality(db_path: Path, per_kind: int, limit: int | None = None) -> d
         started = time.perf_counter()
         anchor = score(cases, anchor_search(driver.window.db))
         anchor_s = time.perf_counter() - started
+        signs = measure_signs(driver, lenses, ids, per_kind)
     finally:
         driver.close()
     return {
@@ -206,8 +257,22 @@ def measure_quality(db_path: Path, per_kind: int, limit: int | None = None) -> d
         "anchor": anchor,
         "window_s": window_s,
         "anchor_s": anchor_s,
+        "signs": signs,
         "rss_mb": peak_rss_mb(),
     }
+
+
+def measure_signs(driver: WindowDriver, lenses: Sequence[Any], ids: Sequence[int], per_kind: int) -> dict[str, Any]:
+    """The sign cases (``bench.identify_cases.draw_sign_cases``: 2–3 shapes clicked, one
+    sometimes missing or a look-alike, the letters or digits, the index typed or ticked,
+    sometimes the maker; at most ``MAX_ACTIONS`` actions) through the window."""
+    from bench.identify_cases import MAX_ACTIONS, draw_sign_cases, score_signs
+
+    cases = draw_sign_cases(lenses, ids, per_kind=per_kind)
+    started = time.perf_counter()
+    figures = score_signs(cases, driver.search_sign)
+    return {"cases": len(cases), "figures": figures, "window_s": time.perf_counter() - started,
+            "max_actions": MAX_ACTIONS, "most_actions": max((c.actions for c in cases), default=None)}
 
 
 # ---------------------------------------------------------------- speed
@@ -215,7 +280,7 @@ def measure_quality(db_path: Path, per_kind: int, limit: int | None = None) -> d
 
 def measure_speed(url: str, per_kind: int) -> dict[str, Any]:
     """Query-to-paint times per kind through the window, today's first page on the same texts."""
-    from bench.identify_speed import anchor_first_page, draw_queries
+    from bench.identify_speed import SYMBOLS, anchor_first_page, draw_palettes, draw_queries
 
     driver = WindowDriver(url)
     try:
@@ -244,11 +309,37 @@ def measure_speed(url: str, per_kind: int) -> dict[str, Any]:
                     "anchor_rows": anchor_rows,
                 })
             kinds[kind] = rows
+        palettes = draw_palettes(db, per_kind)
+        if palettes:
+            kinds[SYMBOLS] = [palette_row(driver, db, keys) for keys in palettes]
+            driver.clear()
         lenses = driver.model.total_count() if not driver.box.text() else None
     finally:
         driver.close()
     return {"url_kind": url.split(":", 1)[0], "per_kind": per_kind, "kinds": kinds, "lenses": lenses,
             "rss_mb": peak_rss_mb()}
+
+
+def palette_row(driver: WindowDriver, db: Any, keys: tuple[str, ...]) -> dict[str, Any]:
+    """One palette query (issue 19): the box and the picks cleared, the shapes clicked; timed
+    from the last click to the first ranked page painted. The anchor is the plain browse's first
+    page (today's window cannot search by shape)."""
+    from bench.identify_speed import browse_first_page
+
+    driver.clear()
+    started, paged, painted = driver.pick_shapes(keys)
+    anchor_started = time.perf_counter()
+    anchor_rows = browse_first_page(db, keys)
+    return {
+        "text": "+".join(keys),
+        "first_page_ms": (paged - started) * 1000,
+        "first_page_painted_ms": (painted - started) * 1000,
+        "count_ms": None,
+        "rows": driver.model.rowCount(),
+        "ranked": driver.model.ranked,
+        "anchor_first_page_ms": (time.perf_counter() - anchor_started) * 1000,
+        "anchor_rows": anchor_rows,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

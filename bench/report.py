@@ -166,6 +166,8 @@ IDENT_COUNT_P95_MS = 500.0
 IDENT_GROWTH_PCT = 25.0
 IDENT_RSS_MB = 300.0
 SKETCH_TOP3 = 85.0
+SIGNS_TOP5 = 90.0
+PALETTE_KIND = "symboles"  # bench.identify_speed.SYMBOLS: the palette's picks
 SKETCH_P95_MS = 100.0
 
 
@@ -206,6 +208,16 @@ def identification_targets(ident: dict[str, Any] | None) -> list[tuple[str, floa
                 ("identification base + clés ≤ 25 %", growth, "%", le(growth, IDENT_GROWTH_PCT)),
                 ("identification mémoire ≤ 300 Mo", speed.get("rss_mb"), "Mo", le(speed.get("rss_mb"), IDENT_RSS_MB)),
             ]
+    signs = quality.get("signs") or {}
+    top5 = (signs.get("overall") or {}).get("top5")
+    within = signs.get("most_actions") is None or signs["most_actions"] <= signs.get("max_actions", 3)
+    found.append(("signes top-5 ≥ 90 % en ≤ 3 actions", top5, "%",
+                  None if top5 is None else top5 >= SIGNS_TOP5 and within))
+    palette = (((ident.get("speed") or {}).get("sqlite") or {}).get("kinds") or {}).get(PALETTE_KIND)
+    at = f" {formatting.integer(ident['speed']['sqlite']['rows'])}" if palette else ""
+    painted = (palette or {}).get("first_page_painted_ms", {}).get("p95")
+    found.append((f"palette SQLite{at} 1re page peinte p95 ≤ 50 ms", painted, "ms",
+                  le(painted, IDENT_PAGE_P95_MS)))
     drawn = ident.get("sketch") or {}
     found += [
         ("dessin top-3 ≥ 85 %", drawn.get("top3"), "%", ge(drawn.get("top3"), SKETCH_TOP3)),
@@ -230,6 +242,7 @@ def print_identification(ident: dict[str, Any] | None) -> None:
               f"{row['undecidable']:>8} ({_fmt(row['undecidable_top5'])} / {_fmt(row['anchor_undecidable_top5'])})")
     print(f"  cibles : top-5 ≥ {_fmt(IDENT_TOP5_OVERALL, 0)} % sur l'ensemble, ≥ {_fmt(IDENT_TOP5_KIND, 0)} % par type "
           "(ancre : la recherche actuelle, même base, même processus)")
+    print_signs(quality.get("signs"))
     for backend, label in (("sqlite", "SQLite"), ("postgresql", "PostgreSQL")):
         speed = ident["speed"].get(backend)
         if not speed:
@@ -254,6 +267,18 @@ def print_identification(ident: dict[str, Any] | None) -> None:
         print(f"  top-1 {_fmt(drawn['top1'])} %   top-3 {_fmt(drawn['top3'])} % (cible ≥ {_fmt(SKETCH_TOP3, 0)})   "
               f"proposition p50 {_fmt(drawn['p50_ms'])} / p95 {_fmt(drawn['p95_ms'])} ms "
               f"(cible ≤ {_fmt(SKETCH_P95_MS, 0)})")
+
+
+def print_signs(signs: dict[str, Any] | None) -> None:
+    """The sign cases through the window: top-1/top-5 by kind (% of the decidable cases)."""
+    if not signs:
+        return
+    print(f"\n== Signes : palette, texte et indice dans la fenêtre ({signs['cases']} cas, "
+          f"au plus {signs['most_actions']} actions sur {signs['max_actions']} permises) ==")
+    print(f"  {'type de saisie':30}{'cas':>5}{'décid.':>8}{'top-1':>8}{'top-5':>8}")
+    for kind, row in [*signs["kinds"].items(), ("ensemble", signs["overall"])]:
+        print(f"  {kind:30}{row['cases']:>5}{row['decidable']:>8}{_fmt(row['top1']):>8}{_fmt(row['top5']):>8}")
+    print(f"  cible : top-5 ≥ {_fmt(SIGNS_TOP5, 0)} % en au plus {signs['max_actions']} actions")
 
 
 def print_targets(output: dict[str, Any], full: bool) -> None:

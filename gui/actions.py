@@ -47,6 +47,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("findAction", "Rechercher", "focus_search", Key.Find),
     ActionSpec("adminModeAction", "Mode administrateur", "toggle_admin", None,
                "Déverrouiller les modifications du catalogue (mot de passe)", checkable=True),
+    ActionSpec("symbolsAction", "Formes de signes…", "symbols", None,
+               "Voir les formes des signes gravés et en ajouter une (nom et dessin)", rule=Rule.ADMIN),
     ActionSpec("removeSampleAction", "Supprimer les données d'exemple", "remove_sample", rule=Rule.ADMIN),
     ActionSpec("backupAction", "Sauvegarder", "backup", "Ctrl+Shift+S",
                "Sauvegarder maintenant tout le catalogue (images comprises)"),
@@ -97,7 +99,7 @@ MENUS: tuple[tuple[str, tuple[MenuEntry, ...]], ...] = (
     ("&Données", ("importAction", "exportAction", None, "backupAction", "restoreAction", None,
                   "integrityCheckAction", "quickCheckAction",
                   ("Maintenance", ("vacuumAction", "analyzeAction", "reindexAction", "slowQueriesAction")))),
-    ("Ad&ministration", ("adminModeAction", None, "changePasswordAction", "settingsAction")),
+    ("Ad&ministration", ("adminModeAction", None, "changePasswordAction", "settingsAction", None, "symbolsAction")),
 )
 # The everyday actions; the others are in the menus. ``AdaptiveToolBar`` keeps them all in sight.
 TOOLBAR: tuple[str | None, ...] = (

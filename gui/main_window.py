@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
             "delete_lenses": e.delete_lenses, "undo": e.undo_delete,
             "lens_history": lambda: e.show_history(lens_only=True), "references": e.show_references,
             "settings": self.back_office.show_settings, "change_password": self.back_office.change_password,
+            "symbols": e.show_symbols,
             "quit": self.close,
         }
 

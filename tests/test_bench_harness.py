@@ -10,6 +10,7 @@ import hashlib
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -181,21 +182,27 @@ def test_the_import_figure_is_the_median_of_runs_alternated_with_the_anchor(
 GUIDE_LENSES = 600  # the guide's first lenses: enough for every kind of case, built in seconds
 
 
-def test_the_window_reads_the_ranked_search_own_first_lenses(qapp, tmp_path: Path) -> None:
-    """Typed key by key into the real window's box (an index ticked for one kind), the top 5 read
-    from the table are the ranked search's first lenses for that text and tick."""
+def guide_window(tmp_path: Path) -> tuple[list[Any], list[int], Any]:
+    """The guide's first lenses written to a SQLite file, and the window driven on it."""
     from bench.guide import build_guide_database, guide_lenses
-    from bench.identify_cases import KINDS, draw_cases
     from bench.identify_window import WindowDriver
-    from data.query import LensQuery
-    from gui.models.answers import first_answer
 
     lenses = guide_lenses()[:GUIDE_LENSES]
     path = tmp_path / "guide.db"
     ids = build_guide_database(path, lenses)
+    return lenses, ids, WindowDriver("sqlite:///" + path.as_posix())
+
+
+def test_the_window_reads_the_ranked_search_own_first_lenses(qapp, tmp_path: Path) -> None:
+    """Typed key by key into the real window's box (an index ticked for one kind), the top 5 read
+    from the table are the ranked search's first lenses for that text and tick."""
+    from bench.identify_cases import KINDS, draw_cases
+    from data.query import LensQuery
+    from gui.models.answers import first_answer
+
+    lenses, ids, driver = guide_window(tmp_path)
     cases = draw_cases(lenses, ids, per_kind=2)
     assert {case.kind for case in cases} == set(KINDS)
-    driver = WindowDriver("sqlite:///" + path.as_posix())
     try:
         for case in cases:
             shown = driver.search(case.text, case.ticked_index)
@@ -207,6 +214,27 @@ def test_the_window_reads_the_ranked_search_own_first_lenses(qapp, tmp_path: Pat
             assert shown == expected, case
         driver.type_text("précilens ΣIQ 1,67")  # keys QTest.keyClicks cannot type
         assert driver.box.text() == "précilens ΣIQ 1,67"
+    finally:
+        driver.close()
+
+
+def test_the_window_reads_a_sign_case_as_the_ranked_sign_search_answers_it(qapp, tmp_path: Path) -> None:
+    """Shapes clicked in the palette, text typed, index ticked: the top 5 answers read from the
+    table (a sign's group mates skipped) are the data layer's for the same case."""
+    from bench.identify_cases import SIGN_KINDS, draw_sign_cases, ranked_sign_search
+
+    lenses, ids, driver = guide_window(tmp_path)
+    cases = draw_sign_cases(lenses, ids, per_kind=2)
+    assert {case.kind for case in cases} == set(SIGN_KINDS)
+    try:
+        expected = ranked_sign_search(driver.window.db)
+        for case in cases:
+            shown = driver.search_sign(case.text, case.ticked_index, case.symbols)
+            assert driver.filters.symbols.checked_keys() == case.symbols, case
+            assert shown == expected(case.text, case.ticked_index, case.symbols)[:5], case
+        driver.clear()
+        started, paged, painted = driver.pick_shapes(("oeil",))
+        assert started <= paged <= painted
     finally:
         driver.close()
 
@@ -238,12 +266,18 @@ def test_identification_runs_every_step_of_the_full_plan_at_tiny_scale(
     for row in [*quality["kinds"].values(), quality["overall"]]:
         assert row["decidable"] + row["undecidable"] == row["cases"]
         assert 0 <= row["top1"] <= row["top5"] <= 100 and 0 <= row["anchor_top1"] <= row["anchor_top5"] <= 100
+    signs = quality["signs"]
+    assert signs["cases"] == signs["overall"]["cases"] == 2 * len(signs["kinds"]) == 10
+    assert signs["most_actions"] <= signs["max_actions"] == 3
+    for row in [*signs["kinds"].values(), signs["overall"]]:
+        assert 0 <= row["top1"] <= row["top5"] <= 100
+    assert summary["speed"]["sqlite"]["kinds"]["symboles"]["count_ms"]["p95"] is None  # the page is timed
     assert raw["quality"]["guide_build_s"] is not None  # built once, then taken from the cache
     assert identification.guide_database(child_env(tmp_path / "home"), GUIDE_LENSES)[1] is None
     backends = ("sqlite", "postgresql") if pg_rows else ("sqlite",)
     for backend in backends:
         speed = summary["speed"][backend]
-        assert speed["rows"] == ROWS and len(speed["kinds"]) == 8
+        assert speed["rows"] == ROWS and len(speed["kinds"]) == 9  # 8 kinds typed, the palette
         for kind, row in speed["kinds"].items():
             assert row["n"] == 2 and row["first_page_painted_ms"]["p95"] is not None, kind
             assert row["anchor_first_page_ms"]["p95"] is not None, kind
@@ -261,12 +295,16 @@ def test_identification_figures_are_in_the_results_and_the_targets(capsys: pytes
     timing = {"n": 4, "first_page_painted_ms": {"p50": 20.0, "p95": 60.0},
               "first_page_signal_ms": {"p50": 15.0, "p95": 40.0}, "count_ms": {"p50": 15.0, "p95": 40.0},
               "anchor_first_page_ms": {"p50": 5.0, "p95": 9.0}, "ranked": 4}
-    speed = {"rows": 1_000_000, "queries_per_kind": 4, "kinds": {"code": timing},
+    palette = {**timing, "first_page_painted_ms": {"p50": 12.0, "p95": 31.0}, "count_ms": {"p50": None, "p95": None}}
+    speed = {"rows": 1_000_000, "queries_per_kind": 4, "kinds": {"code": timing, "symboles": palette},
              "first_page_painted_ms": {"p50": 20.0, "p95": 60.0}, "worst_kind_p95_ms": 60.0,
              "worst_count_p95_ms": 40.0, "rss_mb": 150.0, "keys_mb": 40.0, "db_mb": 840.0, "db_growth_pct": 5.0}
     ident = {
         "quality": {"lenses": 11_000, "cases_per_kind": 10, "kinds": {"code": kind_row},
-                    "overall": {**kind_row, "top5": 96.0}},
+                    "overall": {**kind_row, "top5": 96.0},
+                    "signs": {"cases": 20, "max_actions": 3, "most_actions": 3,
+                              "kinds": {"sign+code+index": {"cases": 20, "decidable": 18, "top1": 80.0, "top5": 94.4}},
+                              "overall": {"cases": 20, "decidable": 18, "top1": 80.0, "top5": 94.4}}},
         "speed": {"sqlite": speed, "postgresql": {**speed, "rows": 100_000, "worst_kind_p95_ms": 30.0}},
         "sketch": {"trials_per_shape": 20, "top1": 70.0, "top3": 90.0, "p50_ms": 3.0, "p95_ms": 8.0},
     }
@@ -284,7 +322,10 @@ def test_identification_figures_are_in_the_results_and_the_targets(capsys: pytes
     assert by_start == {"SQLite": False, "PostgreSQL": True}  # 60 ms at 1,000,000; 30 ms at 100,000
     assert verdicts["identification base + clés ≤ 25 %"] is True
     assert verdicts["dessin top-3 ≥ 85 %"] is True and verdicts["dessin proposition p95 ≤ 100 ms"] is True
+    assert verdicts["signes top-5 ≥ 90 % en ≤ 3 actions"] is True
+    assert verdicts["palette SQLite 1\u202f000\u202f000 1re page peinte p95 ≤ 50 ms"] is True  # 31 ms
     print_identification(ident)
     printed = capsys.readouterr().out
     assert "qualité par la fenêtre" in printed and "PostgreSQL, 100\u202f000 verres" in printed and "Dessin" in printed
+    assert "== Signes" in printed and "94,4" in printed and "symboles" in printed
     assert identification_targets(None) == []

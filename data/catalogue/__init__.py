@@ -62,7 +62,7 @@ from data.catalogue.reference_writes import (
 from data.catalogue.restore import restore_deleted
 from data.catalogue.search import count_lenses, hiding_filters, lens_ids, lens_page, lens_rows
 from data.catalogue.symbol_writes import create_symbol
-from data.catalogue.symbols import SymbolItem, list_symbols
+from data.catalogue.symbols import SymbolItem, list_symbols, symbol_shapes
 from data.catalogue.values import EVERYTHING, Changes, LensDetail, LensRow, ReferenceItem
 from data.kinds import KINDS, ReferenceKind
 from data.query import LensQuery
@@ -77,5 +77,5 @@ __all__ = [
     "list_series", "list_suppliers", "merge_references", "plan_query", "reference_facts",
     "read_lists", "reference_state", "refresh_sort_keys", "reinsert_lens", "rename_reference", "restore_deleted",
     "restore_lens", "snapshot_lenses", "store_image", "update_lens",
-    "SymbolItem", "create_symbol", "list_symbols",
+    "SymbolItem", "create_symbol", "list_symbols", "symbol_shapes",
 ]

@@ -76,6 +76,13 @@ def _shape(key: str, label: str, group: str, path: str) -> Shape:
     return Shape(key, label, group, tuple(dict.fromkeys(n for n in names if n)), path)
 
 
+def symbol_shapes(db: Database) -> tuple[Shape, ...]:
+    """The database's shapes with every name each answers to (:func:`shapes`): what a new
+    shape's name is checked against before it is written."""
+    with db.transaction() as session:
+        return shapes(session)
+
+
 def list_symbols(db: Database) -> list[SymbolItem]:
     """The vocabulary as the database holds it (admin-added shapes included), in id order, each
     with its number of lenses."""

@@ -12,16 +12,16 @@ from sqlalchemy.orm import Session
 
 from data.database import Database
 from data.identify import Vocabulary
-from data.models import Fournisseur, Gamme, Materiau, Serie
+from data.models import Fournisseur, Gamme, Materiau, Serie, Symbole
 
 _MODELS: tuple[Any, ...] = (Fournisseur, Gamme, Serie, Materiau)
 
 
 def vocabulary(db: Database) -> Vocabulary:
-    """The reference names the box knows (makers, ranges, series, materials), by name.
+    """The reference names the box knows (makers, ranges, series, materials) and the shapes.
 
     Read once per database and kept while a cheap marker (each reference table's row count,
-    highest id and total name length: one statement) stays the same, and at most
+    highest id and total name length, the shapes' count and highest id: one statement) stays the same, and at most
     :data:`VOCABULARY_TTL_S` seconds (a rename keeping the name's length, on another PC)."""
     with db.transaction() as session:
         marker = tuple(session.execute(_VOCABULARY_MARKER).one())
@@ -44,6 +44,9 @@ _VOCABULARY_MARKER = select(*(
     select(aggregate).select_from(model).scalar_subquery()
     for model in _MODELS
     for aggregate in (func.count(), func.max(model.id), func.sum(func.length(model.nom)))
+), *(  # an admin's new shape is a name the box knows at once
+    select(aggregate).select_from(Symbole).scalar_subquery()
+    for aggregate in (func.count(), func.max(Symbole.id))
 ))
 
 

@@ -171,6 +171,19 @@ _BY_KEY = {shape.key: shape for shape in SHAPES}
 _BY_NAME = {name: shape for shape in SHAPES for name in shape.aliases}
 
 
+def key_from_label(label: str, max_length: int = 40) -> str:
+    """The key a new shape takes from its French label: folded, words joined by ``_``.
+
+    ``"« e » avec étoile"`` -> ``"e_avec_etoile"``, ``"Cœur"`` -> ``"coeur"``; a label starting
+    with a digit gets ``forme_`` in front (a key starts with a letter); empty when the label has
+    no letter or digit.
+    """
+    key = re.sub(r"[^a-z0-9]+", "_", name_key(label)).strip("_")
+    if key and not key[0].isalpha():
+        key = f"forme_{key}"
+    return key[:max_length].rstrip("_")
+
+
 def by_key(key: str) -> Shape:
     """The shape of a key; ``KeyError`` for an unknown key."""
     return _BY_KEY[key]

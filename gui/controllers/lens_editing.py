@@ -8,6 +8,7 @@ Every write goes through ``ops`` (off the UI thread on a server) and its ``Chang
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QMessageBox
@@ -21,10 +22,13 @@ from gui.controllers.port import WindowPort
 from gui.dialogs.history_dialog import HistoryDialog
 from gui.dialogs.lens_dialog import LensDialog
 from gui.dialogs.references_dialog import ReferencesDialog
+from gui.dialogs.symbols_dialog import SymbolsDialog
 from gui.models.lens_columns import format_count
 
 Restored = tuple[Changes, CatalogueError | None, tuple[LensDetail, ...]]
 
+
+D = TypeVar("D", ReferencesDialog, SymbolsDialog)
 
 def restore_all(db: Database, snapshots: Sequence[LensDetail]) -> Restored:
     """Re-create deleted lenses one by one: what was restored, why it stopped (if it did), and
@@ -265,13 +269,23 @@ class LensEditing(QObject):
         dialog.show()
 
     def references_dialog(self) -> ReferencesDialog:
-        dialog = ReferencesDialog(self.port.ops, self.port.parent_widget())
+        return self._writing(ReferencesDialog(self.port.ops, self.port.parent_widget()))
+
+    def symbols_dialog(self) -> SymbolsDialog:
+        return self._writing(SymbolsDialog(self.port.ops, self.port.parent_widget()))
+
+    def _writing(self, dialog: D) -> D:
+        """An admin dialog whose writes' ``Changes`` reach the whole window."""
         dialog.changed.connect(self._emit)
         return dialog
 
     def show_references(self) -> None:
         if self.admin.require():
             run_modal(self.references_dialog())
+
+    def show_symbols(self) -> None:
+        if self.admin.require():
+            run_modal(self.symbols_dialog())
 
     # ------------------------------------------------------------ sample
     def remove_sample(self) -> None:

@@ -267,10 +267,11 @@ class FilterPanel(QWidget):
         self.reload()
 
     def _catalogue_changed(self, changes: Changes) -> None:
-        """A write may change a list, its counts or the names the box knows."""
+        """A write may change a list, its counts, the names the box knows or the shapes (the
+        palette, the pad's proposals and the names typed in the box follow an admin's new one)."""
         if changes.empty:
             return
-        if changes.references or changes.everything:
+        if changes.references or changes.everything or changes.symbols:
             self._read_vocabulary()
         self.reload()
 

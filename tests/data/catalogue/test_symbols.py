@@ -91,3 +91,13 @@ def test_the_vocabulary_as_stored_counts_lenses_and_takes_an_admin_shape(db):
             catalogue.create_symbol(db, key, label, "Objets", path)
         assert caught.value.report.get(field), (key, caught.value.report.errors)
     assert len(catalogue.list_symbols(db)) == len(SHAPES) + 1
+
+
+def test_an_added_shape_is_a_name_the_search_box_knows_at_once(db):
+    from data.catalogue.vocabulary import vocabulary
+    from data.identify import parse
+
+    assert parse("coeur", vocabulary(db)).symbols == ()  # read and kept before the write
+    catalogue.create_symbol(db, "coeur", "Cœur", "Objets", "M 50 90 L 10 40 L 50 20 L 90 40 Z")
+    assert parse("cœur", vocabulary(db)).symbols == ("coeur",)
+    assert "coeur" in [shape.key for shape in catalogue.symbol_shapes(db)]
