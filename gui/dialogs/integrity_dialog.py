@@ -147,8 +147,11 @@ class IntegrityDialog(WriteGuard):
                 item.setText(0, offer_text(button.offer))
         for button in self.buttons.values():
             button.setEnabled(not button.stale)
+        followed = {"fournisseur": "ses gammes et séries", "gamme": "ses séries"}.get(offer.kind)
         self._say(f"« {gone.name} » fusionné dans « {kept.name} » : "
-                  f"{formatting.count(changes.moved, 'verre déplacé', 'verres déplacés')}.")
+                  f"{formatting.count(changes.moved, 'verre déplacé', 'verres déplacés')}."
+                  + (f" {followed.capitalize()} ont suivi : relancez la vérification pour y voir "
+                     "d'éventuels nouveaux doublons." if followed else ""))
 
     def refused(self, offer: MergeOffer, message: str) -> None:
         """Nothing was written: the finding stays, with the reason."""

@@ -137,5 +137,6 @@ def near_references(conn: Connection, ctx: Context) -> Iterator[Finding]:
         yield Finding("reference_proche", None, None,
                       f"{noun.capitalize()} « {first.name} » (n° {first.id}, {formatting.lenses(first.lenses)}) "
                       f"et {noun} « {second.name} » (n° {second.id}, {formatting.lenses(second.lenses)}) : "
-                      "noms presque identiques, sans doute un doublon ; fusionnez-les.",
+                      "noms presque identiques, sans doute un doublon ; fusionnez-les (vérification de "
+                      "l'intégrité dans la fenêtre, ou « Références »).",
                       MergeOffer.between(cast(ReferenceKind, pair.kind), first, second))
