@@ -33,6 +33,7 @@ from typing import Any
 
 from bench.generate import CACHE_DIR, PROJECT_ROOT, cache_key, catalogue_path
 from bench.identification import identification_figures
+from bench.import_valid import valid_only_figures
 from bench.report import (
     print_browse,
     print_identification,
@@ -272,7 +273,10 @@ def import_figures(rows: int, source: Path, work: Path, runs: int = 3, others: b
     are each side's median: the same treatment for both, every run kept in the details.
 
     With ``others``, the same catalogue is also exported to JSON and XLSX and each file imported
-    once, for information (no target; a slow reader of one format shows here)."""
+    once, for information (no target; a slow reader of one format shows here).
+
+    Then the valid-only path (``bench.import_valid``): the same CSV with 5 % of its lines
+    refused, imported with « Importer les lignes valides » (``valid_only``), ``runs`` rounds."""
     try:
         from data.transfer import export_lenses
     except ImportError:
@@ -302,6 +306,8 @@ def import_figures(rows: int, source: Path, work: Path, runs: int = 3, others: b
         ours.append(import_once(csv_path, work / f"import-{run_number}.db"))
     middle = sorted(ours, key=lambda run: run["seconds"])[(len(ours) - 1) // 2]
     cli_s = sorted(cli)[(len(cli) - 1) // 2] if cli else None
+    say(f"Import des lignes valides : le même CSV, 5 % de lignes refusées ({runs} fois)…")
+    valid_only = valid_only_figures(csv_path, work, runs)
     other: dict[str, Any] = {}
     for fmt, (path, export_s) in exports.items():
         if fmt == "csv":
@@ -323,6 +329,7 @@ def import_figures(rows: int, source: Path, work: Path, runs: int = 3, others: b
         "runs_s": [run["seconds"] for run in ours],
         "cli_runs_s": cli,
         "csv_export_s": exports["csv"][1],
+        "valid_only": valid_only,
         "other_formats": other,
     }
 
@@ -445,7 +452,8 @@ def build_output(cpu_count: int | None, results: list[dict[str, Any]], saves: di
         "results": results,
         "save_ms": {"sqlite": saves.get("sqlite"), "postgresql": saves.get("postgresql")},
         "backup": {key: backup.get(key) for key in ("db_mb", "backup_mb_s", "cli_backup_mb_s", "max_ui_stall_ms")},
-        "import": {"rows": imported.get("rows"), "import_rows_per_s": imported.get("import_rows_per_s")},
+        "import": {"rows": imported.get("rows"), "import_rows_per_s": imported.get("import_rows_per_s"),
+                   "valid_only_rows_per_s": (imported.get("valid_only") or {}).get("import_rows_per_s")},
         "concurrency": {backend: _conc_shape(concurrency.get(backend)) for backend in ("sqlite", "postgresql")},
         "identification": identification,
     }

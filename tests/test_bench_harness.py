@@ -121,7 +121,7 @@ def test_output_has_the_shape_of_the_issue() -> None:
     output = build_output(
         2, [result], {"sqlite": p50_p95([1.0, 2.0]), "postgresql": None},
         {"db_mb": 1.0, "backup_mb_s": 2.0, "cli_backup_mb_s": 2.0, "max_ui_stall_ms": 11.0, "app": {}},
-        {"rows": 10, "import_rows_per_s": 5.0, "seconds": 2.0},
+        {"rows": 10, "import_rows_per_s": 5.0, "seconds": 2.0, "valid_only": {"import_rows_per_s": 4.0}},
         {"sqlite": concurrency, "postgresql": None},
     )
     assert set(output) == {"date", "commit", "cpu_count", "results", "save_ms", "backup", "import", "concurrency",
@@ -132,7 +132,7 @@ def test_output_has_the_shape_of_the_issue() -> None:
         "qsql_jump_to_end_ms", "qsql_rss_mb", "raw_first_page_ms"}
     assert result["first_screen_ms"] == {"p50": 10.0, "p95": 30.0}
     assert set(output["backup"]) == {"db_mb", "backup_mb_s", "cli_backup_mb_s", "max_ui_stall_ms"}
-    assert set(output["import"]) == {"rows", "import_rows_per_s"}
+    assert output["import"] == {"rows": 10, "import_rows_per_s": 5.0, "valid_only_rows_per_s": 4.0}
     assert set(output["concurrency"]["sqlite"]) >= {"clients", "p50_ms", "p95_ms", "tps", "errors", "lost_writes"}
     assert output["concurrency"]["postgresql"] is None
 
@@ -175,6 +175,11 @@ def test_the_import_figure_is_the_median_of_runs_alternated_with_the_anchor(
     assert figures["runs_s"] == [3.0, 1.0, 2.0] and figures["cli_runs_s"] == [0.5, 0.1, 0.3]
     assert figures["import_rows_per_s"] == ROWS / 2.0
     assert figures["cli_import_rows_per_s"] == ROWS / 0.3
+    # The valid-only path: the same CSV with one line in twenty refused, the rest written.
+    valid = figures["valid_only"]
+    assert valid["rows"] == ROWS and valid["refused_lines"] == ROWS // 20
+    assert valid["written"] == ROWS - ROWS // 20 and len(valid["runs_s"]) == 3
+    assert valid["import_rows_per_s"] == ROWS / valid["seconds"]
 
 
 # ---------------------------------------------------------------- identification (issue 18)

@@ -23,7 +23,14 @@ from data.maintenance.common import (
     RestoreError,
     SourceUnreadableError,
 )
-from data.maintenance.integrity import KIND_TITLES, Finding, IntegrityReport, check_integrity
+from data.maintenance.integrity import (
+    KIND_TITLES,
+    Finding,
+    IntegrityReport,
+    MergeOffer,
+    ReferenceSide,
+    check_integrity,
+)
 from data.maintenance.prepare import PreparedBackup, identify, prepare_restore
 from data.maintenance.restore import RestoreResult, restore_backup
 from data.maintenance.summary import BackupSummary, read_backup
@@ -39,6 +46,8 @@ __all__ = [
     "KIND_TITLES",
     "Finding",
     "IntegrityReport",
+    "MergeOffer",
+    "ReferenceSide",
     "UpkeepResult",
     "analyze",
     "check_integrity",

@@ -23,6 +23,7 @@ from data.startup import open_catalogue
 from gui.controllers.admin import AdminMode
 from gui.controllers.background import Background, seconds
 from gui.controllers.port import WindowPort
+from gui.controllers.reference_merge import ReferenceMerges
 from gui.dialogs.integrity_dialog import IntegrityDialog
 from gui.dialogs.restore_confirm import RestoreConfirmation
 from gui.dialogs.restore_dialog import RestoreDialog
@@ -40,6 +41,7 @@ class Protection(QObject):
         self.port = port
         self.admin = admin
         self.background = Background(port, self)
+        self.merges = ReferenceMerges(port, admin, self)
         self.last_report: IntegrityDialog | None = None
         self.last_confirmation: RestoreConfirmation | None = None
 
@@ -159,11 +161,14 @@ class Protection(QObject):
             return maintenance.check_integrity(db, quick=quick, progress=progress, cancel=cancelled)
 
         label = "Vérification rapide…" if quick else "Vérification de l'intégrité…"
-        return self.background.start("Vérification", label, work, self._report)
+        return self.background.start("Vérification", label, work, self.show_report)
 
-    def _report(self, report: maintenance.IntegrityReport) -> None:
+    def show_report(self, report: maintenance.IntegrityReport) -> None:
+        """The report, not modal: a click selects a lens, a « Fusionner » button merges two
+        near-identical references (``ReferenceMerges``)."""
         dialog = IntegrityDialog(report, self.port.parent_widget())
         dialog.lensChosen.connect(self.port.reveal_lens)
+        self.merges.attach(dialog)
         dialog.setModal(False)
         dialog.show()
         self.last_report = dialog

@@ -12,7 +12,13 @@ names the lens (id and name) where there is one, so the report can select it in 
 - :mod:`~data.maintenance.integrity.run`: ``check_integrity``, every check in turn.
 """
 
-from data.maintenance.integrity.findings import KIND_TITLES, Finding, IntegrityReport
+from data.maintenance.integrity.findings import (
+    KIND_TITLES,
+    Finding,
+    IntegrityReport,
+    MergeOffer,
+    ReferenceSide,
+)
 from data.maintenance.integrity.run import check_integrity
 
-__all__ = ["KIND_TITLES", "Finding", "IntegrityReport", "check_integrity"]
+__all__ = ["KIND_TITLES", "Finding", "IntegrityReport", "MergeOffer", "ReferenceSide", "check_integrity"]

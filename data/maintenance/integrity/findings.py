@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from data import formatting
+from data.kinds import ReferenceKind
 from data.models import Fournisseur, Gamme, ImageGravure, Materiau, Serie, Verre
 from data.progress import Steps
 
@@ -26,6 +27,7 @@ KIND_TITLES = {
     "image": "Image de gravure illisible",
     "normalisation": "Colonnes de recherche à recalculer",
     "cles_gravure": "Clés de recherche des gravures à recalculer",
+    "reference_proche": "Références presque identiques (doublons probables)",
 }
 
 
@@ -36,11 +38,47 @@ DAMAGED_FILE = (
 
 
 @dataclass(frozen=True)
+class ReferenceSide:
+    """One reference of a merge offer: its id, its name and how many lenses name it."""
+
+    id: int
+    name: str
+    lenses: int
+
+
+@dataclass(frozen=True)
+class MergeOffer:
+    """Two references of one kind (and one parent) that are likely one: merging ``other`` into
+    ``keep`` is what the report offers. ``keep`` is the one more lenses name (the older one on
+    a tie): the fewest lenses change. ``reversed()`` is the other direction, for the admin who
+    prefers the other name."""
+
+    kind: ReferenceKind
+    keep: ReferenceSide
+    other: ReferenceSide
+
+    @classmethod
+    def between(cls, kind: ReferenceKind, older: ReferenceSide, newer: ReferenceSide) -> MergeOffer:
+        if newer.lenses > older.lenses:
+            return cls(kind, newer, older)
+        return cls(kind, older, newer)
+
+    def reversed(self) -> MergeOffer:
+        return MergeOffer(self.kind, self.other, self.keep)
+
+    def involves(self, kind: str, ref_id: int) -> bool:
+        return self.kind == kind and ref_id in (self.keep.id, self.other.id)
+
+
+@dataclass(frozen=True)
 class Finding:
+    """One problem. ``merge``: for near-identical references, the merge that would solve it."""
+
     kind: str
     lens_id: int | None
     lens_name: str | None
     message: str
+    merge: MergeOffer | None = None
 
 
 @dataclass(frozen=True)

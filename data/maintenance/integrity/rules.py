@@ -5,12 +5,25 @@ reference names."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from data.kinds import KINDS
-from data.maintenance.integrity.findings import IMG, Context, Finding, G, S, V, lens_finding, number
+from data import formatting
+from data.kinds import KINDS, ReferenceKind
+from data.maintenance.integrity.findings import (
+    IMG,
+    Context,
+    Finding,
+    G,
+    MergeOffer,
+    ReferenceSide,
+    S,
+    V,
+    lens_finding,
+    number,
+)
 from data.maintenance.near_references import similar_references
 
 
@@ -116,9 +129,14 @@ def duplicates(conn: Connection, ctx: Context) -> Iterator[Finding]:
 
 
 def near_references(conn: Connection, ctx: Context) -> Iterator[Finding]:
+    """Each pair comes with the merge that would solve it (``Finding.merge``): the report's
+    « Fusionner » button, or the references dialog on the command line's word."""
     for pair in similar_references(conn):
         noun = KINDS[pair.kind].noun
+        first, second = ReferenceSide(*pair.first), ReferenceSide(*pair.second)
         yield Finding("reference_proche", None, None,
-                      f"{noun.capitalize()} « {pair.first[1]} » (n° {pair.first[0]}) et {noun} « {pair.second[1]} » "
-                      f"(n° {pair.second[0]}) : noms presque identiques, sans doute un doublon ; "
-                      "fusionnez-les dans « Références ».")
+                      f"{noun.capitalize()} « {first.name} » (n° {first.id}, {formatting.lenses(first.lenses)}) "
+                      f"et {noun} « {second.name} » (n° {second.id}, {formatting.lenses(second.lenses)}) : "
+                      "noms presque identiques, sans doute un doublon ; fusionnez-les (vérification de "
+                      "l'intégrité dans la fenêtre, ou « Références »).",
+                      MergeOffer.between(cast(ReferenceKind, pair.kind), first, second))

@@ -148,6 +148,24 @@ def test_near_duplicate_references_are_listed(db: Database) -> None:
     assert near[1].startswith("Matériau « CR-39 »") and "fusionnez-les" in near[1]
 
 
+def test_near_duplicates_offer_to_keep_the_name_more_lenses_use(db: Database) -> None:
+    refs = make_refs(db, supplier="ESSILOR FR")
+    essilor = make_refs(db, supplier="Essilor", material="CR 39")
+    for i in range(3):
+        catalogue.create_lens(db, lens_values(essilor, nom=f"Verre {i}"))
+    catalogue.create_lens(db, lens_values(refs, nom="Verre importé"))
+    report = maintenance.check_integrity(db)
+    offers = {f.merge.kind: f for f in report.findings if f.merge is not None}
+    supplier = offers["fournisseur"]
+    assert f"(n° {refs.supplier}, 1 verre)" in supplier.message
+    assert supplier.merge.keep == maintenance.ReferenceSide(essilor.supplier, "Essilor", 3)
+    assert supplier.merge.other == maintenance.ReferenceSide(refs.supplier, "ESSILOR FR", 1)
+    assert supplier.merge.reversed().keep.name == "ESSILOR FR"
+    # « Orma » (1 lens) and « CR 39 » (3) are not alike: no material offer; the ranges are one
+    # supplier's each, so never paired.
+    assert set(offers) == {"fournisseur"}
+
+
 def test_lenses_differing_in_material_or_engraving_are_not_duplicates(db: Database) -> None:
     refs = make_refs(db)
     other = make_refs(db, supplier="Essilor", range_="Varilux", series="Comfort Max", material="Minéral")
