@@ -16,7 +16,6 @@ from dataclasses import replace
 from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
-    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -42,9 +41,8 @@ from gui.widgets.detail_pane import DetailPane
 from gui.widgets.empty_result import WayOut, take_way_out
 from gui.widgets.filter_panel import FilterPanel
 from gui.widgets.filter_side import FilterSide
-from gui.widgets.job_status import JobStatus
 from gui.widgets.results_area import GALLERY_VIEW, TABLE_VIEW, ResultsArea
-from gui.widgets.status_notice import StatusNotice
+from gui.widgets.status_notice import fill_status_bar
 from gui.workers.jobs import Job, JobRunner
 from gui.written_lens import Located, WrittenLens
 
@@ -100,14 +98,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([250, 1000, 320])
         self.setCentralWidget(self.splitter)
-        self.count_label = QLabel(self)
-        self.count_label.setObjectName("countLabel")
-        self.count_label.setStyleSheet("font-weight: 600; padding: 0 8px;")
-        self.job_status = JobStatus(self)
-        self.notice = StatusNotice(self)
-        self.statusBar().addWidget(self.notice, 1)
-        self.statusBar().addPermanentWidget(self.job_status)
-        self.statusBar().addPermanentWidget(self.count_label)
+        self.notice, self.job_status, self.count_label = fill_status_bar(self)
 
     def _slots(self) -> dict[str, Callable[[], object]]:
         e, p, t = self.editing, self.protection, self.transfer

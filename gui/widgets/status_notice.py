@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QWidget
+
+from gui.widgets.job_status import JobStatus
 
 
 class StatusNotice(QWidget):
@@ -51,3 +53,18 @@ class StatusNotice(QWidget):
         self.dismiss()
         if action is not None:
             action()
+
+
+def fill_status_bar(window: QMainWindow) -> tuple[StatusNotice, JobStatus, QLabel]:
+    """The window's status bar: a notice with its button (left; plain messages show there too),
+    then the running jobs and the lens count (right). Returns them in that order."""
+    count = QLabel(window)
+    count.setObjectName("countLabel")
+    count.setStyleSheet("font-weight: 600; padding: 0 8px;")
+    jobs = JobStatus(window)
+    notice = StatusNotice(window)
+    bar = window.statusBar()
+    bar.addWidget(notice, 1)
+    bar.addPermanentWidget(jobs)
+    bar.addPermanentWidget(count)
+    return notice, jobs, count
