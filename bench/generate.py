@@ -6,7 +6,7 @@ many small ones, several ranges and series per supplier, indices skewed towards 
 heights around 14-18 mm, short engraving codes with common maker prefixes ("AI", "CX") and rare
 letters, a minority of accented names, and a few hundred small PNG drawings shared by many lenses.
 About a third of the lenses carry a sign of 1 to 4 shapes (``verres_symboles``), drawn by how
-often the guides show each shape (``SIGN_SHAPES``: the horizontal bar is on about a fifth of
+often the guides show each shape (``catalogue_data.SIGN_SHAPES``: the horizontal bar is on about a fifth of
 them), from a random stream of their own (the lens rows are what they were before signs).
 
 The schema comes from the real Alembic revisions (``data.migrate.upgrade``); rows are then written
@@ -15,8 +15,8 @@ the very functions the catalogue service uses (``data.text.fold`` / ``search_key
 keys of ``data.catalogue.code_keys``), so search and sort behave exactly as on a catalogue the
 app filled itself.
 
-Files are cached in ``bench/cache/`` under a key made of this file's source, ``data/text.py`` and
-the schema head revision: change any of them and the catalogues are generated again.
+Files are cached in ``bench/cache/`` under a key made of this file's source, the drawn-from
+values (``bench.catalogue_data``), ``data/text.py`` and the schema head revision: change any of them and the catalogues are generated again.
 
     python -m bench.generate 100000
 """
@@ -37,68 +37,32 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from bench.catalogue_data import (
+    CODE_LETTERS,
+    CODE_WEIGHTS,
+    IMAGE_COUNT,
+    IMAGE_SHARE,
+    INDEX_WEIGHTS,
+    INDICES,
+    KNOWN_CODES,
+    MATERIAL_WEIGHTS,
+    MATERIALS,
+    MIN_HEIGHT_WEIGHTS,
+    MIN_HEIGHTS,
+    RANGE_WORDS,
+    SERIES_WORDS,
+    SUPPLIERS,
+    VARIANT_WEIGHTS,
+    VARIANTS,
+    sign_rows,
+)
+
 BENCH_DIR = Path(__file__).resolve().parent
 CACHE_DIR = BENCH_DIR / "cache"
 PROJECT_ROOT = BENCH_DIR.parent
 SEED = 20_261_124
 CHUNK = 50_000
 TIMESTAMP = "2025-06-02 09:30:00.000000"
-
-SUPPLIERS = (
-    "Essilor", "Zeiss", "Hoya", "Novacel", "BBGR", "Rodenstock", "Nikon", "Seiko", "Shamir",
-    "Indo", "Prats", "Optiswiss", "Kodak Lens", "Signet Armorlite", "Younger Optics", "Leinsa",
-    "Tokai", "Unity", "Conant", "Ophtalmic Dubois", "Verres Lumière", "Optique Générale",
-    "Précilens", "Horizon Optical", "Crystal Vision", "Orma Pro", "Visionéa", "LensArt",
-    "Optovue Labs", "Krys Fabrication", "Sud Verres", "Atelier Boréal", "Nordlys", "Mont-Blanc Optique",
-    "Visiaxe", "Alpha Verres", "Iris Labo", "Optima Çà", "Delta Progressifs", "Zenith Optics",
-)
-RANGE_WORDS = (
-    "Varilux", "Progressiv", "SmartLife", "Hoyalux", "Anateo", "Multigressiv", "Impression",
-    "Presio", "Precision", "Autograph", "Neva", "Évolution", "InTouch", "Genesis", "Element",
-    "Supercept", "PrimeX", "Brilliance", "Horizon", "Panoramic", "Vista", "Lumis", "Optima",
-    "Sérénité", "Équilibre", "Harmonie", "Infinity", "Quantum", "Nomad", "Zenit",
-)
-SERIES_WORDS = (
-    "Comfort Max", "Physio 3.0", "Liberty 3.0", "X series", "E series", "Individual 3D", "Plus",
-    "Pure", "Expert", "Essentiel", "Confort", "Premium", "Balance", "Master", "Power", "Ultimate",
-    "Superb", "Summit ECP", "iD MySelf", "Light 3D", "Élite", "Précision HD", "Digital Drive",
-    "Office", "Sport", "Short", "Natural", "Active", "Classic", "Intelligence", "FreeSign 3",
-)
-MATERIALS = (
-    "Organique 1.5", "CR-39", "Polycarbonate", "Trivex", "MR-7", "MR-8", "MR-174", "Orma",
-    "Ormix", "Stylis", "Lineis", "Airwear (polycarbonate)", "Eyas", "Verre minéral", "Phoenix (Trivex)",
-)
-MATERIAL_WEIGHTS = (14, 10, 9, 5, 13, 13, 9, 6, 6, 5, 4, 3, 2, 1, 1)
-VARIANTS = (
-    "Short", "Transitions", "Sensity", "XL", "Mini", "Fit", "PhotoFusion X", "ColorMatic",
-    "Polarisé", "Teinté", "Crizal", "Drive",
-)
-VARIANT_WEIGHTS = (20, 14, 6, 5, 4, 4, 4, 3, 3, 3, 2, 1)
-INDICES = (1.5, 1.53, 1.56, 1.59, 1.6, 1.67, 1.74, 1.8, 1.9, 1.523, 1.586)
-INDEX_WEIGHTS = (26, 6, 7, 9, 20, 18, 8, 1.5, 1, 2, 1.5)
-MIN_HEIGHTS = (11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 22)
-MIN_HEIGHT_WEIGHTS = (3, 6, 9, 12, 18, 16, 13, 9, 4, 3, 2)
-# Letters of engraving codes: common ones often, Z and Q rarely (so "zq" is a rare fragment).
-CODE_LETTERS = "ABCDEFGHIJKLMNOPRSTUVWXYZQ0123456789"
-CODE_WEIGHTS = tuple([6] * 24 + [1.0, 1.0] + [4] * 10)
-# Codes read on real lenses, each carried by a small share of the catalogue.
-KNOWN_CODES = ("AIPZ", "AIPH", "AICX", "c74", "YS3", "HL 67", "NPB5", "GTm")
-IMAGE_COUNT = 300
-IMAGE_SHARE = 0.35
-# Signs (issue 19): the shapes by how often the guides show them, most frequent first.
-SIGN_SHAPES = (
-    "barre_horizontale", "tiret", "courbe", "cercle", "barre_oblique", "barre_verticale", "oeil",
-    "v_cercle", "pi", "triangles_opposes", "note", "rectangle_vertical", "barre_oblique_inverse",
-    "double_tiret", "ordinateur", "ideogramme", "neutron", "etoile", "omega", "e_soleil",
-    "agrafe", "cintre", "arc", "coupe", "triangle", "sigma", "balance", "tortue", "coureur",
-    "trois_courbes", "pont", "chemin", "e_double_courbe", "fer", "triangle_bas",
-    "rectangle_horizontal", "soleil", "s_losange", "e_coeur", "crochet", "manette", "e_oeil",
-    "losange", "lune", "filament", "trident", "hexagone", "carre",
-)
-SIGN_WEIGHTS = tuple(1.0 / (rank + 4) for rank in range(len(SIGN_SHAPES)))
-SIGN_SHARE = 1 / 3
-SIGN_SIZES = (1, 2, 3, 4)
-SIGN_SIZE_WEIGHTS = (15, 35, 35, 15)
 
 LENS_COLUMNS = (
     "id", "nom", "variante", "fournisseur_id", "gamme_id", "serie_id", "materiau_id", "indice",
@@ -139,6 +103,7 @@ def cache_key() -> str:
 
     digest = hashlib.sha256()
     digest.update(Path(__file__).read_bytes())
+    digest.update((BENCH_DIR / "catalogue_data.py").read_bytes())
     digest.update((PROJECT_ROOT / "data" / "text.py").read_bytes())
     # What the stored code keys come from (not the rest of code_keys.py: its read side).
     from data.catalogue.code_keys import engraving_skeletons
@@ -384,19 +349,6 @@ INSERT_KEYS = "INSERT INTO verres_codes (squelette, verre_id) VALUES (?, ?)"
 INSERT_SIGNS = "INSERT INTO verres_symboles (verre_id, symbole_id) VALUES (?, ?)"
 
 
-def sign_rows(rng: random.Random, lenses: Sequence[tuple], shape_ids: dict[str, int]) -> list[tuple[int, int]]:
-    """The ``verres_symboles`` rows of generated lens rows: about a third of them get 1 to 4
-    shapes (``rng``: the signs' own stream, drawn in lens order)."""
-    rows: list[tuple[int, int]] = []
-    for lens in lenses:
-        if rng.random() >= SIGN_SHARE:
-            continue
-        count = rng.choices(SIGN_SIZES, SIGN_SIZE_WEIGHTS)[0]
-        shapes: set[str] = set()
-        while len(shapes) < count:
-            shapes.add(rng.choices(SIGN_SHAPES, SIGN_WEIGHTS)[0])
-        rows.extend((lens[0], shape_ids[key]) for key in sorted(shapes))
-    return rows
 _ENGRAVING = LENS_COLUMNS.index("gravure_nasale")
 
 

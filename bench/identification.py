@@ -37,7 +37,8 @@ def guide_key() -> str:
     """The benchmark catalogues' key, the guide's source and every file of the data layer (the
     guide is written through the catalogue's own write path)."""
     digest = hashlib.sha256(cache_key().encode())
-    digest.update((PROJECT_ROOT / "bench" / "guide.py").read_bytes())
+    for name in ("guide.py", "guide_signs.py"):
+        digest.update((PROJECT_ROOT / "bench" / name).read_bytes())
     for source in sorted((PROJECT_ROOT / "data").rglob("*.py")):
         digest.update(source.relative_to(PROJECT_ROOT).as_posix().encode())
         digest.update(source.read_bytes())

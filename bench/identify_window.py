@@ -16,7 +16,7 @@ the answer for that text (``firstPageReady`` with that query) and the table has 
 first 5 lens ids are read from the model in row order. Today's search (``anchor_search``) is
 scored on the same cases, on the same database, in the same process.
 
-The sign cases (``bench.identify_cases.draw_sign_cases``) follow: the shapes clicked in the
+The sign cases (``bench.identify_signs.draw_sign_cases``) follow: the shapes clicked in the
 palette, the text typed, the index ticked as each case says; the top 5 answers read (a sign's
 group mates, « même signe », skipped).
 
@@ -263,10 +263,10 @@ def measure_quality(db_path: Path, per_kind: int, limit: int | None = None) -> d
 
 
 def measure_signs(driver: WindowDriver, lenses: Sequence[Any], ids: Sequence[int], per_kind: int) -> dict[str, Any]:
-    """The sign cases (``bench.identify_cases.draw_sign_cases``: 2–3 shapes clicked, one
+    """The sign cases (``bench.identify_signs.draw_sign_cases``: 2–3 shapes clicked, one
     sometimes missing or a look-alike, the letters or digits, the index typed or ticked,
     sometimes the maker; at most ``MAX_ACTIONS`` actions) through the window."""
-    from bench.identify_cases import MAX_ACTIONS, draw_sign_cases, score_signs
+    from bench.identify_signs import MAX_ACTIONS, draw_sign_cases, score_signs
 
     cases = draw_sign_cases(lenses, ids, per_kind=per_kind)
     started = time.perf_counter()

@@ -1,7 +1,7 @@
 """The import's valid-only path: a supplier file with 5 % of its lines refused, imported with
 « Importer les lignes valides » as the window runs it.
 
-The file is the CSV the app exported for the import figure (``bench.run.import_figures``), with
+The file is the CSV the app exported for the import figure (``bench.import_speed.import_figures``), with
 one line in twenty made invalid, deterministically and alternately as real guides are: an index
 « Tbc », a name over the schema's 100 characters. Each round imports it into a new SQLite
 catalogue: ``prepare_import(valid_only=True)`` (the preview), ``commit_import`` (the valid lines

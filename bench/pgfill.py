@@ -13,7 +13,8 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from bench.generate import LENS_COLUMNS, SEED, code_key_rows, lens_rows, reference_rows, sign_rows
+from bench.catalogue_data import sign_rows
+from bench.generate import LENS_COLUMNS, SEED, code_key_rows, lens_rows, reference_rows
 from data.config import load_settings
 from data.database import open_database
 from data.migrate import upgrade

@@ -142,10 +142,10 @@ def test_the_import_figure_is_the_median_of_runs_alternated_with_the_anchor(
 ) -> None:
     """Each round imports into a new database (nothing is a duplicate of an earlier round) and
     the figure is the median round's, whatever the order the rounds came in."""
-    from bench import run
+    from bench import import_speed
 
     order: list[str] = []
-    real_once = run.import_once
+    real_once = import_speed.import_once
     cli_seconds = iter([0.5, 0.1, 0.3])
 
     def once(path: Path, target: Path, fmt: str = "csv") -> dict[str, float]:
@@ -162,9 +162,9 @@ def test_the_import_figure_is_the_median_of_runs_alternated_with_the_anchor(
         order.append("cli")
         return next(cli_seconds)
 
-    monkeypatch.setattr(run, "import_once", once)
-    monkeypatch.setattr(run, "cli_import_seconds", cli)
-    figures = run.import_figures(ROWS, bench_catalogue, tmp_path, runs=3)
+    monkeypatch.setattr(import_speed, "import_once", once)
+    monkeypatch.setattr(import_speed, "cli_import_seconds", cli)
+    figures = import_speed.import_figures(ROWS, bench_catalogue, tmp_path, runs=3)
     # Then the same catalogue exported to JSON and XLSX, each imported once, for information.
     assert order == ["cli", "app"] * 3 + ["json", "xlsx"]
     assert set(figures["other_formats"]) == {"json", "xlsx"}
@@ -226,7 +226,7 @@ def test_the_window_reads_the_ranked_search_own_first_lenses(qapp, tmp_path: Pat
 def test_the_window_reads_a_sign_case_as_the_ranked_sign_search_answers_it(qapp, tmp_path: Path) -> None:
     """Shapes clicked in the palette, text typed, index ticked: the top 5 answers read from the
     table (a sign's group mates skipped) are the data layer's for the same case."""
-    from bench.identify_cases import SIGN_KINDS, draw_sign_cases, ranked_sign_search
+    from bench.identify_signs import SIGN_KINDS, draw_sign_cases, ranked_sign_search
 
     lenses, ids, driver = guide_window(tmp_path)
     cases = draw_sign_cases(lenses, ids, per_kind=2)

@@ -202,7 +202,7 @@ def test_a_third_of_the_guide_carries_signs_composed_as_real_ones(guide):
 
 
 def test_sign_cases_take_at_most_three_actions_and_hold_their_lens():
-    from bench.identify_cases import LOOK_ALIKE, MAX_ACTIONS, SIGN_KINDS, draw_sign_cases
+    from bench.identify_signs import LOOK_ALIKE, MAX_ACTIONS, SIGN_KINDS, draw_sign_cases
 
     lenses = guide_lenses()
     cases = draw_sign_cases(lenses, per_kind=40)
@@ -223,7 +223,7 @@ def test_sign_cases_take_at_most_three_actions_and_hold_their_lens():
 
 
 def test_sign_score_is_full_for_a_perfect_search_and_zero_for_an_empty_one():
-    from bench.identify_cases import draw_sign_cases, score_signs
+    from bench.identify_signs import draw_sign_cases, score_signs
 
     cases = draw_sign_cases(guide_lenses(), per_kind=10)
     by_shapes = {(c.text, c.ticked_index, c.symbols): c.group_ids for c in cases}
