@@ -6,8 +6,11 @@ the ranked lenses or the sorted list.
   at a time. A header click sorts that ranked set by the column, in Python over its rows (a few
   thousand at most: the search keeps its best ``RANKED_LIMIT``); the Pertinence header brings the
   ranked order back. Re-ranking could not do it: a rank is not a column.
-- The box holds only filters (an index, a height, a maker's name) or nothing: the usual sorted
-  list runs in SQL, the typed words narrowing as the lists' filters do (``browse_query``).
+- Shapes are picked in the palette (with or without text): the lenses of a sign ranked as the
+  ranked search ranks them (every picked shape first, then a look-alike, then one missing).
+- The box holds only filters (an index, a height, a maker's name) or nothing, and no shape is
+  picked: the usual sorted list runs in SQL, the typed words narrowing as the lists' filters do
+  (``browse_query``).
 - The box holds only punctuation (``%``): no word to read, so it is searched literally, as
   before, and finds what holds it.
 
@@ -60,11 +63,11 @@ def first_answer(
     ranked_sort: tuple[str, bool] | None = None,
 ) -> Answer:
     """The first page of ``query`` as the table shows it (see the module's rules)."""
-    if not query.text.strip():
+    if not query.text.strip() and not query.symbols:
         return Answer(query, query, list(catalogue.lens_page(db, query, 0, size)), vocabulary=known)
     words = known if known is not None else vocabulary(db)
     parsed = parse(query.text, words)
-    if not parsed.terms:
+    if not parsed.terms and not query.symbols:
         return Answer(query, query, list(catalogue.lens_page(db, query, 0, size)), parsed=parsed, vocabulary=words)
     sql = browse_query(query, parsed)
     ranked = ranked_search(db, query, parsed, RANKED_LIMIT)

@@ -133,3 +133,32 @@ def test_an_answer_to_an_older_drawing_is_dropped(qtbot):
     section.recogniser.wait()
     qtbot.wait(50)
     assert section.proposed_keys() == [] and all(keys == [] for keys in shown)
+
+
+def test_shapes_picked_without_text_rank_the_signs_every_shape_first_then_one_missing(window, qtbot):
+    """Issue 19: the palette alone ranks (every picked shape present first, then one missing),
+    instead of hiding the lenses whose sign lacks one of the shapes."""
+    from data.catalogue import lens_ids
+    from data.catalogue.symbols import lens_symbols
+
+    with window.db.transaction() as session:
+        signs = lens_symbols(session, lens_ids(window.db, LensQuery()))
+    # Two shapes of one sign, the first also on a sign without the second.
+    first, second = next(
+        (shapes[0], other) for shapes in signs.values() if len(shapes) >= 2 for other in shapes[1:]
+        if any(shapes[0] in s and other not in s for s in signs.values())
+    )
+    palette = palette_of(window, qtbot)
+    model = window.model
+    palette.set_key_checked(first)
+    palette.set_key_checked(second)
+    qtbot.waitUntil(lambda: model.shown_query.symbols == (first, second) and not model.loading
+                    and model.rowCount() > 0, timeout=10_000)
+    assert model.ranked
+    shown = [model.lens_id_at(row) for row in range(model.rowCount())]
+    reasons = [model.reason_at(row) or "" for row in range(model.rowCount())]
+    both = [lens for lens, shapes in signs.items() if first in shapes and second in shapes]
+    assert set(shown[: len(both)]) == set(both)
+    assert all("manquant" not in reason for reason in reasons[: len(both)])
+    assert any("1 symbole manquant" in reason for reason in reasons[len(both):])
+    assert reasons[0].startswith("symboles : ")
