@@ -63,6 +63,7 @@ def symbol_ranked(
     candidates = {c.id: c for c in read_candidates(session, ids)}
     wanted = set(picked)
     known = shapes(session)
+    lowered = {key: _lower_first(label) for key, label in zip(picked, labels_of(picked, known), strict=True)}
     judged = []
     for order, (lens_id, reason) in enumerate(rank(parsed, candidates.values())):
         held = signs.get(lens_id, ())
@@ -71,7 +72,7 @@ def symbol_ranked(
         if not present and not near:
             continue
         missing = len(wanted) - len(present) - len(near)
-        words = [f"symboles : {', '.join(_lower_first(x) for x in labels_of(present, known))}"] if present else []
+        words = [f"symboles : {', '.join(lowered[key] for key in present)}"] if present else []
         if near:
             words.append(f"{len(near)} symbole{'s' if len(near) > 1 else ''} ressemblant{'s' if len(near) > 1 else ''}")
         if missing:

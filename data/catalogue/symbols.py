@@ -208,15 +208,18 @@ def lens_symbols(session: Session, lens_ids: Sequence[int]) -> dict[int, tuple[s
     """Each lens's shape keys, in vocabulary order (lenses without shapes left out)."""
     found: dict[int, list[str]] = {}
     ids = list(lens_ids)
+    if not ids:
+        return {}
+    # The vocabulary is a few dozen rows; each lens's pairs come from the primary key alone.
+    key_of = {int(i): str(k) for i, k in session.execute(select(Symbole.id, Symbole.cle))}
     for start in range(0, len(ids), 500):
         stmt = (
-            select(VerreSymbole.verre_id, Symbole.cle)
-            .join(Symbole, Symbole.id == VerreSymbole.symbole_id)
+            select(VerreSymbole.verre_id, VerreSymbole.symbole_id)
             .where(VerreSymbole.verre_id.in_(ids[start : start + 500]))
-            .order_by(VerreSymbole.verre_id, Symbole.id)
+            .order_by(VerreSymbole.verre_id, VerreSymbole.symbole_id)
         )
-        for lens_id, key in session.execute(stmt):
-            found.setdefault(int(lens_id), []).append(str(key))
+        for lens_id, shape_id in session.execute(stmt):
+            found.setdefault(int(lens_id), []).append(key_of[int(shape_id)])
     return {lens_id: tuple(keys) for lens_id, keys in found.items()}
 
 

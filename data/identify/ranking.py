@@ -193,7 +193,7 @@ def _judge(
     parsed: ParsedQuery, runs: list[list[TextTerm]], candidate: Candidate, narrowed: bool
 ) -> tuple[_SortKey, str] | None:
     """(sort key, reason) of one lens, or None when a text word is accounted for by nothing."""
-    roles = engraving_key_roles(candidate.engraving)
+    roles = engraving_key_roles(candidate.engraving) if runs else ()
     matches: list[_Match] = []
     for run in runs:
         found = _run_matches(run, roles, candidate, narrowed)
