@@ -210,6 +210,19 @@ def scan_plan(session: Session, query: LensQuery, limits: PlannerLimits = LIMITS
     return QueryPlan(no_filter_index=no_filter_index)
 
 
+def sqlite_sorts(query: LensQuery, plan: QueryPlan) -> bool:
+    """Whether SQLite sorts a page's rows itself under ``plan`` instead of reading them in an
+    index's order: the trigram index's matches read by id, or a filter's index (several values,
+    or another sort than the name's, and not ``no_filter_index``)."""
+    if plan.fts_match is not None and not plan.fts_in_sort_order:
+        return True
+    return (
+        query.has_reference_filters
+        and not plan.no_filter_index
+        and (query.sort != "nom" or _several_values(query))
+    )
+
+
 def _several_values(query: LensQuery) -> bool:
     return any(
         len(values) > 1

@@ -23,7 +23,7 @@ Speed at a million lenses (measured in ``make bench``) rests on three choices:
   have to sort). PostgreSQL plans with its own statistics and a ``pg_trgm`` index; counts, all
   ids and pages of a rare one find 2-character words in its index of pairs (``has_pair``,
   revision 0005); a search page in name order finds its ids first, in the index alone
-  (``data.catalogue._ids_first``).
+  (``data.catalogue.search._ids_first``).
 
 - :mod:`data.query.values`: ``LensQuery`` and ``QueryPlan``;
 - :mod:`data.query.filters`: the WHERE clauses (``filter_clauses``) and the trigram helpers;

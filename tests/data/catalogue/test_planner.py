@@ -425,3 +425,18 @@ def test_reading_all_ids_stops_early_when_cancelled(catalogue_db):
     by_variant = LensQuery(sort="variante")  # read in two parts: filled variants, then empty
     assert len(catalogue.lens_ids(catalogue_db, by_variant, cancelled=lambda: True)) == 24
     assert len(catalogue.lens_ids(catalogue_db, by_variant, cancelled=lambda: False)) == 40
+
+
+def test_sqlite_reads_ids_first_exactly_when_it_sorts_the_rows_itself():
+    """A page SQLite sorts itself (several values of a filter's index, another sort than the
+    name's, the trigram index's matches) reads ids and the sort key first, then the page's
+    rows: otherwise every matching lens's cells, its shapes' subquery included, are computed
+    before the sort."""
+    several = LensQuery(series_ids=(3, 4))
+    assert planner.sqlite_sorts(several, QueryPlan())
+    assert not planner.sqlite_sorts(several, QueryPlan(no_filter_index=True))  # the name index, in order
+    assert not planner.sqlite_sorts(LensQuery(series_ids=(3,)), QueryPlan())  # its index keeps the name order
+    assert planner.sqlite_sorts(LensQuery(series_ids=(3,), sort="indice"), QueryPlan())
+    assert not planner.sqlite_sorts(LensQuery(), QueryPlan())
+    assert planner.sqlite_sorts(LensQuery(text="ai"), QueryPlan(fts_match="ai"))
+    assert not planner.sqlite_sorts(LensQuery(text="ai"), QueryPlan(fts_match="ai", fts_in_sort_order=True))
