@@ -108,15 +108,15 @@ def list_symbols(db: Database) -> list[SymbolItem]:
 def symbol_problem(names: Iterable[str], known: Sequence[Shape]) -> tuple[tuple[str, ...], str | None]:
     """The keys of ``names`` (keys, labels or typed names), without repeats, in vocabulary
     order; and the French message for the first unknown one (with the closest known names)."""
-    order = {shape.key: position for position, shape in enumerate(known)}
+    pool = known if isinstance(known, tuple) else tuple(known)
     found: list[str] = []
     for name in names:
         text = str(name).strip()
         if not text:
             continue
-        shape = find_by_name(text, tuple(known))
+        shape = find_by_name(text, pool)
         if shape is None:
-            close = closest_names(text, 3, tuple(known))
+            close = closest_names(text, 3, pool)
             hint = (
                 " ; voulez-vous dire " + " ou ".join(f"« {k} »" for k in close) + " ?"
                 if close
@@ -127,7 +127,10 @@ def symbol_problem(names: Iterable[str], known: Sequence[Shape]) -> tuple[tuple[
             found.append(shape.key)
     if len(found) > MAX_SYMBOLS:
         return (), f"Un signe a au plus {MAX_SYMBOLS} symboles."
-    return tuple(sorted(found, key=order.__getitem__)), None
+    if len(found) > 1:
+        order = {shape.key: position for position, shape in enumerate(pool)}
+        found.sort(key=order.__getitem__)
+    return tuple(found), None
 
 
 def split_names(value: object) -> list[str]:

@@ -198,12 +198,28 @@ def find_by_name(text: str, shapes: tuple[Shape, ...] | None = None) -> Shape | 
     wanted = name_key(text)
     if not wanted:
         return None
-    if shapes is None:
-        return _BY_NAME.get(wanted)
+    return (_BY_NAME if shapes is None else _names_of(shapes)).get(wanted)
+
+
+def _names_of(shapes: tuple[Shape, ...]) -> dict[str, Shape]:
+    """Every name of a vocabulary's shapes (aliases, key, label), the first shape's on a tie.
+
+    Kept per vocabulary object (an import looks up a name per lens against the same one; a
+    tuple of shapes is not hashed on every look-up)."""
+    kept = _NAMES.get(id(shapes))
+    if kept is not None and kept[0] is shapes:
+        return kept[1]
+    names: dict[str, Shape] = {}
     for shape in shapes:
-        if wanted in shape.aliases or wanted in (name_key(shape.key), name_key(shape.label)):
-            return shape
-    return None
+        for name in (*shape.aliases, name_key(shape.key), name_key(shape.label)):
+            names.setdefault(name, shape)
+    if len(_NAMES) >= 8:
+        _NAMES.clear()
+    _NAMES[id(shapes)] = (shapes, names)
+    return names
+
+
+_NAMES: dict[int, tuple[tuple[Shape, ...], dict[str, Shape]]] = {}
 
 
 def closest_names(text: str, n: int = 3, shapes: tuple[Shape, ...] | None = None) -> list[str]:
