@@ -11,6 +11,7 @@ while an empty cell removes them.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -45,4 +46,11 @@ class SignCells:
 
 def sign_text(sign: Any) -> str | None:
     """A lens's shapes as the spill keeps them: a JSON list of keys, None when not given."""
-    return None if sign is NO_SIGN_GIVEN else json.dumps(list(sign))
+    if sign is NO_SIGN_GIVEN:
+        return None
+    return _keys_text(tuple(sign)) if sign else "[]"
+
+
+@lru_cache(maxsize=4096)
+def _keys_text(keys: tuple[str, ...]) -> str:
+    return json.dumps(list(keys))
