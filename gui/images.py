@@ -8,6 +8,11 @@ zoom asks for the full picture. Decoded pictures are kept in a cache bounded in 
 ``url_gravure`` images load through ``QNetworkAccessManager`` (asynchronous by nature) with a disk
 cache in the data folder. A dead network, a missing or undecodable image only means the
 placeholder stays: ``failed`` is emitted and nothing else happens.
+
+Nothing is decoded or scaled on the UI thread: a network picture's bytes are decoded in a pool
+thread too, and a thumbnail made from a full picture already held is scaled there. Qt is told
+each picture's format, read from its first bytes (``picture_format``): left to guess, with Qt's
+French catalogue installed, it took JPEG data for TGA and showed no picture at all.
 """
 
 from __future__ import annotations
@@ -87,13 +92,29 @@ def _pixmap_bytes(pixmap: QPixmap) -> int:
     return pixmap.width() * pixmap.height() * max(1, pixmap.depth()) // 8
 
 
+SIGNATURES: tuple[tuple[bytes, bytes], ...] = (
+    (b"\xff\xd8\xff", b"jpeg"),
+    (b"\x89PNG\r\n\x1a\n", b"png"),
+    (b"GIF87a", b"gif"),
+    (b"GIF89a", b"gif"),
+    (b"BM", b"bmp"),
+)
+
+
+def picture_format(content: bytes) -> bytes:
+    """Qt's name of the picture's format, read from its signature (b"" when unknown)."""
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return b"webp"
+    return next((name for signature, name in SIGNATURES if content.startswith(signature)), b"")
+
+
 def decode(content: bytes, size: QSize | None = None) -> QImage:
     """Decode ``content``; with ``size``, straight at the size that fits in it (aspect kept,
     never enlarged), so the full picture is never held in memory."""
     data = QByteArray(content)
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    reader = QImageReader(buffer)
+    reader = QImageReader(buffer, QByteArray(picture_format(content)))
     reader.setAutoTransform(True)
     original = reader.size()
     if size is not None and original.isValid() and (
@@ -103,6 +124,11 @@ def decode(content: bytes, size: QSize | None = None) -> QImage:
     image = reader.read()
     buffer.close()
     return image
+
+
+def fit(image: QImage, size: QSize) -> QImage:
+    """``image`` fitted into ``size`` (aspect kept), smoothly."""
+    return image.scaled(size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
 
 
 def image_key(image_id: int | None, url: str | None) -> str | None:
@@ -198,13 +224,12 @@ class ImageStore(QObject):
             else:
                 self.request(key)  # a network picture comes whole; it is fitted on arrival
             return None
-        fitted = image
-        if image.width() > size.width() or image.height() > size.height():
-            fitted = image.scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
-                                  Qt.TransformationMode.SmoothTransformation)
-        pixmap = QPixmap.fromImage(fitted)
-        self._scaled.put(cache_key, pixmap)
-        return pixmap
+        if image.width() <= size.width() and image.height() <= size.height():
+            pixmap = QPixmap.fromImage(image)
+            self._scaled.put(cache_key, pixmap)
+            return pixmap
+        self._run(key, cache_key, lambda: fit(image, size))  # scaling a big picture takes a while
+        return None
 
     def request(self, key: str) -> None:
         """Load the full picture (``image(key)`` once ``loaded`` says so)."""
@@ -218,20 +243,23 @@ class ImageStore(QObject):
 
     def _load_from_database(self, key: str, image_id: int, size: QSize | None) -> None:
         pending: object = key if size is None else (key, size.width(), size.height())
+        db = self._db
+        self._run(key, pending, lambda: decode(catalogue.get_image(db, image_id)[0], size))
+
+    def _run(self, key: str, pending: object, make: Callable[[], QImage]) -> None:
+        """``make()`` in a pool thread; its picture kept as ``key`` (full) or ``pending`` (fitted)."""
         if pending in self._pending or key in self._broken:
             return
         self._pending.add(pending)
-        db = self._db
 
         def work(_progress: object, _cancelled: object) -> QImage:
-            content, _mime = catalogue.get_image(db, image_id)
-            image = decode(content, size)
+            image = make()
             if image.isNull():
                 raise ValueError("image illisible")
             return image
 
-        job = Job(f"image {image_id}", work)
-        if size is None:
+        job = Job(f"image {key}", work)
+        if pending == key:
             job.signals.finished.connect(lambda image, k=key: self._store(k, image))
         else:
             job.signals.finished.connect(
@@ -254,11 +282,9 @@ class ImageStore(QObject):
             if reply.error() != QNetworkReply.NetworkError.NoError:
                 self._fail(key)
                 return
-            image = QImage.fromData(reply.readAll().data())
-            if image.isNull():
-                self._fail(key)
-            else:
-                self._store(key, image)
+            content = bytes(reply.readAll().data())
+            self._pending.discard(key)
+            self._run(key, key, lambda: decode(content))
         finally:
             reply.deleteLater()
 

@@ -61,3 +61,52 @@ def test_full_pictures_stay_within_the_byte_budget(qtbot, store: ImageStore, sql
         assert store.image(key) is not None
         assert store.cached_bytes <= 40 * 1024 * 1024
     assert store.image(keys[0]) is None and store.image(keys[-1]) is not None
+
+
+@pytest.fixture
+def french(qapp) -> Iterator[None]:
+    """Qt's French catalogue installed, as the app installs it."""
+    from PySide6.QtCore import QLocale
+
+    from gui.translations import install_french, remove_french
+
+    installed = install_french(qapp)
+    yield
+    remove_french(qapp, installed)
+    QLocale.setDefault(QLocale(QLocale.Language.C))
+
+
+def png(size: tuple[int, int] = (300, 200)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (20, 120, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("content", [photo(3, (640, 480)), png()], ids=["jpeg", "png"])
+def test_pictures_decode_with_qts_french_catalogue_installed(french, content: bytes) -> None:
+    from gui.images import decode
+
+    assert not decode(content).isNull()
+    assert not decode(content, QSize(208, 130)).isNull()
+
+
+def test_gallery_thumbnails_load_with_qts_french_catalogue_installed(
+        qtbot, french, store: ImageStore, sqlite_db: Database) -> None:
+    key, = stored_images(sqlite_db, 1)
+    with qtbot.waitSignal(store.loaded, timeout=20_000):
+        assert store.scaled(key, QSize(208, 130)) is None
+    assert store.scaled(key, QSize(208, 130)) is not None
+    assert not store.is_broken(key)
+
+
+def test_a_thumbnail_of_a_full_picture_held_is_scaled_off_the_ui_thread(
+        qtbot, store: ImageStore, sqlite_db: Database) -> None:
+    key, = stored_images(sqlite_db, 1)
+    with qtbot.waitSignal(store.loaded, timeout=20_000):
+        store.request(key)
+    with qtbot.waitSignal(store.loaded, timeout=20_000):
+        assert store.scaled(key, QSize(104, 65)) is None  # scaling 2000 × 1500 pixels: a pool job
+    pixmap = store.scaled(key, QSize(104, 65))
+    assert pixmap is not None and (pixmap.width(), pixmap.height()) == (86, 65)
