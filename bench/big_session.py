@@ -43,6 +43,7 @@ TICK_MS = 10
 SCROLL_EVERY_MS = 30
 CANCEL_AFTER_S = 1.0
 TIMEOUT_S = 3600.0
+POLL_MS = 20
 
 
 class Ticker:
@@ -79,15 +80,22 @@ class Ticker:
         self.last = now
 
 
-def run_until(app: Any, done: Callable[[], bool], timeout_s: float = TIMEOUT_S) -> None:
-    """Run the event loop (sleeping between events) until ``done()``."""
-    from PySide6.QtCore import QEventLoop
+def run_until(_app: Any, done: Callable[[], bool], timeout_s: float = TIMEOUT_S) -> None:
+    """Run the event loop until ``done()``, asked every ``POLL_MS``: the loop sleeps between
+    events, as the window's own loop does (a busy loop here would be measured as the app's)."""
+    from PySide6.QtCore import QEventLoop, QTimer
 
     deadline = time.perf_counter() + timeout_s
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.setInterval(POLL_MS)
+    poll.timeout.connect(lambda: loop.quit() if done() or time.perf_counter() > deadline else None)
     while not done():
         if time.perf_counter() > deadline:
             raise TimeoutError("délai dépassé")
-        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+        poll.start()
+        loop.exec()
+        poll.stop()
 
 
 class Session:
@@ -149,10 +157,10 @@ def measure_gallery(url: str) -> dict[str, Any]:
     window, app = session.window, session.app
     model = window.model
     run_until(app, lambda: model.total_count() is not None, 120)
-    loaded: list[str] = []
-    failed: list[str] = []
-    window.images.loaded.connect(loaded.append)
-    window.images.failed.connect(failed.append)
+    loaded: set[str] = set()
+    failed: set[str] = set()
+    window.images.loaded.connect(loaded.add)
+    window.images.failed.connect(failed.add)
     window.set_view(GALLERY_VIEW)
     gallery = window.gallery
     app.processEvents()

@@ -41,6 +41,10 @@ log = logging.getLogger("engravedetect.gui.images")
 
 NETWORK_TIMEOUT_MS = 10_000
 CACHE_BYTES = 64 * 1024 * 1024
+# Pictures decode in a pool of their own: a gallery scrolled fast asks for hundreds, which must
+# neither queue in front of the window's other jobs nor keep more threads than cores busy (each
+# thread also runs Python, and takes the interpreter from the UI thread painting the gallery).
+PICTURE_THREADS = 2
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -169,18 +173,19 @@ class ImageStore(QObject):
     failed = Signal(str)
 
     def __init__(
-        self, db: Database, cache_dir: Path, runner: JobRunner, parent: QObject | None = None,
+        self, db: Database, cache_dir: Path, runner: JobRunner | None = None, parent: QObject | None = None,
         cache_bytes: int = CACHE_BYTES,
     ) -> None:
         super().__init__(parent)
         self._db = db
-        self._runner = runner
+        self._runner = runner if runner is not None else JobRunner(self, max_threads=PICTURE_THREADS)
         # Full pictures (the zoom, and network pictures) and fitted ones share the budget.
         self._images: ByteBoundedCache[str, QImage] = ByteBoundedCache(
             cache_bytes // 2, lambda image: image.sizeInBytes())
         self._scaled: ByteBoundedCache[tuple[str, int, int], QPixmap] = ByteBoundedCache(
             cache_bytes - cache_bytes // 2, _pixmap_bytes)
         self._pending: set[object] = set()
+        self._asked = 0  # the newest request starts first: the pictures on screen now
         self._broken: set[str] = set()
         self._network = QNetworkAccessManager(self)
         try:
@@ -191,6 +196,11 @@ class ImageStore(QObject):
             self._network.setCache(disk)
         except OSError:
             log.warning("Cache d'images indisponible : %s", cache_dir)
+
+    def shutdown(self) -> None:
+        """Stop the pictures still waiting and wait for those being decoded."""
+        self._runner.pool.clear()
+        self._runner.shutdown()
 
     @property
     def cached_bytes(self) -> int:
@@ -265,7 +275,8 @@ class ImageStore(QObject):
             job.signals.finished.connect(
                 lambda image, k=key, p=pending: self._store_scaled(k, p, image))
         job.signals.failed.connect(lambda _message, k=key, p=pending: self._fail(k, p))
-        self._runner.start(job)
+        self._asked += 1
+        self._runner.start(job, priority=self._asked)
 
     def _load_from_network(self, url: str) -> None:
         request = QNetworkRequest(QUrl(url))

@@ -99,8 +99,9 @@ class JobRunner(QObject):
     def busy(self, exclusive: str) -> Job | None:
         return next((j for j in self.running if j.exclusive == exclusive), None)
 
-    def start(self, job: Job) -> bool:
+    def start(self, job: Job, priority: int = 0) -> bool:
         """Start ``job``; refuse (False) when another job of the same exclusive group runs.
+        Waiting jobs of higher ``priority`` start first.
 
         Connect to the job's signals BEFORE starting it: a quick job may end at once.
         """
@@ -108,7 +109,7 @@ class JobRunner(QObject):
             return False
         self._jobs = self.running + [job]
         job.signals.done.connect(self._forget)
-        self.pool.start(job)
+        self.pool.start(job, priority)
         self.jobsChanged.emit()
         return True
 
