@@ -45,6 +45,7 @@ CACHE_BYTES = 64 * 1024 * 1024
 # neither queue in front of the window's other jobs nor keep more threads than cores busy (each
 # thread also runs Python, and takes the interpreter from the UI thread painting the gallery).
 PICTURE_THREADS = 2
+WAITING_THUMBNAILS = 64
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -130,6 +131,18 @@ def decode(content: bytes, size: QSize | None = None) -> QImage:
     return image
 
 
+def checked_job(make: Callable[[], QImage]) -> Callable[[object, object], QImage]:
+    """A job's function: the picture ``make()`` gives, a failure when it is not one."""
+
+    def work(_progress: object, _cancelled: object) -> QImage:
+        image = make()
+        if image.isNull():
+            raise ValueError("image illisible")
+        return image
+
+    return work
+
+
 def fit(image: QImage, size: QSize) -> QImage:
     """``image`` fitted into ``size`` (aspect kept), smoothly."""
     return image.scaled(size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
@@ -185,7 +198,11 @@ class ImageStore(QObject):
         self._scaled: ByteBoundedCache[tuple[str, int, int], QPixmap] = ByteBoundedCache(
             cache_bytes - cache_bytes // 2, _pixmap_bytes)
         self._pending: set[object] = set()
-        self._asked = 0  # the newest request starts first: the pictures on screen now
+        # Pictures asked for and not started, oldest first; the newest starts first (the screen
+        # looked at now); beyond WAITING_THUMBNAILS the oldest thumbnails are forgotten (asked
+        # again if painted again): a fast scroll through 10,000 photos decodes what is shown.
+        self._waiting: OrderedDict[object, tuple[str, Callable[[], QImage]]] = OrderedDict()
+        self._working = 0
         self._broken: set[str] = set()
         self._network = QNetworkAccessManager(self)
         try:
@@ -198,8 +215,8 @@ class ImageStore(QObject):
             log.warning("Cache d'images indisponible : %s", cache_dir)
 
     def shutdown(self) -> None:
-        """Stop the pictures still waiting and wait for those being decoded."""
-        self._runner.pool.clear()
+        """Forget the pictures still waiting and wait for those being decoded."""
+        self._waiting.clear()
         self._runner.shutdown()
 
     @property
@@ -261,22 +278,30 @@ class ImageStore(QObject):
         if pending in self._pending or key in self._broken:
             return
         self._pending.add(pending)
+        self._waiting[pending] = (key, make)
+        if len(self._waiting) > WAITING_THUMBNAILS:
+            stale = next((p for p in self._waiting if p != self._waiting[p][0]), None)  # a thumbnail
+            if stale is not None:
+                del self._waiting[stale]
+                self._pending.discard(stale)
+        self._start_next()
 
-        def work(_progress: object, _cancelled: object) -> QImage:
-            image = make()
-            if image.isNull():
-                raise ValueError("image illisible")
-            return image
+    def _start_next(self) -> None:
+        while self._working < PICTURE_THREADS and self._waiting:
+            pending, (key, make) = self._waiting.popitem(last=True)
+            self._working += 1
+            job = Job(f"image {key}", checked_job(make), keep_result=False)
+            if pending == key:
+                job.signals.finished.connect(lambda image, k=key: self._store(k, image))
+            else:
+                job.signals.finished.connect(lambda image, k=key, p=pending: self._store_scaled(k, p, image))
+            job.signals.failed.connect(lambda _message, k=key, p=pending: self._fail(k, p))
+            job.signals.done.connect(self._job_done)
+            self._runner.start(job)
 
-        job = Job(f"image {key}", work)
-        if pending == key:
-            job.signals.finished.connect(lambda image, k=key: self._store(k, image))
-        else:
-            job.signals.finished.connect(
-                lambda image, k=key, p=pending: self._store_scaled(k, p, image))
-        job.signals.failed.connect(lambda _message, k=key, p=pending: self._fail(k, p))
-        self._asked += 1
-        self._runner.start(job, priority=self._asked)
+    def _job_done(self) -> None:
+        self._working -= 1
+        self._start_next()
 
     def _load_from_network(self, url: str) -> None:
         request = QNetworkRequest(QUrl(url))

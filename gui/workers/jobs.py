@@ -32,13 +32,20 @@ class JobSignals(QObject):
 
 
 class Job(QRunnable):
-    def __init__(self, name: str, function: JobFunction, exclusive: str | None = None) -> None:
+    """``keep_result=False``: the result is only sent (``finished``), never kept on the job. The
+    thread pool keeps every job it ran (PySide holds a reference to a runnable that does not
+    delete itself), so a job that is run by the thousand, a picture, must not hold its result;
+    the function, with what it captured, is let go once run."""
+
+    def __init__(self, name: str, function: JobFunction, exclusive: str | None = None,
+                 keep_result: bool = True) -> None:
         super().__init__()
         self.setAutoDelete(False)
         self.name = name
         self.exclusive = exclusive
         self.signals = JobSignals()
-        self._function = function
+        self._function: JobFunction | None = function
+        self._keep_result = keep_result
         self._cancel = threading.Event()
         self.finished_event = threading.Event()
         self.result: Any = None  # what the function returned, once finished
@@ -59,8 +66,10 @@ class Job(QRunnable):
         self.signals.failed.emit(message)
 
     def run(self) -> None:
+        function, self._function = self._function, None
+        assert function is not None, "a job runs once"
         try:
-            result = self._function(self._progress, self.is_cancelled)
+            result = function(self._progress, self.is_cancelled)
         except Cancelled as exc:
             self.exception = exc
             self._fail(exc.message)
@@ -72,8 +81,10 @@ class Job(QRunnable):
             log.exception("Tâche « %s » en échec", self.name)
             self._fail(f"Erreur inattendue : {mask_secrets(str(exc))}")
         else:
-            self.result = result
+            if self._keep_result:
+                self.result = result
             self.signals.finished.emit(result)
+            del result
         finally:
             # Every signal is posted before the event is set: whoever sees the event set can
             # process events and be sure the outcome has been delivered.
@@ -99,9 +110,8 @@ class JobRunner(QObject):
     def busy(self, exclusive: str) -> Job | None:
         return next((j for j in self.running if j.exclusive == exclusive), None)
 
-    def start(self, job: Job, priority: int = 0) -> bool:
+    def start(self, job: Job) -> bool:
         """Start ``job``; refuse (False) when another job of the same exclusive group runs.
-        Waiting jobs of higher ``priority`` start first.
 
         Connect to the job's signals BEFORE starting it: a quick job may end at once.
         """
@@ -109,7 +119,7 @@ class JobRunner(QObject):
             return False
         self._jobs = self.running + [job]
         job.signals.done.connect(self._forget)
-        self.pool.start(job, priority)
+        self.pool.start(job)
         self.jobsChanged.emit()
         return True
 
