@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test desktop-tools dist lint bench bench-quick screenshots clean
+.PHONY: install run test desktop-tools dist lint bench bench-quick bench-big screenshots clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 ou plus récent requis"; exit 1; }
@@ -54,6 +54,10 @@ bench: $(STAMP)
 
 bench-quick: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench.run --quick
+
+# 10 GB of engraving photos (about 10,000 lenses): open, gallery, backup, cancel, check, memory.
+bench-big: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench.big $(if $(SIZE_MB),--size-mb $(SIZE_MB))
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

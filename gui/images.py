@@ -8,6 +8,11 @@ zoom asks for the full picture. Decoded pictures are kept in a cache bounded in 
 ``url_gravure`` images load through ``QNetworkAccessManager`` (asynchronous by nature) with a disk
 cache in the data folder. A dead network, a missing or undecodable image only means the
 placeholder stays: ``failed`` is emitted and nothing else happens.
+
+Nothing is decoded or scaled on the UI thread: a network picture's bytes are decoded in a pool
+thread too, and a thumbnail made from a full picture already held is scaled there. Qt is told
+each picture's format, read from its first bytes (``picture_format``): left to guess, with Qt's
+French catalogue installed, it took JPEG data for TGA and showed no picture at all.
 """
 
 from __future__ import annotations
@@ -36,6 +41,11 @@ log = logging.getLogger("engravedetect.gui.images")
 
 NETWORK_TIMEOUT_MS = 10_000
 CACHE_BYTES = 64 * 1024 * 1024
+# Pictures decode in a pool of their own: a gallery scrolled fast asks for hundreds, which must
+# neither queue in front of the window's other jobs nor keep more threads than cores busy (each
+# thread also runs Python, and takes the interpreter from the UI thread painting the gallery).
+PICTURE_THREADS = 2
+WAITING_THUMBNAILS = 64
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -87,13 +97,29 @@ def _pixmap_bytes(pixmap: QPixmap) -> int:
     return pixmap.width() * pixmap.height() * max(1, pixmap.depth()) // 8
 
 
+SIGNATURES: tuple[tuple[bytes, bytes], ...] = (
+    (b"\xff\xd8\xff", b"jpeg"),
+    (b"\x89PNG\r\n\x1a\n", b"png"),
+    (b"GIF87a", b"gif"),
+    (b"GIF89a", b"gif"),
+    (b"BM", b"bmp"),
+)
+
+
+def picture_format(content: bytes) -> bytes:
+    """Qt's name of the picture's format, read from its signature (b"" when unknown)."""
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return b"webp"
+    return next((name for signature, name in SIGNATURES if content.startswith(signature)), b"")
+
+
 def decode(content: bytes, size: QSize | None = None) -> QImage:
     """Decode ``content``; with ``size``, straight at the size that fits in it (aspect kept,
     never enlarged), so the full picture is never held in memory."""
     data = QByteArray(content)
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    reader = QImageReader(buffer)
+    reader = QImageReader(buffer, QByteArray(picture_format(content)))
     reader.setAutoTransform(True)
     original = reader.size()
     if size is not None and original.isValid() and (
@@ -103,6 +129,23 @@ def decode(content: bytes, size: QSize | None = None) -> QImage:
     image = reader.read()
     buffer.close()
     return image
+
+
+def checked_job(make: Callable[[], QImage]) -> Callable[[object, object], QImage]:
+    """A job's function: the picture ``make()`` gives, a failure when it is not one."""
+
+    def work(_progress: object, _cancelled: object) -> QImage:
+        image = make()
+        if image.isNull():
+            raise ValueError("image illisible")
+        return image
+
+    return work
+
+
+def fit(image: QImage, size: QSize) -> QImage:
+    """``image`` fitted into ``size`` (aspect kept), smoothly."""
+    return image.scaled(size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
 
 
 def image_key(image_id: int | None, url: str | None) -> str | None:
@@ -143,18 +186,23 @@ class ImageStore(QObject):
     failed = Signal(str)
 
     def __init__(
-        self, db: Database, cache_dir: Path, runner: JobRunner, parent: QObject | None = None,
+        self, db: Database, cache_dir: Path, runner: JobRunner | None = None, parent: QObject | None = None,
         cache_bytes: int = CACHE_BYTES,
     ) -> None:
         super().__init__(parent)
         self._db = db
-        self._runner = runner
+        self._runner = runner if runner is not None else JobRunner(self, max_threads=PICTURE_THREADS)
         # Full pictures (the zoom, and network pictures) and fitted ones share the budget.
         self._images: ByteBoundedCache[str, QImage] = ByteBoundedCache(
             cache_bytes // 2, lambda image: image.sizeInBytes())
         self._scaled: ByteBoundedCache[tuple[str, int, int], QPixmap] = ByteBoundedCache(
             cache_bytes - cache_bytes // 2, _pixmap_bytes)
         self._pending: set[object] = set()
+        # Pictures asked for and not started, oldest first; the newest starts first (the screen
+        # looked at now); beyond WAITING_THUMBNAILS the oldest thumbnails are forgotten (asked
+        # again if painted again): a fast scroll through 10,000 photos decodes what is shown.
+        self._waiting: OrderedDict[object, tuple[str, Callable[[], QImage]]] = OrderedDict()
+        self._working = 0
         self._broken: set[str] = set()
         self._network = QNetworkAccessManager(self)
         try:
@@ -165,6 +213,11 @@ class ImageStore(QObject):
             self._network.setCache(disk)
         except OSError:
             log.warning("Cache d'images indisponible : %s", cache_dir)
+
+    def shutdown(self) -> None:
+        """Forget the pictures still waiting and wait for those being decoded."""
+        self._waiting.clear()
+        self._runner.shutdown()
 
     @property
     def cached_bytes(self) -> int:
@@ -198,13 +251,12 @@ class ImageStore(QObject):
             else:
                 self.request(key)  # a network picture comes whole; it is fitted on arrival
             return None
-        fitted = image
-        if image.width() > size.width() or image.height() > size.height():
-            fitted = image.scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
-                                  Qt.TransformationMode.SmoothTransformation)
-        pixmap = QPixmap.fromImage(fitted)
-        self._scaled.put(cache_key, pixmap)
-        return pixmap
+        if image.width() <= size.width() and image.height() <= size.height():
+            pixmap = QPixmap.fromImage(image)
+            self._scaled.put(cache_key, pixmap)
+            return pixmap
+        self._run(key, cache_key, lambda: fit(image, size))  # scaling a big picture takes a while
+        return None
 
     def request(self, key: str) -> None:
         """Load the full picture (``image(key)`` once ``loaded`` says so)."""
@@ -218,26 +270,38 @@ class ImageStore(QObject):
 
     def _load_from_database(self, key: str, image_id: int, size: QSize | None) -> None:
         pending: object = key if size is None else (key, size.width(), size.height())
+        db = self._db
+        self._run(key, pending, lambda: decode(catalogue.get_image(db, image_id)[0], size))
+
+    def _run(self, key: str, pending: object, make: Callable[[], QImage]) -> None:
+        """``make()`` in a pool thread; its picture kept as ``key`` (full) or ``pending`` (fitted)."""
         if pending in self._pending or key in self._broken:
             return
         self._pending.add(pending)
-        db = self._db
+        self._waiting[pending] = (key, make)
+        if len(self._waiting) > WAITING_THUMBNAILS:
+            stale = next((p for p in self._waiting if p != self._waiting[p][0]), None)  # a thumbnail
+            if stale is not None:
+                del self._waiting[stale]
+                self._pending.discard(stale)
+        self._start_next()
 
-        def work(_progress: object, _cancelled: object) -> QImage:
-            content, _mime = catalogue.get_image(db, image_id)
-            image = decode(content, size)
-            if image.isNull():
-                raise ValueError("image illisible")
-            return image
+    def _start_next(self) -> None:
+        while self._working < PICTURE_THREADS and self._waiting:
+            pending, (key, make) = self._waiting.popitem(last=True)
+            self._working += 1
+            job = Job(f"image {key}", checked_job(make), keep_result=False)
+            if pending == key:
+                job.signals.finished.connect(lambda image, k=key: self._store(k, image))
+            else:
+                job.signals.finished.connect(lambda image, k=key, p=pending: self._store_scaled(k, p, image))
+            job.signals.failed.connect(lambda _message, k=key, p=pending: self._fail(k, p))
+            job.signals.done.connect(self._job_done)
+            self._runner.start(job)
 
-        job = Job(f"image {image_id}", work)
-        if size is None:
-            job.signals.finished.connect(lambda image, k=key: self._store(k, image))
-        else:
-            job.signals.finished.connect(
-                lambda image, k=key, p=pending: self._store_scaled(k, p, image))
-        job.signals.failed.connect(lambda _message, k=key, p=pending: self._fail(k, p))
-        self._runner.start(job)
+    def _job_done(self) -> None:
+        self._working -= 1
+        self._start_next()
 
     def _load_from_network(self, url: str) -> None:
         request = QNetworkRequest(QUrl(url))
@@ -254,11 +318,9 @@ class ImageStore(QObject):
             if reply.error() != QNetworkReply.NetworkError.NoError:
                 self._fail(key)
                 return
-            image = QImage.fromData(reply.readAll().data())
-            if image.isNull():
-                self._fail(key)
-            else:
-                self._store(key, image)
+            content = bytes(reply.readAll().data())
+            self._pending.discard(key)
+            self._run(key, key, lambda: decode(content))
         finally:
             reply.deleteLater()
 

@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
         self._reselect: int | None = None  # a lens to select once the running query is shown
         self._reveal: int | None = None  # a lens to look for once the cleared filters are shown
         self._focus_first = False  # the first result to focus once the running query is shown
-        self.images = ImageStore(db, db.settings.data_dir / "cache" / "images", self._jobs, self)
+        self.images = ImageStore(db, db.settings.data_dir / "cache" / "images", parent=self)
 
         self.model = LensTableModel(self._ops, self)
         self.filters = FilterPanel(self._ops, self, events=self._events)
@@ -395,6 +395,7 @@ class MainWindow(QMainWindow):
         self.admin.shutdown()
         self.model.shutdown()
         self._jobs.shutdown()
+        self.images.shutdown()
         self.transfer.discard_previews()
         self.db.wait_for_checkpoint()  # an import's WAL copied into the file before leaving
 

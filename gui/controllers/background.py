@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
+from data.errors import Cancelled
 from gui.controllers.port import WindowPort
 from gui.models.lens_columns import FRENCH
 from gui.workers.jobs import Job
@@ -39,18 +40,29 @@ class Background(QObject):
         cancellable: bool = True,
         quiet_failure: bool = False,
         on_done: Callable[[], None] | None = None,
+        cancelled_text: str | None = None,
     ) -> Job | None:
-        """Run ``function(progress, cancelled)`` in the data group; None when another one runs."""
+        """Run ``function(progress, cancelled)`` in the data group; None when another one runs.
+
+        A job the user cancelled is no failure: ``cancelled_text`` (by default « <name> annulée :
+        rien n'a été modifié. ») goes to the status bar instead of a warning box."""
         running = self.port.jobs.busy(DATA_GROUP)
         if running is not None:
             self.inform("Tâche en cours", f"« {running.name} » est en cours : attendez qu'elle se termine.")
             return None
         job = Job(name, function, exclusive=DATA_GROUP)
         job.signals.finished.connect(on_success)
-        if quiet_failure:
-            job.signals.failed.connect(lambda m: self.port.show_status(m, 10000))
-        else:
-            job.signals.failed.connect(lambda m, n=name: self.inform(f"{n} : échec", m, QMessageBox.Icon.Warning))
+        said = cancelled_text or f"{name} annulée : rien n'a été modifié."
+
+        def failed(message: str) -> None:
+            if isinstance(job.exception, Cancelled):
+                self.port.show_status(said, 10000)
+            elif quiet_failure:
+                self.port.show_status(message, 10000)
+            else:
+                self.inform(f"{name} : échec", message, QMessageBox.Icon.Warning)
+
+        job.signals.failed.connect(failed)
         if on_done is not None:
             job.signals.done.connect(on_done)
         self.port.follow_job(job, text, cancellable)

@@ -56,7 +56,8 @@ class Protection(QObject):
         def work(progress: Any, cancelled: Any) -> maintenance.BackupResult:
             return maintenance.backup_database(db, kind="manual", progress=progress, cancel=cancelled)
 
-        return self.background.start("Sauvegarde", "Sauvegarde en cours…", work, self._backup_done)
+        return self.background.start("Sauvegarde", "Sauvegarde en cours…", work, self._backup_done,
+                                     cancelled_text="Sauvegarde annulée : aucun fichier n'a été gardé.")
 
     def _backup_done(self, result: maintenance.BackupResult) -> None:
         box = self.background.inform(

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from data import catalogue
 from gui import file_pickers
-from gui.images import placeholder
+from gui.images import decode, fit, placeholder
 
 
 class LensImageField(QWidget):
@@ -57,16 +57,14 @@ class LensImageField(QWidget):
 
     def show_image(self, content: bytes | None) -> None:
         """Preview ``content`` (a placeholder when there is none or it does not decode)."""
-        image = QImage.fromData(content) if content else QImage()
+        # Decoded straight at the preview's size: a 5 MB photo is never held whole.
+        image = decode(content, self.preview.size()) if content else QImage()
         if image.isNull():
             self.preview.setPixmap(placeholder(self.preview.size(), "Pas d'image"))
             return
-        self.preview.setPixmap(
-            QPixmap.fromImage(image).scaled(
-                self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-        )
+        if image.width() < self.preview.width() and image.height() < self.preview.height():
+            image = fit(image, self.preview.size())  # a small picture is shown as large as it fits
+        self.preview.setPixmap(QPixmap.fromImage(image))
 
     def pick_image(self) -> None:
         path = file_pickers.open_file(

@@ -32,13 +32,20 @@ class JobSignals(QObject):
 
 
 class Job(QRunnable):
-    def __init__(self, name: str, function: JobFunction, exclusive: str | None = None) -> None:
+    """``keep_result=False``: the result is only sent (``finished``), never kept on the job. The
+    thread pool keeps every job it ran (PySide holds a reference to a runnable that does not
+    delete itself), so a job that is run by the thousand, a picture, must not hold its result;
+    the function, with what it captured, is let go once run."""
+
+    def __init__(self, name: str, function: JobFunction, exclusive: str | None = None,
+                 keep_result: bool = True) -> None:
         super().__init__()
         self.setAutoDelete(False)
         self.name = name
         self.exclusive = exclusive
         self.signals = JobSignals()
-        self._function = function
+        self._function: JobFunction | None = function
+        self._keep_result = keep_result
         self._cancel = threading.Event()
         self.finished_event = threading.Event()
         self.result: Any = None  # what the function returned, once finished
@@ -59,8 +66,10 @@ class Job(QRunnable):
         self.signals.failed.emit(message)
 
     def run(self) -> None:
+        function, self._function = self._function, None
+        assert function is not None, "a job runs once"
         try:
-            result = self._function(self._progress, self.is_cancelled)
+            result = function(self._progress, self.is_cancelled)
         except Cancelled as exc:
             self.exception = exc
             self._fail(exc.message)
@@ -72,8 +81,10 @@ class Job(QRunnable):
             log.exception("Tâche « %s » en échec", self.name)
             self._fail(f"Erreur inattendue : {mask_secrets(str(exc))}")
         else:
-            self.result = result
+            if self._keep_result:
+                self.result = result
             self.signals.finished.emit(result)
+            del result
         finally:
             # Every signal is posted before the event is set: whoever sees the event set can
             # process events and be sure the outcome has been delivered.

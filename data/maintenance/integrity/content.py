@@ -28,37 +28,49 @@ from data.query import INDEX_DECIMALS
 from data.text import fold, search_key
 
 SCAN_CHUNK = 2000
-IMAGE_CHUNK = 50
+# Pictures read and checked a few at a time: a catalogue of 1 MB photos keeps the check's
+# memory to a few megabytes, however many there are.
+IMAGE_CHUNK = 8
 # Lenses named one by one among the stale code keys; the rest are counted in one finding.
 KEY_FINDINGS_NAMED = 200
 KEYS_REPAIR = "lancez « Reconstruire les index » pour les recalculer"
 
 
 def images(conn: Connection, ctx: Context) -> Iterator[Finding]:
+    last = 0
+    while True:
+        checked = _check_image_batch(conn, ctx, last)
+        if not checked:
+            return
+        for image_id, problem in checked:
+            if problem:
+                yield from _image_findings(conn, image_id, problem)
+        last = checked[-1][0]
+        ctx.progress.fraction(0.5)
+
+
+def _check_image_batch(conn: Connection, ctx: Context, after: int) -> list[tuple[int, str | None]]:
+    """The next ``IMAGE_CHUNK`` pictures after id ``after``, each with its problem (or None).
+    A function of its own so that a batch's bytes are gone before the next batch is read."""
     from data.catalogue import decode_check_image
     from data.validation import check_image_bytes
 
-    last = 0
-    while True:
-        rows = conn.execute(
-            sa.select(IMG.c.id, IMG.c.donnees, IMG.c.type_mime, IMG.c.taille, IMG.c.sha256)
-            .where(IMG.c.id > last).order_by(IMG.c.id).limit(IMAGE_CHUNK)
-        ).all()
-        if not rows:
-            return
-        for row in rows:
-            content = bytes(row.donnees or b"")
-            mime, problem = (check_image_bytes if ctx.quick else decode_check_image)(content)
-            if problem is None and mime != row.type_mime:
-                problem = f"type déclaré {row.type_mime}, contenu {mime}."
-            elif problem is None and row.taille != len(content):
-                problem = f"taille déclarée {row.taille} octets, contenu {len(content)} octets."
-            elif problem is None and row.sha256 != hashlib.sha256(content).hexdigest():
-                problem = "empreinte SHA-256 différente du contenu."
-            if problem:
-                yield from _image_findings(conn, int(row.id), problem)
-        last = int(rows[-1].id)
-        ctx.progress.fraction(0.5)
+    rows = conn.execute(
+        sa.select(IMG.c.id, IMG.c.donnees, IMG.c.type_mime, IMG.c.taille, IMG.c.sha256)
+        .where(IMG.c.id > after).order_by(IMG.c.id).limit(IMAGE_CHUNK)
+    ).all()
+    checked: list[tuple[int, str | None]] = []
+    for row in rows:
+        content = bytes(row.donnees or b"")
+        mime, problem = (check_image_bytes if ctx.quick else decode_check_image)(content)
+        if problem is None and mime != row.type_mime:
+            problem = f"type déclaré {row.type_mime}, contenu {mime}."
+        elif problem is None and row.taille != len(content):
+            problem = f"taille déclarée {row.taille} octets, contenu {len(content)} octets."
+        elif problem is None and row.sha256 != hashlib.sha256(content).hexdigest():
+            problem = "empreinte SHA-256 différente du contenu."
+        checked.append((int(row.id), problem))
+    return checked
 
 
 def _image_findings(conn: Connection, image_id: int, problem: str) -> Iterator[Finding]:

@@ -174,3 +174,37 @@ def test_lenses_differing_in_material_or_engraving_are_not_duplicates(db: Databa
     catalogue.create_lens(db, lens_values(refs, nom="Deux matières", gravure_nasale="AUTRE"))
     report = maintenance.check_integrity(db)
     assert not [f for f in report.findings if f.kind == "doublon"], report.findings
+
+
+def _photo(seed: int) -> bytes:
+    """A JPEG of about 400 KB (noise does not compress)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.effect_noise((700, 500), 40 + seed).convert("RGB").save(out, "JPEG", quality=95)
+    return out.getvalue()
+
+
+def test_check_reads_the_pictures_a_few_at_a_time(sqlite_db: Database) -> None:
+    import tracemalloc
+
+    photos = [_photo(seed) for seed in range(24)]
+    with sqlite_db.engine.begin() as conn:
+        for content in photos:
+            conn.execute(
+                sa.text("INSERT INTO images_gravure (donnees, type_mime, taille, sha256, cree_le) "
+                        "VALUES (:d, 'image/jpeg', :t, :h, '2026-01-01 00:00:00')"),
+                {"d": content, "t": len(content), "h": hashlib.sha256(content).hexdigest()},
+            )
+    largest = max(len(content) for content in photos)
+    del photos
+    tracemalloc.start()
+    try:
+        report = maintenance.check_integrity(sqlite_db)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert report.ok, report.findings
+    assert peak < 12 * largest  # a batch of 8 pictures, never the 24 at once

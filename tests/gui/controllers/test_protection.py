@@ -54,6 +54,19 @@ def test_cancel_button_cancels_and_leaves_no_file(window, qtbot):
     assert after == before
 
 
+def test_a_cancelled_backup_says_so_in_the_status_bar(window, qtbot):
+    folder = window.db.settings.backup_dir
+    before = set(folder.glob("*")) if folder.exists() else set()
+    window.protection.background.last_message = None
+    job = window.protection.backup()
+    qtbot.mouseClick(window.job_status.cancel_button, Qt.MouseButton.LeftButton)
+    wait_job(qtbot, job)
+    assert job.error is not None
+    assert window.statusBar().currentMessage().startswith("Sauvegarde annulée")
+    assert window.protection.last_message is None  # no « échec » box for what the user asked
+    assert (set(folder.glob("*")) if folder.exists() else set()) == before
+
+
 def test_two_data_jobs_cannot_run_together(window, qtbot):
     first = window.protection.backup()
     second = window.protection.check()
