@@ -32,6 +32,14 @@ def main() -> int:
         QTimer.singleShot(ms, loop.quit)
         loop.exec()
 
+    def checked_report():  # type: ignore[no-untyped-def]
+        """Runs the integrity check and gives its report once shown."""
+        check = window.protection.check()
+        while check is not None and not check.finished_event.is_set():
+            spin(50)
+        spin(300)
+        return window.protection.last_report
+
     def wait_jobs(window) -> None:  # type: ignore[no-untyped-def]
         for _ in range(200):
             if not window.jobs.running:
@@ -118,11 +126,7 @@ def main() -> int:
     with sqlite3.connect(window.db.sqlite_path) as conn:
         conn.execute("PRAGMA ignore_check_constraints = ON")
         conn.execute("UPDATE verres SET hauteur_min = 24, hauteur_max = 18 WHERE id IN (12, 57)")
-    check = window.protection.check()
-    while check is not None and not check.finished_event.is_set():
-        spin(50)
-    spin(300)
-    report = window.protection.last_report
+    report = checked_report()
     if report is not None:
         from gui.dialogs.integrity_dialog import LENS_ROLE
 
@@ -138,6 +142,34 @@ def main() -> int:
         window.grab().save(str(OUT / "07b-verification-selection.png"))
         report.close()
 
+    # Scenario 5: an old import left « ESSILOR FR », « SHAMIR FRANCE » and « CR 39 » beside the
+    # catalogue's names; the check offers to merge each, the admin merges the first.
+    with sqlite3.connect(window.db.sqlite_path) as conn:
+        conn.execute("UPDATE verres SET hauteur_min = 14, hauteur_max = 18 WHERE id IN (12, 57)")
+    add_twins(window)
+    report = checked_report()
+    if report is not None:
+        report.resize(900, 460)
+        spin(200)
+        button = next(b for b in report.merge_buttons() if b.offer.other.name == "ESSILOR FR")
+        button.click()
+        spin(300)
+        box = window.protection.merges.last_confirmation
+        if box is not None:
+            with_child_window(report, box).save(str(OUT / "07c-verification-doublons.png"))
+            from PySide6.QtWidgets import QPushButton
+
+            confirm = box.findChild(QPushButton, "mergeConfirmButton")
+            if confirm is not None:
+                confirm.click()
+            for _ in range(200):
+                if not report.writing and report.status.text() and "…" not in report.status.text():
+                    break
+                spin(50)
+            spin(300)
+            report.grab().save(str(OUT / "07d-verification-fusion.png"))
+        report.close()
+
     backup = window.protection.backup()
     while backup is not None and not backup.finished_event.is_set():
         spin(50)
@@ -148,6 +180,36 @@ def main() -> int:
     app.processEvents()
     print(f"captures dans {OUT}")
     return 0
+
+
+def add_twins(window) -> None:  # type: ignore[no-untyped-def]
+    """Names an old import left beside the catalogue's own, each with a few lenses."""
+    from data import catalogue
+
+    with window.db.transaction() as s:
+        essilor_fr = catalogue.get_or_create_reference(s, "fournisseur", "ESSILOR FR")
+        varilux = catalogue.get_or_create_reference(s, "gamme", "Varilux", essilor_fr)
+        shamir_fr = catalogue.get_or_create_reference(s, "fournisseur", "SHAMIR FRANCE")
+        cr39 = catalogue.get_or_create_reference(s, "materiau", "CR 39")
+    for number in range(5):
+        catalogue.create_lens(window.db, {"nom": f"Varilux importé {number + 1}", "fournisseur_id": essilor_fr,
+                                          "gamme_id": varilux, "indice": "1,6"})
+    catalogue.create_lens(window.db, {"nom": "Autograph importé", "fournisseur_id": shamir_fr, "indice": "1,67"})
+    for number in range(2):
+        catalogue.create_lens(window.db, {"nom": f"Organique importé {number + 1}", "fournisseur_id": shamir_fr,
+                                          "materiau_id": cr39, "indice": "1,5"})
+
+
+def with_child_window(parent, child):  # type: ignore[no-untyped-def]
+    """The parent's picture with a separate window (a question box) painted where it stands."""
+    from PySide6.QtGui import QPainter
+
+    shot = parent.grab()
+    offset = child.mapToGlobal(child.rect().topLeft()) - parent.mapToGlobal(parent.rect().topLeft())
+    painter = QPainter(shot)
+    painter.drawPixmap(offset, child.grab())
+    painter.end()
+    return shot
 
 
 if __name__ == "__main__":
