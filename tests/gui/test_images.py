@@ -129,7 +129,10 @@ def test_a_fast_scroll_decodes_the_newest_thumbnails_and_forgets_the_oldest(
     qtbot.wait(300)
     assert len(loaded) <= WAITING_THUMBNAILS + PICTURE_THREADS
     assert keys[PICTURE_THREADS] not in loaded  # the oldest still waiting were forgotten
-    assert keys[-1] in loaded[: PICTURE_THREADS + 1]  # the newest came first
+    # The first ones asked started at once; then the newest came first (two threads at a time,
+    # so not quite in order).
+    after_first = [key for key in loaded if key not in keys[:PICTURE_THREADS]]
+    assert set(after_first[:4]) <= set(keys[-6:])
     assert store.scaled(keys[PICTURE_THREADS], QSize(208, 130)) is None  # painted again: asked again
     qtbot.waitUntil(lambda: keys[PICTURE_THREADS] in loaded, timeout=20_000)
 
