@@ -147,7 +147,7 @@ class Ops(QObject):
             with abandoned_when(lambda: not self.is_latest(key, generation)):
                 return call(db)  # asked again meanwhile: a SQLite statement stops where it is
 
-        job = Job(name, work)
+        job = Job(name, work, keep_result=False)  # the pool keeps the job: never its answer
         job.signals.finished.connect(lambda result: self._deliver(key, generation, done, result))
         job.signals.failed.connect(lambda message: self._fail(key, generation, failed, _error_of(job, message)))
         (self._runner if background else self._front).start(job)

@@ -239,7 +239,7 @@ class ResultRows:
         self.cancel_ids()
         generation, db, query = self.generation, self._ops.db, self.query
         self._ids_generation = generation
-        job = Job("identifiants", lambda _p, cancelled: catalogue.lens_ids(db, query, cancelled))
+        job = Job("identifiants", lambda _p, cancelled: catalogue.lens_ids(db, query, cancelled), keep_result=False)
         job.signals.finished.connect(lambda ids, g=generation: self._apply_ids(g, ids))
         self._ids_job = job
         self._ids_runner.start(job)

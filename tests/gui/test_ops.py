@@ -138,3 +138,21 @@ def test_a_running_sqlite_read_asked_again_stops_where_it_stands(ops, qtbot):
     ops.run(lambda _db: "récente", answers.append, key="liste")
     qtbot.waitUntil(lambda: answers == ["récente"], timeout=5000)
     assert first.finished_event.wait(5) and first.error is not None  # stopped, not finished
+
+
+def test_an_answer_is_let_go_once_delivered(ops, qtbot):
+    """The thread pool keeps every job it ran (PySide holds a runnable that does not delete
+    itself): a job must not keep its answer, or every page, list and count of a session stays."""
+    import gc
+    import weakref
+
+    class Answer:
+        pass
+
+    delivered: list[weakref.ref[Answer]] = []
+    job = ops.run(lambda db: Answer(), lambda answer: delivered.append(weakref.ref(answer)))
+    assert job is not None
+    qtbot.waitUntil(lambda: bool(delivered) and job.finished_event.is_set(), timeout=5000)
+    QApplication.processEvents()
+    gc.collect()
+    assert delivered[0]() is None
