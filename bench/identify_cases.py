@@ -23,7 +23,8 @@ search: such cases are reported apart.
 
 ``score(cases, search)`` takes any ``search(text, ticked_index) -> ranked lens ids``: today's
 search (``anchor_search``), the future ranked search, or the real window driven key by key.
-Lenses whose engraving is a sign are left to the sign cases.
+Lenses whose engraving is a sign are left to the sign cases. How a code is read (alternatives,
+keys, Greek readings, confusable characters) is ``bench.codes_as_read``.
 
 **Sign cases** (issue 19) live in ``bench.identify_signs``, which scores them with ``figures``.
 
@@ -33,9 +34,7 @@ Lenses whose engraving is a sign are left to the sign cases.
 from __future__ import annotations
 
 import argparse
-import itertools
 import random
-import re
 import sys
 import tempfile
 import time
@@ -45,6 +44,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.codes_as_read import (
+    CONFUSABLE,
+    GREEK_READINGS,
+    alternatives,
+    code_key,
+    code_keys,
+    index_text,
+)
 from data.text import fold
 
 SEED = 20_261_206
@@ -59,60 +66,8 @@ KINDS = (
     "faded+index",
     "two chars+maker+index",
 )
-# Characters read one for another under the lamp (folded: case is unknown anyway).
-CONFUSABLE_PAIRS = ("o0", "d0", "i1", "1l", "il", "s5", "b8", "z2", "g6", "uv")
-CONFUSABLE: dict[str, tuple[str, ...]] = {}
-for _pair in CONFUSABLE_PAIRS:
-    _a, _b = _pair[0], _pair[1]
-    CONFUSABLE[_a] = (*CONFUSABLE.get(_a, ()), _b)
-    CONFUSABLE[_b] = (*CONFUSABLE.get(_b, ()), _a)
-# Greek signs have no key on a French keyboard: they are typed by a look-alike or their name.
-GREEK_READINGS = {"σ": ("s", "e", "sigma")}
-_ALTERNATIVES = re.compile(r"\s+ou\s+|\s*/\s*")
-_SEPARATORS = re.compile(r"[\s\-._,/]+")
-
 Group = tuple[str, float, str]  # supplier, index rounded to 2 decimals, code
 Search = Callable[[str, float | None], Sequence[int]]
-
-
-# --------------------------------------------------------------------------- codes as read
-
-
-def alternatives(code: str) -> list[str]:
-    """``"E3 ou E3S ou E3XS"`` -> ``["E3", "E3S", "E3XS"]``; ``"PY67/P8Y67"`` -> two."""
-    return [alt.strip() for alt in _ALTERNATIVES.split(code) if alt.strip()]
-
-
-def code_key(text: str) -> str:
-    """A code compared as read: folded, spaces, dashes, dots, commas, slashes and underscores
-    removed (``"KR 1.60 POL"`` -> ``"kr160pol"``)."""
-    return _SEPARATORS.sub("", fold(text))
-
-
-def readings(key: str) -> set[str]:
-    """Every way a folded key can be typed (``"σiq"`` -> ``{"siq", "eiq", "sigmaiq"}``)."""
-    options = [GREEK_READINGS.get(ch, (ch,)) for ch in key]
-    return {"".join(parts) for parts in itertools.product(*options)}
-
-
-def code_keys(code: str) -> set[str]:
-    """The keys of a code an observation can be compared with: each alternative whole and each
-    part of it (``"KR 1.60 POL"``: ``kr160pol``, ``kr``, ``160``, ``pol``), every Greek reading."""
-    keys: set[str] = set()
-    for alt in alternatives(code):
-        for piece in (alt, *alt.split()):
-            key = code_key(piece)
-            if key:
-                keys |= readings(key)
-    return keys
-
-
-def index_text(indice: float, rng: random.Random, short: bool) -> str:
-    """An index as an optician types it: ``1,67``, ``1.67``, ``1,5`` for 1.50 when ``short``."""
-    text = f"{round(indice, 2):.2f}"
-    if short and text.endswith("0"):
-        text = text[:-1]
-    return text.replace(".", ",") if rng.random() < 0.7 else text
 
 
 # --------------------------------------------------------------------------- cases

@@ -20,7 +20,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bench.identify_cases import DECIDABLE_MAX, SEED, TOP, code_key, figures, index_text, type_case
+from bench.codes_as_read import code_key, index_text
+from bench.identify_cases import DECIDABLE_MAX, SEED, TOP, figures, type_case
 from data.text import fold
 
 SIGN_KINDS = (

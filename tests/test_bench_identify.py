@@ -8,17 +8,14 @@ from collections import defaultdict
 
 import pytest
 
+from bench.codes_as_read import alternatives, code_key, code_keys, readings
 from bench.guide import INDEX_DIGITS, guide_lenses, load_guide
 from bench.identify_cases import (
     KINDS,
     Case,
     GroupIndex,
-    alternatives,
     anchor_search,
-    code_key,
-    code_keys,
     draw_cases,
-    readings,
     score,
     substitutions,
 )
