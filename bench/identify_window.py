@@ -125,12 +125,17 @@ class WindowDriver:
     # ------------------------------------------------------------ actions
     def clear(self) -> None:
         """Esc twice: the box, every filter and the palette's picks cleared; wait for the whole
-        catalogue shown."""
+        catalogue shown and painted (a paint still pending would be timed with the next case)."""
         query = self.filters.build_ticked_query()
         if self.box.text() or query.has_reference_filters or query.symbols:
             self.filters.clear()
             self._settle(lambda: self.model.shown_query.text == "" and not self.model.shown_query.indices
                          and not self.model.shown_query.symbols)
+            # The whole catalogue on screen and counted, as the optician sees it before the next
+            # customer: a paint or a count still pending would be timed with the next case.
+            self._paint()
+            self._wait_count()
+            self._paint()
 
     def pick_shapes(self, keys: Sequence[str]) -> tuple[float, float, float]:
         """The shapes clicked in the palette (the buttons' toggles, one per shape, in order);

@@ -45,6 +45,10 @@ class LensTableView(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
+        # The Pertinence column comes with a ranked result and goes when the box is cleared:
+        # a scroll bar that came and went with it would move every row by its height and
+        # paint the whole table twice for one search.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.setSortingEnabled(False)
         header = self.horizontalHeader()
         header.setSectionsClickable(True)

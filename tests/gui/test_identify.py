@@ -22,7 +22,9 @@ from gui.models.lens_columns import (
     COL_INDEX,
     COL_NAME,
     COL_REASON,
+    DEFAULT_WIDTHS,
     ID_ROLE,
+    REASON_KEY,
     format_ranked_count,
 )
 from gui.models.lens_table import LensTableModel
@@ -132,6 +134,32 @@ def test_misread_code_with_maker_and_index_comes_first_with_its_reason(counter, 
     assert header.sortIndicatorSection() == COL_INDEX and header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
     assert header.isSectionHidden(COL_REASON)
     assert rows(model) == list(catalogue.lens_ids(counter.db, model.query))
+
+
+def test_rows_stay_in_place_when_the_pertinence_column_comes_and_goes(counter, open_window, qtbot):
+    """The Pertinence column widens the table past its viewport at a counter's screen size: a
+    horizontal scroll bar that came with it and went with a cleared box would move every row
+    and paint the whole table twice for one search."""
+    window = open_window(counter.url)
+    window.resize(1400, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    table = window.table
+    # Wide enough for the browsing columns, too narrow once Pertinence is added to them.
+    browsing = sum(width for key, width in DEFAULT_WIDTHS.items() if key != REASON_KEY)
+    window.resize(window.width() - table.viewport().width() + browsing + 40, 700)
+    qtbot.waitUntil(lambda: table.viewport().width() == browsing + 40, timeout=3000)
+    browse_height = table.viewport().height()
+    type_in_box(window, qtbot, "sp")
+    assert window.model.ranked
+    qtbot.wait(50)  # the layout the new column asks for
+    assert table.horizontalHeader().length() > table.viewport().width()
+    assert table.viewport().height() == browse_height
+    window.findChild(QLineEdit, "searchBox").clear()
+    window.filters.flush_search()
+    qtbot.waitUntil(lambda: not window.model.ranked, timeout=3000)
+    qtbot.wait(50)
+    assert table.viewport().height() == browse_height
 
 
 def test_filter_words_alone_narrow_the_sorted_list(counter, open_window, qtbot):
