@@ -59,13 +59,18 @@ def main() -> int:
         window.filters.flush_search()
         spin(900)
 
-    # Claire reads « CX5S » (a 5 too many?) on an Essilor lens at 1,5: ranked, with the reasons.
-    search("essilor cx5s 1,5")
+    # Claire reads « 8X5 » on a BBGR lens at 1,5 (the B looks like an 8 under the lamp): the
+    # lenses ranked, each with its reason. The picture is of a found lens or of nothing.
+    search("bbgr 8x5 1,5")
+    if not (window.model.ranked and window.model.rowCount()):
+        raise SystemExit("capture 02 : la recherche classée n'a rien trouvé dans le catalogue d'exemple")
     window.table.selectRow(0)
     spin(500)
     window.grab().save(str(OUT / "02-recherche-classee.png"))
     # A misread code at the wrong index: the ways out instead of an empty grey table.
     search("sbr6o 1,67")
+    if window.model.rowCount():
+        raise SystemExit("capture 02b : la recherche devait ne rien trouver")
     window.grab().save(str(OUT / "02b-aucun-verre.png"))
     # A sign, not a code: the eye picked in the palette, « e5 1,5 » typed.
     window.filters.symbols.palette_widget.set_key_checked("oeil", True)
