@@ -681,8 +681,10 @@ def caption_of(lens: dict) -> str:
 
 
 def assign_images(lenses: list[dict]) -> dict[str, dict]:
-    """Give every lens an image name; lenses whose drawing would be identical
-    (same maker, code, addition and caption) share one file."""
+    """Give every lens with a plain code an image name; lenses whose drawing would be
+    identical (same maker, code, addition and caption) share one file. A lens whose nasal
+    engraving is a sign gets none: a picture here would show its letters without its shapes,
+    while the app draws both, from its own vocabulary, for a lens without a picture."""
     by_key: dict[tuple, str] = {}
     counters: dict[str, int] = {}
     drawings: dict[str, dict] = {}
@@ -691,9 +693,13 @@ def assign_images(lenses: list[dict]) -> dict[str, dict]:
         name = by_key.get(key)
         if name is None:
             slug = SUPPLIERS[lens["fournisseur"]].slug
-            counters[slug] = counters.get(slug, 0) + 1
+            counters[slug] = counters.get(slug, 0) + 1  # a sign's number is skipped: names stay
             name = f"{slug}-{counters[slug]:04d}.png"
             by_key[key] = name
+        if lens["symboles"]:
+            lens["image"] = None
+            continue
+        if name not in drawings:
             drawings[name] = {
                 "fournisseur": lens["fournisseur"],
                 "code": lens["gravure_nasale"],
@@ -954,9 +960,10 @@ def check(lenses: list[dict]) -> None:
             "nom",
             "gravure_nasale",
             "addition",
-            "image",
         ):
             assert isinstance(lens[field], str) and lens[field].strip(), f"empty {field}: {key}"
+        # A sign is drawn by the app; a plain code has its drawing.
+        assert (lens["image"] is None) == bool(lens["symboles"]), key
         assert lens["serie"] is None or (isinstance(lens["serie"], str) and lens["serie"]), key
         assert len(lens["fournisseur"]) <= 100 and len(lens["gamme"]) <= 100, key
         assert lens["serie"] is None or len(lens["serie"]) <= 100, key
@@ -982,8 +989,9 @@ def check(lenses: list[dict]) -> None:
         url = lens["url_source"]
         assert url is None or (url.startswith("https://") and len(url) <= 255), key
 
-        img = IMAGE_DIR / lens["image"]
-        assert img.is_file(), f"missing image {img}"
+        if lens["image"] is not None:
+            img = IMAGE_DIR / lens["image"]
+            assert img.is_file(), f"missing image {img}"
 
     # Several indices per design.
     per_design: dict[tuple, set] = {}
@@ -1008,7 +1016,7 @@ def check(lenses: list[dict]) -> None:
 
     # Image sizes.
     files = sorted(IMAGE_DIR.glob("*.png"))
-    referenced = {lens["image"] for lens in lenses}
+    referenced = {lens["image"] for lens in lenses if lens["image"] is not None}
     assert {f.name for f in files} == referenced, "stray or missing PNG files"
     sizes = [f.stat().st_size for f in files]
     assert max(sizes) < 8 * 1024, f"largest PNG is {max(sizes)} bytes"
