@@ -94,3 +94,11 @@ def join(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " et " + items[-1]
+
+
+_ELIDING = frozenset("aeiouàâäéèêëîïôöùûü")
+
+
+def of(name: str) -> str:
+    """``de ZEISS``, ``d'Essilor``: French elides « de » before a vowel."""
+    return f"d'{name}" if name[:1].lower() in _ELIDING else f"de {name}"

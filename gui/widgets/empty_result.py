@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from data import formatting
 from data.catalogue.ranked import near_misses
 from data.identify import (
     IndexTerm,
@@ -133,7 +134,7 @@ def why(query: LensQuery, parsed: ParsedQuery) -> str:
         words.append(" ".join(codes))
     names = [n for t in parsed.terms if isinstance(t, ReferenceTerm) for n in t.names[:1]]
     if names:
-        words.append("de " + ", ".join(names))
+        words.append(formatting.of(", ".join(names)))
     indices = parsed.indices or query.indices
     if indices:
         shown = " ou ".join(format_index(v) for v in indices)

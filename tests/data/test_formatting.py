@@ -33,3 +33,11 @@ def test_lens_counts_and_grouped_decimals_group_as_counts_do():
     assert formatting.lenses(12_345) == "12\u202f345 verres"
     assert formatting.decimal(12_345.67, 1, grouped=True) == "12\u202f345,7"
     assert formatting.decimal(12_345.67, 1) == "12345,7"
+
+
+def test_de_is_elided_before_a_vowel():
+    assert formatting.of("ZEISS") == "de ZEISS"
+    assert formatting.of("Essilor") == "d'Essilor"
+    assert formatting.of("Optiswiss") == "d'Optiswiss"
+    assert formatting.of("Élite") == "d'Élite"
+    assert formatting.of("Hoya") == "de Hoya"

@@ -210,6 +210,8 @@ def test_ways_out_edit_what_was_typed():
         ("effacer la recherche", ""),
     ]
     assert why(query, words) == "Aucun verre SPU5O de ZEISS à l'indice 1,67"
+    essilor = parse("essilor cx5s 1,5", vocabulary_of(("Essilor",)))
+    assert why(LensQuery(text=essilor.text), essilor) == "Aucun verre CX5S d'Essilor à l'indice 1,50"
     ticked = LensQuery(text="hm5o", indices=(1.6,))
     ways = ways_out(ticked, parse("hm5o", vocabulary_of(())), ["sans l'indice : 1 verre", "code proche : HM 50"])
     assert ways[0] == WayOut("sans l'indice : 1 verre", "hm5o", clear_indices=True)
