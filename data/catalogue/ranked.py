@@ -21,6 +21,7 @@ sets are intersected before the lenses' fields are read in one query, and
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import replace
 
 from sqlalchemy import and_, func, select
@@ -35,7 +36,7 @@ from data.catalogue.candidates import (
     read_candidates,
     search_filters,
 )
-from data.catalogue.code_keys import code_candidates, stored_skeleton
+from data.catalogue.code_keys import code_candidates, engraving_skeletons, stored_skeleton
 from data.catalogue.sign_ranking import picked_symbols, symbol_ranked
 from data.catalogue.values import RankedResult
 from data.database import Database
@@ -80,9 +81,10 @@ def _ranked(session: Session, query: LensQuery, parsed: ParsedQuery, limit: int)
 
 def near_misses(db: Database, query: LensQuery, parsed: ParsedQuery) -> list[str]:
     """French ways out of an empty result, nearest first: the same words without the index
-    (« sans l'indice : 3 verres »), nearby codes of other lenses (« code proche : SPU50 »),
-    without the maker (« sans le fabricant : 2 verres »). Each is one small ranked search or
-    a few key lookups; a way that finds nothing is not offered."""
+    (« sans l'indice : 3 verres »), nearby codes of other lenses (« code proche : SPU50 »; with
+    none one edit away, the maker's codes that look most like the typed one), without the maker
+    (« sans le fabricant : 2 verres »). Each is one small ranked search or a few key lookups; a
+    way that finds nothing is not offered."""
     offers: list[str] = []
     with db.transaction() as session:
         has_index = bool(parsed.indices or query.indices)
@@ -91,12 +93,16 @@ def near_misses(db: Database, query: LensQuery, parsed: ParsedQuery) -> list[str
             if count:
                 offers.append(f"sans l'indice : {formatting.lenses(count)}")
         wanted = {round(v, 2) for v in (*parsed.indices, *query.indices)}
-        for code, indices in _near_codes(session, parsed).items():
+        makers = [t for t in parsed.references if t.kind is Kind.SUPPLIER]
+        near = _near_codes(session, parsed)
+        maker_ids = {i for t in makers for i in t.ids} | set(query.supplier_ids)
+        if not near and maker_ids:
+            near = _makers_codes_like(session, parsed, maker_ids, wanted)
+        for code, indices in near.items():
             # A near code that exists only at other indices says so: its way out drops the index.
             other = sorted(indices) if wanted and not wanted & set(indices) else []
             where = f" (indice {' ou '.join(format_index(v) for v in other[:3])})" if other else ""
             offers.append(f"code proche : {code}{where}")
-        makers = [t for t in parsed.references if t.kind is Kind.SUPPLIER]
         if makers or query.supplier_ids:
             lighter = ParsedQuery(parsed.text, tuple(t for t in parsed.terms if t not in makers))
             count = _count_without(session, replace(query, supplier_ids=()), lighter)
@@ -138,3 +144,53 @@ def _near_codes(session: Session, parsed: ParsedQuery, most: int = 3) -> dict[st
                 if found.index is not None:
                     codes[engraving].add(round(found.index, 2))
     return codes
+
+
+#: The maker's engravings compared with a typed code when none is one edit away: at most this
+#: many lenses read (by the maker's index), and the likeness they must reach (the mean of the
+#: share of characters in common in order and in any order, 0 to 1).
+LIKE_SCAN = 20_000
+LIKE_CUTOFF = 0.5
+
+
+def _makers_codes_like(
+    session: Session, parsed: ParsedQuery, maker_ids: set[int], wanted: set[float], most: int = 3
+) -> dict[str, set[float]]:
+    """The engravings of the makers named that look most like a typed code word (two or more
+    edits away: ``CX5S`` for ``XR ou XRS ou XRXS``), compared skeleton to skeleton (misreadings
+    folded) over each alternative and part, those at a ``wanted`` index first among equals;
+    each with the indices (2 decimals) of its lenses."""
+    words = [w for w in parsed.texts if len(w.code) >= MIN_EDIT]
+    if not words:
+        return {}
+    capped = (
+        select(Verre.gravure_nasale, Verre.indice)
+        .where(Verre.fournisseur_id.in_(sorted(maker_ids)), Verre.gravure_nasale.is_not(None))
+        .limit(LIKE_SCAN)
+        .subquery()
+    )
+    indices: dict[str, set[float]] = {}
+    for engraving, index in session.execute(select(capped.c.gravure_nasale, capped.c.indice)):
+        indices.setdefault(str(engraving), set()).add(round(float(index), 2))
+    scored: list[tuple[float, bool, str]] = []
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    for word in words:
+        typed = stored_skeleton(word.code)
+        matcher.set_seq2(typed)  # the typed code's analysis, made once
+        for engraving in indices:
+            if compact(engraving) == word.code:
+                continue
+            score = 0.0
+            for key in engraving_skeletons(engraving):
+                matcher.set_seq1(key)
+                if matcher.real_quick_ratio() < LIKE_CUTOFF:
+                    continue
+                shared = matcher.quick_ratio()  # the characters in common, in any order
+                if shared >= LIKE_CUTOFF:
+                    # In order and in any order alike: AIPZ for « pzai » before AI.
+                    score = max(score, (matcher.ratio() + shared) / 2)
+            if score >= LIKE_CUTOFF:
+                elsewhere = bool(wanted) and not wanted & indices[engraving]
+                scored.append((-score, elsewhere, engraving))
+    best = dict.fromkeys(engraving for *_order, engraving in sorted(scored))
+    return {engraving: indices[engraving] for engraving in list(best)[:most]}

@@ -151,6 +151,20 @@ def test_an_empty_result_offers_the_nearest_ways_out(shelf):
     assert near_misses(shelf.db, LensQuery(), parsed) == ["sans le fabricant : 4 verres"]
 
 
+def test_with_no_code_one_edit_away_the_makers_codes_that_look_most_like_it_are_offered(shelf):
+    """« essilor pzai 1,67 »: no code of any maker is one edit away; Essilor's codes sharing most
+    of it are offered, the one at the typed index first, none of another maker."""
+    parsed = parse("essilor pzai 1,67", vocabulary(shelf.db))
+    assert ranked_search(shelf.db, LensQuery(), parsed).ids == ()
+    offers = near_misses(shelf.db, LensQuery(), parsed)
+    near = [o for o in offers if o.startswith("code proche : ")]
+    assert near and near[0] == "code proche : AIPZ"
+    assert not any("SPU50" in o or "HDE" in o for o in offers)
+    ticked = parse("pzai", vocabulary(shelf.db))  # the maker ticked in its list instead
+    assert "code proche : AIPZ" in near_misses(shelf.db, LensQuery(supplier_ids=(shelf.essilor,)), ticked)
+    assert not any(o.startswith("code proche") for o in near_misses(shelf.db, LensQuery(), ticked))
+
+
 # ---------------------------------------------------------------- the keys table
 
 
