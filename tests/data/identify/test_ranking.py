@@ -2,7 +2,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from data.identify.ranking import Candidate, Ranked, rank
-from data.identify.words import Vocabulary, parse
+from data.identify.words import ReferenceTerm, TextTerm, Vocabulary, parse
 
 VOCABULARY = Vocabulary(
     suppliers=((1, "ZEISS"), (2, "Hoya"), (3, "Essilor")),
@@ -142,7 +142,20 @@ def test_only_names_and_index_order_without_text_words():
     assert ranked("varilux", [lens(1, "A", range="Varilux")]) == [Ranked(1, "gamme")]
 
 
-code_text = st.text(alphabet="ABDEIKLMOPSUXZ0125678", min_size=1, max_size=6)
+def _read_as_a_code(word: str) -> bool:
+    """The box reads ``word`` as one code word: not a maker's name started (``ZEI`` is
+    « Fabricant ZEISS »), a shape's name (``OEIL``) nor a height (``16MM``), as the box's
+    rules say (``tests/data/identify/test_words.py``)."""
+    return [type(t) for t in parse(word, VOCABULARY).terms] == [TextTerm]
+
+
+code_text = st.text(alphabet="ABDEIKLMOPSUXZ0125678", min_size=1, max_size=6).filter(_read_as_a_code)
+
+
+def test_a_code_spelling_a_started_maker_name_is_read_as_the_maker():
+    """Why the codes below are read as codes: ``ZEI`` typed alone is ZEISS started."""
+    assert [type(t) for t in parse("ZEI", VOCABULARY).terms] == [ReferenceTerm]
+    assert _read_as_a_code("ZE1") and _read_as_a_code("SPU50")
 
 
 @given(st.lists(code_text, min_size=1, max_size=3), st.integers(min_value=0, max_value=2))
