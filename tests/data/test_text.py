@@ -30,3 +30,12 @@ def test_fold_drops_invisible_format_characters(invisible):
 def test_clean_text_drops_invisible_characters_but_spaces_other_controls():
     assert clean_text("Va\u00adrilux\u200b Comfort") == "Varilux Comfort"
     assert clean_text("A\x07B") == "A B"
+
+
+@pytest.mark.parametrize("spacing_accent", ["´", "¨", "˜", "¸", "¯"])
+def test_a_spacing_accent_leaves_no_space_behind(spacing_accent):
+    """« ´ » decomposes into a space and a combining accent: alone it folds to nothing (a name
+    of it is refused), beside letters to no leading, trailing or double space."""
+    assert fold(spacing_accent) == ""
+    assert fold(f"Caf{spacing_accent}") == "caf"
+    assert fold(f"a{spacing_accent} b") == "a b"

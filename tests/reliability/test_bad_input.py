@@ -290,6 +290,9 @@ def test_arbitrary_cells_under_a_good_header_import_all_or_nothing(
 
     @quick(80, backend)
     @given(st.lists(row, min_size=1, max_size=6))
+    # A maker named « ´ » alone: folded to a space, it passed the checks and broke MariaDB's
+    # constraint (a space equals '' there) in the middle of the write.
+    @example(['"´";"Varilux";"Comfort";"A";"";"Orma";"1,5";"";"";""'])
     def attempt(rows: list[str]) -> None:
         path = files / f"catalogue{next(counter)}.csv"
         path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
