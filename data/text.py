@@ -49,10 +49,9 @@ def fold(value: str | None) -> str:
         return cleaned.lower()
     decomposed = unicodedata.normalize("NFKD", cleaned)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    if " " in stripped:
-        # A spacing accent decomposes into a space and its combining mark (« ´ » is " " + U+0301):
-        # once the mark is gone the space may lead, trail or double. « ´ » alone folds to "".
-        stripped = _SPACES.sub(" ", stripped).strip()
+    # A spacing accent decomposes into a space and its combining mark (« ´ » is " " + U+0301):
+    # once the mark is gone the space may lead, trail or double. « ´ » alone folds to "".
+    stripped = _SPACES.sub(" ", stripped).strip()
     # casefold() maps ß to ss and similar; ligatures were split by NFKD already.
     return stripped.casefold().replace("œ", "oe").replace("æ", "ae")
 
