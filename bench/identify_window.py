@@ -166,7 +166,13 @@ class WindowDriver:
     def type_text(self, text: str) -> tuple[float, float, float, float | None]:
         """Ctrl+F (the box's text selected), the text typed key by key over it, then the end of
         the typing pause. Returns (pause over, first page shown, first page painted, count known)
-        perf times; the count is waited for only when the page gave none."""
+        perf times; the count is waited for only when the page gave none.
+
+        It starts from a settled window: what the previous query's count brought (its rows
+        added to the table, the status bar's text) is laid out and painted first. An optician
+        types the next code seconds after the last count, never within the few milliseconds
+        that paint takes; started at once, the next query would be timed with it."""
+        self._paint()
         self.window.focus_search()
         type_keys(self.box, text)
         if self.box.text() != text:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QWidget
 
 from gui.widgets.job_status import JobStatus
@@ -55,10 +55,30 @@ class StatusNotice(QWidget):
             action()
 
 
+class CountLabel(QLabel):
+    """The lens count at the right of the status bar. Its width only grows (to its widest
+    text so far): a count going from « Comptage… » to « 1 234 567 verres » and back after each
+    search would otherwise change the status bar's size, and the window would lay itself out
+    and repaint the whole table again after every count."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._widest = 0
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        hint = super().sizeHint()
+        self._widest = max(self._widest, hint.width())
+        return QSize(self._widest, hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return self.sizeHint()
+
+
 def fill_status_bar(window: QMainWindow) -> tuple[StatusNotice, JobStatus, QLabel]:
     """The window's status bar: a notice with its button (left; plain messages show there too),
     then the running jobs and the lens count (right). Returns them in that order."""
-    count = QLabel(window)
+    count = CountLabel(window)
     count.setObjectName("countLabel")
     count.setStyleSheet("font-weight: 600; padding: 0 8px;")
     jobs = JobStatus(window)
