@@ -14,7 +14,8 @@ name rather than dropped: the drawing never hides part of a sign.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
@@ -56,7 +57,8 @@ def draw_engraving(
     painter.drawRoundedRect(rect.adjusted(1.5, 1.5, -1.5, -1.5), 6, 6)
     painter.setPen(QPen(FRAME, 1))
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawEllipse(rect.adjusted(0.03 * w, 0.05 * h, -0.03 * w, -0.05 * h))  # the lens
+    lens = rect.adjusted(0.03 * w, 0.05 * h, -0.03 * w, -0.05 * h)
+    painter.drawEllipse(lens)
 
     apart = min(0.56 * w, 1.9 * h)
     temporal = QPointF(rect.center().x() - apart / 2, rect.top() + 0.3 * h)
@@ -79,11 +81,11 @@ def draw_engraving(
         above = QRectF(centre.x() - apart / 2, rect.top() + 2, apart, centre.y() - radius - rect.top() - 2)
         painter.drawText(above, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, name)
 
-    # Under the nasal circle: the shapes, then the characters as read.
+    # Under the nasal circle: the shapes, then the characters as read, inside the lens's outline
+    # (from halfway between the marks to the outline's edge at their height).
     top = nasal.y() + radius + 0.06 * h
-    half = min(apart / 2 - 4, rect.right() - 8 - nasal.x())
-    room = QRectF(nasal.x() - half, top, 2 * half, rect.bottom() - top - (small + 6))
-    _draw_sign(painter, room, code, symbols)
+    room = QRectF(rect.center().x() + 4, top, rect.right() - rect.center().x() - 4, rect.bottom() - top - (small + 6))
+    _draw_sign(painter, room, nasal.x(), _inner_edge(lens, margin=max(3.0, 0.02 * w)), code, symbols)
     if addition:
         painter.setPen(INK)
         painter.setFont(_font(painter, 0.16 * h, bold=True))
@@ -96,7 +98,23 @@ def draw_engraving(
     painter.restore()
 
 
-def _draw_sign(painter: QPainter, room: QRectF, code: str | None, symbols: Sequence[str]) -> None:
+def _inner_edge(lens: QRectF, margin: float) -> Callable[[float, float], float]:
+    """The x, ``margin`` inside the lens's right outline, left free by the whole band from y0 to
+    y1 (the outline comes closest at the band's end farthest from the lens's middle)."""
+    centre, a, b = lens.center(), lens.width() / 2, lens.height() / 2
+
+    def edge(y0: float, y1: float) -> float:
+        off = max(abs(y0 - centre.y()), abs(y1 - centre.y()))
+        return centre.x() + a * math.sqrt(max(0.0, 1 - (off / b) ** 2)) - margin
+
+    return edge
+
+
+def _draw_sign(painter: QPainter, room: QRectF, under: float, edge: Callable[[float, float], float],
+               code: str | None, symbols: Sequence[str]) -> None:
+    """The sign in ``room``: its shapes in a row, then its characters, centred under the nasal
+    mark (x ``under``) and moved left, then made smaller, when they would cross the lens's
+    outline (``edge``: the free x right of a band of height)."""
     text = (code or "").strip()
     known = [(key, shape_of(key)) for key in symbols]
     paths = [shape.path for _key, shape in known if shape is not None]
@@ -105,21 +123,33 @@ def _draw_sign(painter: QPainter, room: QRectF, code: str | None, symbols: Seque
         text = "—"
     text_height = room.height() * (0.42 if paths else 0.55)
     size = min(room.height() - (text_height if text or unknown else 0) - 2, 0.5 * room.height() + 8, 40.0)
+    centre = under
     if paths:
-        size = min(size, (room.width() - 4 * (len(paths) - 1)) / len(paths))
-        total = len(paths) * size + 4 * (len(paths) - 1)
-        x = room.center().x() - total / 2
+        gaps = 4 * (len(paths) - 1)
+        while True:  # the largest size whose row fits between the room's left and the outline
+            total = len(paths) * size + gaps
+            right = edge(room.top(), room.top() + size)
+            centre = min(under, right - total / 2)
+            if centre - total / 2 >= room.left() or size <= 6:
+                break
+            size -= 1
+        x = max(room.left(), centre - total / 2)
         for path in paths:
             paint_shape(painter, path, QRectF(x, room.top(), size, size), INK, line_width(size) * 1.1)
             x += size + 4
     words = " ".join([text, *unknown]).strip()
     if words:
-        below = room.adjusted(0, (size + 2) if paths else 0, 0, 0)
+        top = room.top() + ((size + 2) if paths else 0)
         font = _font(painter, min(text_height * 0.8, 28), bold=True)
-        while QFontMetricsF(font).horizontalAdvance(words) > below.width() and font.pixelSize() > 8:
+        while True:
+            metrics = QFontMetricsF(font)
+            half = min(centre - room.left(), edge(top, top + metrics.height()) - centre)
+            if metrics.horizontalAdvance(words) <= 2 * half or font.pixelSize() <= 8:
+                break
             font.setPixelSize(font.pixelSize() - 1)
         painter.setFont(font)
         painter.setPen(INK)
+        below = QRectF(centre - half, top, 2 * half, room.bottom() - top)
         painter.drawText(below, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, words)
 
 

@@ -103,3 +103,28 @@ def test_the_gallery_draws_a_lens_without_picture(qtbot):
     expected = engraving_pixmap(THUMB, "e5", ("oeil",)).toImage()
     shown = canvas.toImage().copy(QRect(8, 8, THUMB.width(), THUMB.height()))
     assert ink_pixels(shown, nasal_half(THUMB)) == ink_pixels(expected, nasal_half(THUMB)) > 40
+
+
+def ink_outside_the_lens(image: QImage) -> int:
+    """Ink pixels on or outside the lens's outline (the ellipse ``draw_engraving`` draws, less
+    a pixel for its antialiasing)."""
+    w, h = image.width(), image.height()
+    cx, cy, a, b = w / 2, h / 2, 0.47 * w - 1.5, 0.45 * h - 1.5
+    outside = 0
+    for y in range(h):
+        for x in range(w):
+            colour = image.pixelColor(x, y)
+            if colour.alpha() > 200 and abs(colour.lightness() - INK.lightness()) < 40:
+                if ((x + 0.5 - cx) / a) ** 2 + ((y + 0.5 - cy) / b) ** 2 >= 1:
+                    outside += 1
+    return outside
+
+
+def test_a_sign_of_several_shapes_stays_inside_the_lens(qapp):
+    for size in (THUMB, QSize(180, 110), QSize(150, 95), QSize(360, 200)):
+        for code, shapes in (("e5", ("oeil", "pi", "e_soleil")), ("7", ("note", "etoile", "lune", "v_cercle")),
+                             ("BbA6 KSP", ("cercle", "barre_horizontale", "triangle"))):
+            image = engraving_pixmap(size, code, shapes, "+2,00").toImage()
+            assert ink_outside_the_lens(image) == 0, (size, code, shapes)
+            # Every shape is still drawn, on the nasal side.
+            assert ink_pixels(image, nasal_half(size)) > 40
