@@ -40,7 +40,8 @@ from data.catalogue.code_keys import code_candidates, engraving_skeletons, store
 from data.catalogue.sign_ranking import picked_symbols, symbol_ranked
 from data.catalogue.values import RankedResult
 from data.database import Database
-from data.identify import IndexTerm, Kind, ParsedQuery, compact, neighbours, rank
+from data.identify import IndexTerm, Kind, ParsedQuery, TextTerm, compact, neighbours, rank
+from data.identify.codes import GREEK_NAMES
 from data.identify.words import format_index
 from data.models import Verre
 from data.query import LensQuery
@@ -108,6 +109,43 @@ def near_misses(db: Database, query: LensQuery, parsed: ParsedQuery) -> list[str
             count = _count_without(session, replace(query, supplier_ids=()), lighter)
             if count:
                 offers.append(f"sans le fabricant : {formatting.lenses(count)}")
+        offers += _sign_ways(session, query, parsed)
+    return offers
+
+
+#: The way out that reads a Greek letter's name typed in the box as its shape.
+AS_SHAPE = "symbole "
+#: The way out that keeps a sign's shapes and drops the words typed with them.
+SHAPES_ALONE = "sans la gravure : "
+
+
+def _sign_ways(session: Session, query: LensQuery, parsed: ParsedQuery) -> list[str]:
+    """Ways out of an empty result that involve a sign. A Greek letter's name typed in the box
+    (``pi``, ``sigma``) is read as a code, as codes write them (``ΣIQ``); when it is also a
+    shape, « symbole Pi au lieu de « pi » : 3 verres » reads it as that shape. With shapes
+    asked, « sans la gravure : 12 verres » keeps them and drops the text words (a code misread
+    beside a sign that is right)."""
+    from data.catalogue.symbols import labels_of, shapes
+    from data.symbols import find_by_name
+
+    offers: list[str] = []
+    picked = picked_symbols(query, parsed)
+    known = shapes(session)
+    for word in parsed.texts:
+        shape = find_by_name(word.text, known) if word.folded in GREEK_NAMES else None
+        if shape is None or shape.key in picked:
+            continue
+        rest = ParsedQuery(parsed.text, tuple(t for t in parsed.terms if t is not word))
+        asked = replace(query, symbols=(*query.symbols, shape.key))
+        count = len(symbol_ranked(session, asked, rest, picked_symbols(asked, rest), RANKED_LIMIT))
+        if count:
+            label = labels_of([shape.key], known)[0]
+            offers.append(f"{AS_SHAPE}{label} au lieu de « {word.text} » : {formatting.lenses(count)}")
+    if picked and parsed.texts:
+        bare = ParsedQuery(parsed.text, tuple(t for t in parsed.terms if not isinstance(t, TextTerm)))
+        count = len(symbol_ranked(session, query, bare, picked, RANKED_LIMIT))
+        if count:
+            offers.append(f"{SHAPES_ALONE}{formatting.lenses(count)}")
     return offers
 
 

@@ -2,9 +2,10 @@
 
 « Aucun verre SPU5O à l'indice 1,67 » then one button per way out that
 ``data.catalogue.ranked.near_misses`` found (« sans l'indice : 3 verres », « code proche :
-SPU50 », « sans le fabricant : 2 verres »). A click edits what was typed (``WayOut``: the box's
-new text, and the lists to clear when the index or maker was ticked there rather than typed);
-the window applies it. When no way out is found, the message still offers to clear the search
+SPU50 », « sans le fabricant : 2 verres »; for a sign, « symbole Pi au lieu de « pi » » and
+« sans la gravure »). A click edits what was typed (``WayOut``: the box's new text, the lists
+to clear when the index or maker was ticked there rather than typed, the shapes to pick in the
+palette); the window applies it. When no way out is found, the message still offers to clear the search
 or the filters: an empty grey table is never the last word.
 
 The message lies over the table (or the gallery), below the header, as a card; the ways out are
@@ -21,7 +22,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from data import formatting
-from data.catalogue.ranked import near_misses
+from data.catalogue.ranked import AS_SHAPE, SHAPES_ALONE, near_misses
+from data.catalogue.sign_ranking import picked_symbols
 from data.identify import (
     IndexTerm,
     Kind,
@@ -33,7 +35,9 @@ from data.identify import (
 )
 from data.identify.words import format_index
 from data.query import LensQuery
+from data.symbols import find_by_name
 from gui.ops import Ops
+from gui.symbol_art import label_of
 
 if TYPE_CHECKING:
     from gui.widgets.filter_panel import FilterPanel
@@ -52,6 +56,7 @@ class WayOut:
     clear_indices: bool = False
     clear_suppliers: bool = False
     clear_all: bool = False
+    symbols: tuple[str, ...] = ()  # shapes to pick in the palette
 
 
 def take_way_out(filters: FilterPanel, way: WayOut) -> None:
@@ -63,6 +68,12 @@ def take_way_out(filters: FilterPanel, way: WayOut) -> None:
         filters.index_list.set_checked([])
     if way.clear_suppliers:
         filters.supplier_list.set_checked([])
+    if way.symbols:
+        palette = filters.symbols.palette_widget
+        filters.symbols.blockSignals(True)  # one search, once the box is edited too
+        for key in way.symbols:
+            palette.set_key_checked(key)
+        filters.symbols.blockSignals(False)
     filters.search_box.setText(way.text)
     filters.flush_search()
 
@@ -119,6 +130,14 @@ def ways_out(query: LensQuery, parsed: ParsedQuery, offers: list[str]) -> list[W
                          if isinstance(t, IndexTerm)]
                 text = _remove(text, spans)
             found.append(WayOut(offer, text, clear_indices=bool(elsewhere) and bool(query.indices)))
+        elif offer.startswith(AS_SHAPE):
+            typed = offer.rpartition(" au lieu de « ")[2].rpartition(" » : ")[0]
+            named = next((t for t in texts if t.text == typed), None)
+            shape = find_by_name(typed) if named is not None else None
+            if named is not None and shape is not None:
+                found.append(WayOut(offer, _remove(parsed.text, [named.span]), symbols=(shape.key,)))
+        elif offer.startswith(SHAPES_ALONE):
+            found.append(WayOut(offer, _remove(parsed.text, [t.span for t in texts])))
     if parsed.text.strip():
         found.append(WayOut("effacer la recherche", ""))
     if query.has_reference_filters:
@@ -135,6 +154,10 @@ def why(query: LensQuery, parsed: ParsedQuery) -> str:
     names = [n for t in parsed.terms if isinstance(t, ReferenceTerm) for n in t.names[:1]]
     if names:
         words.append(formatting.of(", ".join(names)))
+    shapes = [label_of(key) for key in picked_symbols(query, parsed)]
+    if shapes:
+        listed = ", ".join(shapes[:-1]) + f" et {shapes[-1]}" if len(shapes) > 1 else shapes[0]
+        words.append(f"avec le{'s' if len(shapes) > 1 else ''} symbole{'s' if len(shapes) > 1 else ''} {listed}")
     indices = parsed.indices or query.indices
     if indices:
         shown = " ou ".join(format_index(v) for v in indices)

@@ -229,6 +229,40 @@ def test_a_near_code_found_at_another_index_only_drops_the_index_too():
     assert (ways[0].text, ways[0].clear_indices) == ("SBR60", True)
 
 
+def test_a_sign_read_wrong_offers_its_greek_word_as_a_shape_or_the_shapes_alone():
+    words = parse("oeil pi 1,5", vocabulary_of(()))
+    query = LensQuery(text=words.text, symbols=("soleil",))
+    ways = ways_out(query, words, ["symbole Pi au lieu de « pi » : 3 verres", "sans la gravure : 7 verres"])
+    assert ways[0] == WayOut("symbole Pi au lieu de « pi » : 3 verres", "oeil 1,5", symbols=("pi",))
+    assert ways[1] == WayOut("sans la gravure : 7 verres", "oeil 1,5")
+    assert why(query, words) == "Aucun verre PI avec les symboles Soleil et Œil à l'indice 1,50"
+    one = parse("sigma", vocabulary_of(()))
+    assert why(LensQuery(text="sigma", symbols=("oeil",)), one) == "Aucun verre SIGMA avec le symbole Œil"
+
+
+def test_the_greek_word_way_out_picks_the_shape_and_finds_the_sign(sqlite_db, open_window, qtbot):
+    refs = make_refs(sqlite_db)
+    wanted = catalogue.create_lens(sqlite_db, {**lens_values(refs, nom="Varilux Design", gravure_nasale="e7",
+                                                              indice=1.67), "symboles": ["oeil", "pi"]}).lens_id
+    catalogue.create_lens(sqlite_db, {**lens_values(refs, nom="Varilux Liberty", gravure_nasale="e5"),
+                                      "symboles": ["oeil"]})
+    window = open_window(sqlite_db.url.render_as_string(hide_password=False))
+    window.show()
+    type_in_box(window, qtbot, "oeil pi")
+    assert window.model.rowCount() == 0
+    message = window.findChild(QWidgetType(), "emptyResultMessage")
+    qtbot.waitUntil(message.isVisible, timeout=3000)
+    assert message.title.text() == "Aucun verre PI avec le symbole Œil."
+    labels = [button.text() for button in message.buttons]
+    assert labels[:2] == ["Symbole Pi au lieu de « pi » : 2 verres", "Sans la gravure : 2 verres"]
+    qtbot.mouseClick(message.buttons[0], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=3000)
+    assert window.filters.search_box.text() == "oeil"
+    assert window.filters.symbols.checked_keys() == ("pi",)
+    assert "Symbole Pi" in window.filters.chips.labels()
+    assert rows(window.model)[0] == wanted and not message.isVisible()
+
+
 def vocabulary_of(makers: tuple[str, ...]):
     from data.identify import Vocabulary
 

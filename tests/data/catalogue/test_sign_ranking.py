@@ -104,3 +104,29 @@ def test_a_frequent_shape_is_read_a_bounded_slice_at_a_time(sqlite_db, monkeypat
     assert set(result.ids[1:]) <= set(bars)
     whole = _search(db, "", ("oeil",))
     assert whole is not None and whole.ids == (both,) and not whole.cut
+
+
+def test_an_empty_sign_result_offers_the_greek_name_as_its_shape_and_the_shapes_alone(db):
+    """« oeil pi » with no lens coded « pi »: « pi » is read as a code (codes write their Greek
+    letters by name), so the ways out offer it as the pi shape, and the eye without the code."""
+    from data.catalogue.ranked import near_misses
+
+    shelf = _shelf(db)
+    with db.transaction() as s:
+        essilor = catalogue.get_or_create_reference(s, "fournisseur", "Essilor")
+    pi_eye = _lens(db, essilor, "Varilux Design", "e7", 1.67, ["oeil", "pi"])
+    parsed = parse("oeil pi", vocabulary(db))
+    assert [t.label for t in parsed.terms] == ["Symbole Œil", "Gravure pi"]
+    assert _search(db, "oeil pi").ids == ()
+    offers = near_misses(db, LensQuery(), parsed)
+    eyes = {pi_eye, shelf["eye_e5"], shelf["eye_e5_twin"], shelf["eye_e6"], shelf["eye_only"]}
+    assert "symbole Pi au lieu de « pi » : 5 verres" in offers
+    assert "sans la gravure : 5 verres" in offers
+    # What the first way out searches: the eye typed, the pi picked; the lens with both first.
+    as_shape = ranked_search(db, LensQuery(symbols=("pi",)), parse("oeil", vocabulary(db)))
+    assert as_shape is not None and as_shape.ids[0] == pi_eye and set(as_shape.ids) == eyes
+    # Without a shape asked, or with the pi shape already picked, neither is offered.
+    plain = near_misses(db, LensQuery(), parse("pi 1,5", vocabulary(db)))
+    assert not any(o.startswith(("symbole", "sans la gravure")) for o in plain)
+    picked = near_misses(db, LensQuery(symbols=("pi",)), parse("pi", vocabulary(db)))
+    assert not any(o.startswith("symbole") for o in picked)
