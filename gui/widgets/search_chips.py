@@ -114,34 +114,51 @@ class FlowLayout(QLayout):
 
 
 class Chip(QFrame):
-    """One rounded chip: its words and a × button."""
+    """One rounded chip: its words and a × button. A chip is shown again with other words
+    (``show_spec``) rather than made anew: a new chip is styled from the style sheet, which
+    took most of the few milliseconds a search's chips cost on the UI thread."""
 
     removeClicked = Signal()
 
     def __init__(self, spec: ChipSpec, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.spec = spec
         self.setObjectName("searchChip")
-        self.setProperty("source", spec.source)
-        self.setAccessibleName(spec.label)
-        self.setToolTip(spec.hint.replace("Retirer", "× : retirer", 1) if spec.source == BOX else spec.hint)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 1, 2, 1)
         layout.setSpacing(2)
-        self.label = QLabel(spec.label, self)
-        self.label.setAccessibleName(spec.label)
+        self.label = QLabel(self)
         self.button = QToolButton(self)
         self.button.setObjectName("chipRemoveButton")
         self.button.setText("×")
         self.button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.button.setToolTip(spec.hint)
-        self.button.setAccessibleName(f"Retirer « {spec.label} »")
-        self.button.setAccessibleDescription(spec.hint)
         self.button.clicked.connect(self.removeClicked)
         layout.addWidget(self.label)
         layout.addWidget(self.button)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.spec = spec
+        self.setProperty("source", spec.source)
+        self._words(spec)
+
+    def show_spec(self, spec: ChipSpec) -> None:
+        """Show ``spec`` in this chip (its colour follows its source)."""
+        if spec == self.spec:
+            return
+        if spec.source != self.spec.source:
+            self.setProperty("source", spec.source)
+            self.style().unpolish(self)
+            self.style().polish(self)
+        self.spec = spec
+        self._words(spec)
+
+    def _words(self, spec: ChipSpec) -> None:
+        self.setAccessibleName(spec.label)
+        self.setToolTip(spec.hint.replace("Retirer", "× : retirer", 1) if spec.source == BOX else spec.hint)
+        self.label.setText(spec.label)
+        self.label.setAccessibleName(spec.label)
+        self.button.setToolTip(spec.hint)
+        self.button.setAccessibleName(f"Retirer « {spec.label} »")
+        self.button.setAccessibleDescription(spec.hint)
 
 
 class SearchChips(QWidget):
@@ -168,24 +185,28 @@ class SearchChips(QWidget):
         return [chip.spec.label for chip in self._chips]
 
     def set_chips(self, specs: Sequence[ChipSpec]) -> None:
-        """Show these chips (nothing is rebuilt when they are the same)."""
+        """Show these chips, in order: the chips on screen show the new words, chips are
+        added or taken away only for the difference (nothing changes when they are the same)."""
         if [chip.spec for chip in self._chips] == list(specs):
             return
         focused = next((i for i, chip in enumerate(self._chips) if chip.button.hasFocus()), None)
-        for chip in self._chips:
+        for chip in self._chips[len(specs):]:
             self._flow.removeWidget(chip)
             chip.hide()
             chip.deleteLater()
-        self._chips = []
-        for spec in specs:
+        del self._chips[len(specs):]
+        for chip, spec in zip(self._chips, specs, strict=False):
+            chip.show_spec(spec)
+        for spec in specs[len(self._chips):]:
             chip = Chip(spec, self)
-            chip.removeClicked.connect(lambda key=spec.key: self.removeRequested.emit(key))
+            chip.removeClicked.connect(lambda chip=chip: self.removeRequested.emit(chip.spec.key))
             self._flow.addWidget(chip)
             self._chips.append(chip)
         self.setVisible(bool(self._chips))
         if focused is not None and self._chips:
-            # The chip whose × had the focus is gone: the next one takes it (keyboard removal).
+            # The chip whose × had the focus may be gone: the next one takes it (keyboard removal).
             self._chips[min(focused, len(self._chips) - 1)].button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._flow.invalidate()
         self.updateGeometry()
 
     def hasHeightForWidth(self) -> bool:
