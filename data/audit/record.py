@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import Engine, Table, insert, text
 from sqlalchemy.orm import Session
 
+from data import formatting
 from data.database import Database
 from data.models import Historique, utcnow
 from data.sqlite_bulk import RawInsert, is_sqlite
@@ -295,7 +296,7 @@ def record_import(
         IMPORT,
         "catalogue",
         None,
-        f"Import de {file_name}",
+        f"Import {formatting.of(file_name)}",  # « Import d'essilor.csv »
         None,
         dict(counts, fichier=file_name),
         author=author,

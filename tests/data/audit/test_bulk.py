@@ -45,6 +45,10 @@ def test_lenses_written_in_bulk_are_audited_against_their_snapshot(db):
     )
     [created] = audit.lens_history(db, added)
     assert created.action == "creation" and created.batch_label == "Import de maj.xlsx"
+    with db.transaction() as s:
+        vowel = audit.record_import(s, "essilor_2026.csv", {"ajoutes": 0})
+    [summary] = [e for e in audit.catalogue_history(db, action="import") if e.id == vowel]
+    assert summary.label == "Import d'essilor_2026.csv"  # French elides « de » before a vowel
 
 
 def test_creation_entries_built_by_sqlite_are_the_bytes_python_writes(sqlite_db):
