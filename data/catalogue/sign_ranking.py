@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.catalogue.candidates import (
-    RANKED_LIMIT,
     meet,
     read_candidates,
     run_found,
@@ -24,9 +23,12 @@ from data.identify import Candidate, ParsedQuery, compact, rank
 from data.models import Verre
 from data.query import LensQuery
 
-#: Lenses read for a sign picked without text: those having the most picked shapes first (as
-#: many as a word's candidates: ranking them stays a few milliseconds).
-SYMBOL_LIMIT = RANKED_LIMIT
+#: Lenses read for a sign picked without text: those having the most picked shapes first. A
+#: hundred, a third of a word's candidates: shapes alone cannot tell apart the thousands of
+#: lenses of a frequent shape in a large catalogue (the list says it was cut: « précisez »), and
+#: reading, then ranking 300 of them took half of a palette click's 40 to 90 ms at a million
+#: lenses. A catalogue with fewer lenses of the shapes lists them all.
+SYMBOL_LIMIT = 100
 
 
 def picked_symbols(query: LensQuery, parsed: ParsedQuery) -> tuple[str, ...]:
