@@ -59,5 +59,9 @@ bench-quick: $(STAMP)
 bench-big: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench.big $(if $(SIZE_MB),--size-mb $(SIZE_MB))
 
+# The README's pictures, from the real window on the sample catalogue (docs/make_screenshots.py).
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) docs/make_screenshots.py
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info
