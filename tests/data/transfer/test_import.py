@@ -274,7 +274,7 @@ def test_import_is_audited_once_and_each_lens_points_to_it(db: Database, tmp_pat
     for lens_id in catalogue.lens_ids(db, LensQuery()):
         (created,) = audit.lens_history(db, lens_id)
         assert created.action == audit.CREATION and created.batch == report.batch_id
-        assert created.batch_label == "Import de import.csv"
+        assert created.batch_label == "Import d'import.csv"
         assert created.new["fournisseur"] == "Hoya" and created.new["id"] == lens_id
     with db.transaction() as s:
         supplier_entry = s.execute(select(Historique).where(Historique.cible == "fournisseur")).scalar_one()
