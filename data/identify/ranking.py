@@ -98,6 +98,24 @@ def _code_match(code: str, roles: Iterable[EngravingKey], narrowed: bool) -> _Ma
     return best
 
 
+class _CodeMatches:
+    """How typed codes match engravings, each pair judged once per ranking: the candidates of
+    one search share few engravings (a code covers a design at several indices, several
+    coatings), so 300 lenses hold some 50 distinct ones."""
+
+    def __init__(self, narrowed: bool) -> None:
+        self._narrowed = narrowed
+        self._known: dict[tuple[str, str | None], _Match | None] = {}
+
+    def __call__(self, code: str, engraving: str | None) -> _Match | None:
+        pair = (code, engraving)
+        try:
+            return self._known[pair]
+        except KeyError:
+            found = self._known[pair] = _code_match(code, engraving_key_roles(engraving), self._narrowed)
+            return found
+
+
 def _field_match(folded: str, candidate: Candidate) -> _Match | None:
     """The first name field the folded word is found in: anywhere in it from 3 characters, at
     the start of one of its words for 1 or 2 (``ai`` finds « Varilux AI », not « Hoya Maxi »)."""
@@ -114,10 +132,8 @@ def _field_match(folded: str, candidate: Candidate) -> _Match | None:
     return None
 
 
-def _word_match(
-    word: TextTerm, roles: Sequence[EngravingKey], candidate: Candidate, narrowed: bool
-) -> _Match | None:
-    code = _code_match(word.code, roles, narrowed)
+def _word_match(word: TextTerm, candidate: Candidate, codes: _CodeMatches) -> _Match | None:
+    code = codes(word.code, candidate.engraving)
     if code is not None:
         return code
     return _field_match(word.folded, candidate)
@@ -133,11 +149,9 @@ def _compositions(size: int) -> Iterable[list[tuple[int, int]]]:
         yield list(itertools.pairwise(bounds))
 
 
-def _run_matches(
-    run: Sequence[TextTerm], roles: Sequence[EngravingKey], candidate: Candidate, narrowed: bool
-) -> list[_Match] | None:
+def _run_matches(run: Sequence[TextTerm], candidate: Candidate, codes: _CodeMatches) -> list[_Match] | None:
     """The best way the lens accounts for a run of consecutive text words, or None."""
-    single = [_word_match(word, roles, candidate, narrowed) for word in run]
+    single = [_word_match(word, candidate, codes) for word in run]
     best: list[_Match] | None = None
     for segments in _compositions(len(run)):
         matches: list[_Match] = []
@@ -145,7 +159,7 @@ def _run_matches(
             if end - start == 1:
                 found = single[start]
             else:
-                found = _code_match("".join(w.code for w in run[start:end]), roles, narrowed)
+                found = codes("".join(w.code for w in run[start:end]), candidate.engraving)
             if found is None:
                 break
             matches.append(found)
@@ -190,27 +204,31 @@ _SortKey = tuple[int, int, int, list[int], list[Order], str, int]
 
 
 def _judge(
-    parsed: ParsedQuery, runs: list[list[TextTerm]], candidate: Candidate, narrowed: bool
+    typed: tuple[tuple[float, ...], tuple[ReferenceTerm, ...]],
+    runs: list[list[TextTerm]],
+    candidate: Candidate,
+    codes: _CodeMatches,
 ) -> tuple[_SortKey, str] | None:
-    """(sort key, reason) of one lens, or None when a text word is accounted for by nothing."""
-    roles = engraving_key_roles(candidate.engraving) if runs else ()
+    """(sort key, reason) of one lens, or None when a text word is accounted for by nothing.
+    ``typed``: the indices and the names typed (read from the box once per ranking)."""
+    indices, references = typed
     matches: list[_Match] = []
     for run in runs:
-        found = _run_matches(run, roles, candidate, narrowed)
+        found = _run_matches(run, candidate, codes)
         if found is None:
             return None
         matches.extend(found)
     matches.sort()
-    index_rank = _index_rank(parsed.indices, candidate.index)
-    agreeing = [t for t in parsed.references if _agrees(t, candidate)]
-    misses = len(parsed.references) - len(agreeing)
+    index_rank = _index_rank(indices, candidate.index)
+    agreeing = [t for t in references if _agrees(t, candidate)]
+    misses = len(references) - len(agreeing)
     tier, detail, rest = 0, list[int](), list[Order]()
     if matches:
         (tier, *detail), reason = matches[0]
         rest = [m[0] for m in matches[1:]]
     else:
         reason = _REFERENCE_REASON[agreeing[0].kind] if agreeing else ""
-        if not reason and parsed.indices and index_rank == 0:
+        if not reason and indices and index_rank == 0:
             reason = "indice"
     if index_rank == 1:
         reason = f"{reason}, indice proche" if reason else "indice proche"
@@ -239,13 +257,15 @@ def rank(
     if narrowed is None:
         narrowed = narrows(parsed)
     runs = _runs(parsed)
+    codes = _CodeMatches(narrowed)
+    typed = (parsed.indices, parsed.references)
     judged: list[tuple[_SortKey, int, str]] = []
     seen: set[int] = set()
     for candidate in candidates:
         if candidate.id in seen:
             continue
         seen.add(candidate.id)
-        verdict = _judge(parsed, runs, candidate, narrowed)
+        verdict = _judge(typed, runs, candidate, codes)
         if verdict is not None:
             judged.append((verdict[0], candidate.id, verdict[1]))
     judged.sort(key=lambda item: item[0])
