@@ -35,6 +35,10 @@ MAX_JOINED_RUN = 4
 #: Candidates of a 1- or 2-character code word, and of a word's name matches (ranked after
 #: every code match): the nearest ones only, so that ranking stays a few milliseconds.
 SHORT_LIMIT = 300
+#: Candidates when the box holds one 1- or 2-character word and nothing narrows it (no index,
+#: no maker): the first keystrokes of a code. Thousands of lenses start so; the list shows the
+#: nearest hundred and says it was cut (« précisez »), as the palette does for shapes alone.
+FRAGMENT_LIMIT = 100
 _CHUNK = 500
 #: Candidates per word by default: a ranked page shows the best hundred; their keys are read
 #: best first (the typed code, its misreadings and the codes starting with it, then the one-edit
@@ -267,6 +271,9 @@ def candidate_ids(
 ) -> Found:
     filters = search_filters(query, parsed)
     narrowed = is_narrowed(query, parsed)
+    texts = parsed.texts
+    if len(texts) == 1 and len(texts[0].code) < MIN_EDIT and not narrowed:
+        limit = min(limit, FRAGMENT_LIMIT)
     return meet([
         run_found(session, query, run, filters, limit, narrowed) for run in runs(parsed)
     ])

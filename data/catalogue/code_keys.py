@@ -267,6 +267,10 @@ def code_candidates(
     are cut as stored ones are."""
     connection = _connection(connection_or_session)
     postgresql = connection.dialect.name == "postgresql"
+    if not filters:
+        # Every key read is kept: twice the limit covers a lens's several keys (alternatives,
+        # parts) without reading thousands of keys to keep a hundred lenses.
+        scan = min(scan, 2 * limit)
     found: dict[int, None] = {}
 
     def read(condition: ColumnElement[bool]) -> bool:

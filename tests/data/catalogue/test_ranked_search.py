@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from data import catalogue
-from data.catalogue.candidates import browse_query
+from data.catalogue.candidates import FRAGMENT_LIMIT, browse_query
 from data.catalogue.code_keys import (
     code_candidates,
     key_rows,
@@ -17,6 +17,7 @@ from data.catalogue.code_keys import (
     stale_code_keys,
     stored_skeleton,
 )
+from data.catalogue.lens_writes import insert_lens
 from data.catalogue.ranked import near_misses, ranked_search
 from data.catalogue.vocabulary import vocabulary
 from data.identify import parse
@@ -233,6 +234,23 @@ def test_bounded_key_lookups_say_when_they_were_cut_alike_on_every_database(shel
         assert (ids, cut) == ([shelf.ids["spu50_67"]], False)
         ids, cut = code_candidates(session, [stored_skeleton("spu5o")], [], at_167, 10, scan=2)
         assert (ids, cut) == ([shelf.ids["spu50_67"]], True)
+
+
+def test_a_first_keystroke_alone_lists_the_nearest_hundred_and_says_it_was_cut(shelf):
+    """One or two characters and nothing else (the optician is still typing): the nearest
+    hundred lenses, cut (« précisez »); with an index they narrow, and every lens is read."""
+    refs = make_refs(shelf.db, "Essilor", "Varilux", "Comfort", "Orma")
+    with shelf.db.transaction() as session:
+        for i in range(130):
+            code = f"CQ{chr(65 + i // 26)}{chr(65 + i % 26)}"
+            insert_lens(session, lens_values(refs, nom=f"Verre {code}", gravure_nasale=code,
+                                             indice=1.6), None, False, audit=False)
+    alone = search(shelf, "cq")
+    assert (len(alone), alone.cut) == (FRAGMENT_LIMIT, True)
+    narrowed = search(shelf, "cq 1,6")
+    assert (len(narrowed), narrowed.cut) == (130, False)
+    three = search(shelf, "cqa")  # three characters: not a first keystroke
+    assert not three.cut and len(three) >= 26  # CQAA to CQAZ, then CQBA... one edit away
 
 
 def test_two_legible_characters_and_the_index_find_a_code_with_one_faded(shelf):
