@@ -128,7 +128,8 @@ def _symbol_holders(
     from data.models import VerreSymbole
 
     filters = search_filters(query, parsed)
-    rarest = sorted(dict.fromkeys(shape_ids), key=lambda i: (_shape_size(session, i), i))
+    distinct = list(dict.fromkeys(shape_ids))
+    rarest = distinct if len(distinct) == 1 else sorted(distinct, key=lambda i: (*_shape_rarity(session, i), i))
     found: dict[int, None] = {}
     cut = False
     for size in range(len(rarest), 0, -1):
@@ -156,15 +157,22 @@ def _symbol_holders(
 _SIZE_CAP = 5_000
 
 
-def _shape_size(session: Session, shape_id: int) -> int:
-    """How many lenses have the shape, counted up to :data:`_SIZE_CAP` (a bounded range of the
-    index ``(symbole_id, verre_id)``)."""
+def _shape_rarity(session: Session, shape_id: int) -> tuple[int, int]:
+    """How rare the shape is, rarest lowest, from one bounded range of the index ``(symbole_id,
+    verre_id)``: its lenses counted up to :data:`_SIZE_CAP`; for shapes with more, how far in
+    the ids that many of its lenses reach (the farther, the sparser: a shape on 8,000 lenses
+    reaches farther than one on 60,000). Counting alone could not tell two frequent shapes
+    apart, and a set of three shapes read from the most frequent one scanned its 60,000 lenses
+    (28 ms at a million lenses) where the rarest had 6,500. Only the reading order depends on
+    it: the lenses found are the same."""
     from data.models import VerreSymbole
 
     capped = (
-        select(VerreSymbole.verre_id).where(VerreSymbole.symbole_id == shape_id).limit(_SIZE_CAP).subquery()
+        select(VerreSymbole.verre_id).where(VerreSymbole.symbole_id == shape_id)
+        .order_by(VerreSymbole.verre_id).limit(_SIZE_CAP).subquery()
     )
-    return int(session.execute(select(func.count()).select_from(capped)).scalar_one())
+    count, reach = session.execute(select(func.count(), func.max(capped.c.verre_id))).one()
+    return int(count), -int(reach or 0)
 
 
 def _lower_first(label: str) -> str:

@@ -106,6 +106,26 @@ def test_a_frequent_shape_is_read_a_bounded_slice_at_a_time(sqlite_db, monkeypat
     assert whole is not None and whole.ids == (both,) and not whole.cut
 
 
+def test_two_frequent_shapes_are_told_apart_by_how_far_their_lenses_reach(db, monkeypatch):
+    """Past the counting cap, the sparser shape (its capped lenses reaching further in the ids)
+    is the rarer one: a set of shapes is read from it, and finds the same lenses either way."""
+    import data.catalogue.sign_ranking as sign_ranking
+    from data.catalogue.symbols import symbol_ids
+
+    with db.transaction() as s:
+        hoya = catalogue.get_or_create_reference(s, "fournisseur", "Hoya")
+    for i in range(12):  # bars on every lens, eyes on every third
+        _lens(db, hoya, f"Verre {i}", f"B{i}", 1.5, ["barre_horizontale", "oeil"] if i % 3 == 0 else ["barre_horizontale"])
+    monkeypatch.setattr(sign_ranking, "_SIZE_CAP", 3)
+    with db.transaction() as s:
+        (bar,), (eye,) = symbol_ids(s, ["barre_horizontale"]), symbol_ids(s, ["oeil"])
+        assert sign_ranking._shape_rarity(s, bar)[0] == sign_ranking._shape_rarity(s, eye)[0] == 3
+        assert sign_ranking._shape_rarity(s, eye) < sign_ranking._shape_rarity(s, bar)
+    both = _search(db, "", ("barre_horizontale", "oeil"))
+    assert both is not None and len(both.ids) == 12
+    assert {both.reasons[i] for i in both.ids[:4]} == {"symboles : barre horizontale, œil"}
+
+
 def test_an_empty_sign_result_offers_the_greek_name_as_its_shape_and_the_shapes_alone(db):
     """« oeil pi » with no lens coded « pi »: « pi » is read as a code (codes write their Greek
     letters by name), so the ways out offer it as the pi shape, and the eye without the code."""
