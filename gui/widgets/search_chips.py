@@ -5,7 +5,8 @@ order typed, then one per active list tick or height field (« Indice 1,59 (list
 what narrows the result is always in sight. Each chip's × asks for its removal
 (``removeRequested`` with the chip's key); the panel decides what removal means (edit the box,
 untick a list). Chips wrap on narrow widths; the × buttons are reached with Tab and pressed with
-Space, and every chip has an accessible name. Showing chips never touches the database.
+Space, and every chip has an accessible name. Without chips the row takes no room. Showing chips
+never touches the database.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 BOX, LIST = "box", "list"
+CHIPS_GAP = 4  # between the search box and the first line of chips
 
 _STYLE = """
 QFrame#searchChip {
@@ -176,7 +178,6 @@ class SearchChips(QWidget):
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
-        self.setVisible(False)
 
     def chips(self) -> list[Chip]:
         return list(self._chips)
@@ -202,7 +203,10 @@ class SearchChips(QWidget):
             chip.removeClicked.connect(lambda chip=chip: self.removeRequested.emit(chip.spec.key))
             self._flow.addWidget(chip)
             self._chips.append(chip)
-        self.setVisible(bool(self._chips))
+        # Without chips the row takes no room (no height, no gap above); it is never hidden, so
+        # that the first chip grows it as the next ones do, and what is under it is moved, not
+        # painted again.
+        self._flow.setContentsMargins(0, CHIPS_GAP if self._chips else 0, 0, 0)
         if focused is not None and self._chips:
             # The chip whose × had the focus may be gone: the next one takes it (keyboard removal).
             self._chips[min(focused, len(self._chips) - 1)].button.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QToolButton
+from PySide6.QtWidgets import QApplication, QToolButton, QWidget
 
 from data import catalogue
 from data.query import LensQuery
@@ -40,6 +40,42 @@ def test_chips_say_how_each_word_was_read_in_the_order_typed(window, qtbot):
         assert chip.accessibleName() == chip.spec.label
         assert chip.button.accessibleName() == f"Retirer « {chip.spec.label} »"
         assert chip.button.focusPolicy() & Qt.FocusPolicy.TabFocus
+
+
+def test_a_chip_that_comes_moves_the_panel_under_it_without_painting_it_again(window, qtbot):
+    """The chips row is never hidden, only empty (no room), and every part of the panel under it
+    is opaque: Qt then moves those parts by copying their pixels when a chip comes or goes,
+    instead of painting the palette's buttons and the lists again while the search runs."""
+    from PySide6.QtCore import QEvent, QObject
+
+    panel = window.filters
+    assert panel.chips.isVisibleTo(window) and panel.chips.heightForWidth(panel.chips.width()) == 0
+    parts = [w for w in panel.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+             if w.isVisibleTo(window) and w is not panel.clear_button]
+    assert parts and all(part.autoFillBackground() for part in parts)
+
+    palette = panel.symbols.palette_widget
+    qtbot.waitUntil(lambda: bool(palette.findChildren(QToolButton)))  # the shapes are read
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.wait(200)  # the window's first paint is over
+    painted: list[str] = []
+
+    class Paints(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 - Qt override
+            if event.type() == QEvent.Type.Paint and watched.objectName().startswith("symbol_"):
+                painted.append(watched.objectName())
+            return False
+
+    watch = Paints()
+    buttons = [b for b in palette.findChildren(QToolButton) if b.objectName().startswith("symbol_")]
+    for button in buttons:
+        button.installEventFilter(watch)
+    top = panel.symbols.y()
+    type_in_box(window, qtbot, "zeiss")
+    qtbot.waitUntil(lambda: panel.symbols.y() > top)  # the first chip pushed the palette down
+    qtbot.wait(50)
+    assert len(painted) < len(buttons) // 2, painted
 
 
 def test_the_lists_show_what_was_typed_without_ticking_it(window, qtbot):
@@ -106,7 +142,7 @@ def test_escape_once_clears_the_text_twice_every_filter(window, qtbot):
     qtbot.keyClick(panel.search_box, Qt.Key.Key_Escape)
     assert panel.supplier_list.checked_values() == [] and panel.height_box.text() == ""
     assert window.model.query == LensQuery(sort=window.model.query.sort, descending=window.model.query.descending)
-    assert chip_labels(window) == [] and not panel.chips.isVisibleTo(window)
+    assert chip_labels(window) == [] and panel.chips.heightForWidth(panel.chips.width()) == 0
     assert window.model.rowCount() == total
     assert messages[-1] == "Tous les filtres sont effacés."
     assert "Tous les filtres sont effacés." in window.statusBar().currentMessage()
