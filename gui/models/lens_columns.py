@@ -6,6 +6,7 @@ name a column the same way.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QLocale, Qt
@@ -156,6 +157,32 @@ def cell_data(lens: LensRow, column: int, role: int, reason: str | None) -> Any:
     if role == _TOOLTIP and column == COL_NAME:
         return f"{lens.nom} — {lens.fournisseur}"
     return None
+
+
+#: The roles the view asks of every cell it paints. A row is painted cell by cell, column after
+#: column: :func:`painted_cells` works a row out once for all of them (the tooltip and the
+#: model's own roles are answered cell by cell, by :func:`cell_data`, when asked).
+PAINTED_ROLES = frozenset({_DISPLAY, _ALIGNMENT, _FOREGROUND, _FONT})
+_ALIGNMENTS = tuple(_RIGHT if column in _NUMBER_COLUMNS else None for column in range(COL_REASON + 1))
+_NOTHING = (None,) * (COL_REASON + 1)
+
+
+@cache
+def _unknown_height_styles() -> tuple[tuple[QBrush | None, ...], tuple[QFont | None, ...]]:
+    """The colour and font of every column of a row whose minimal height is unknown (made
+    once, with the application there: a font needs it)."""
+    foreground = tuple(QBrush(_UNKNOWN_COLOR) if c == COL_HMIN else None for c in range(COL_REASON + 1))
+    font = tuple(_italic() if c == COL_HMIN else None for c in range(COL_REASON + 1))
+    return foreground, font
+
+
+def painted_cells(lens: LensRow, reason: str | None) -> dict[int, tuple[Any, ...]]:
+    """For each of :data:`PAINTED_ROLES`, what every column of ``lens``'s row says (as
+    :func:`cell_data`, a test holds them equal); ``reason`` as there."""
+    display: list[str | None] = [_display(lens, column) for column in range(COL_REASON)]
+    display.append(reason)
+    foreground, font = _unknown_height_styles() if lens.hauteur_min is None else (_NOTHING, _NOTHING)
+    return {_DISPLAY: tuple(display), _ALIGNMENT: _ALIGNMENTS, _FOREGROUND: foreground, _FONT: font}
 
 
 def header_data(section: int, orientation: Qt.Orientation, role: int) -> Any:

@@ -44,10 +44,12 @@ from gui.models.lens_columns import (
     COL_REASON,
     COLUMN_KEYS,
     COLUMNS,
+    PAINTED_ROLES,
     answers_role,
     cell_data,
     header_data,
     item_flags,
+    painted_cells,
 )
 from gui.models.result_rows import ResultRows
 from gui.ops import Ops
@@ -73,6 +75,10 @@ class LensTableModel(QAbstractTableModel):
         self._rows = ResultRows(self._ops, self._ids_runner, self._rows_arrived, self.queryFailed.emit)
         self._paint_waiting: int | None = None  # the generation whose first paint is awaited
         self._paint_seen: int | None = None  # the generation whose first paint has started
+        # The row whose painted cells were worked out last (``data``), and the rows' version then.
+        self._cells_row = -1
+        self._cells_version = -1
+        self._cells: dict[int, tuple[Any, ...]] = {}
         self._count_waiting: tuple[int, LensQuery] | None = None  # a count waiting for the paint
         self._sql = self._query  # the query the sorted pages and the count run (box text read)
         self._ranked: RankedResult | None = None  # the ranked result shown, best first
@@ -282,10 +288,12 @@ class LensTableModel(QAbstractTableModel):
         if count > rows.shown:
             self.beginInsertRows(QModelIndex(), rows.shown, count - 1)
             rows.shown = count
+            rows.changed()
             self.endInsertRows()
         elif count < rows.shown:
             self.beginRemoveRows(QModelIndex(), count, rows.shown - 1)
             rows.shown = count
+            rows.changed()
             self.endRemoveRows()
         self.countReady.emit(count)
 
@@ -350,6 +358,18 @@ class LensTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if self._paint_waiting is not None and self._paint_seen != self._paint_waiting:
             self._paint_started()
+        if role in PAINTED_ROLES:
+            # The view asks 4 roles of each of a row's 12 cells in turn (2,400 calls a screen):
+            # the row is worked out at its first cell, the others read it.
+            row, rows = index.row(), self._rows
+            if row != self._cells_row or rows.version != self._cells_version:
+                lens = rows.row(row)  # None for an invalid index, or a page still coming
+                if lens is None:
+                    return None
+                ranked = self._ranked
+                self._cells = painted_cells(lens, None if ranked is None else ranked.reasons.get(lens.id, ""))
+                self._cells_row, self._cells_version = row, rows.version
+            return self._cells[role][index.column()]
         if not answers_role(role):
             return None
         lens = self._rows.row(index.row())  # None for an invalid index, or a page still coming

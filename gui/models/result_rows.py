@@ -49,6 +49,12 @@ class ResultRows:
         self._ids_job: Job | None = None
         self._ids_generation = -1
         self.fetched_rows = 0  # cells of this many rows read from the database (for tests, bench)
+        self.version = 0  # grows whenever a row may read differently (see ``changed``)
+
+    def changed(self) -> None:
+        """Rows came, went or changed: what was worked out from them (the model's painted
+        cells) is out of date."""
+        self.version += 1
 
     # ------------------------------------------------------------ a new result
     def start(self, generation: int, query: LensQuery, first: Sequence[LensRow | None],
@@ -56,6 +62,7 @@ class ResultRows:
         """The result of ``generation``: its first page, and for a ranked result all its ids
         (with the rows already read, a ranked set sorted by a column)."""
         self.generation, self.query = generation, query
+        self.changed()
         self.pages.clear()
         self._pending.clear()
         self.ids, self.count = None, None
@@ -72,6 +79,7 @@ class ResultRows:
     def resorted(self, generation: int, shown: Sequence[int], read: Mapping[int, LensRow]) -> None:
         """The same ranked set in another order: pages come by id."""
         self.generation = generation
+        self.changed()
         self.pages.clear()
         self._pending.clear()
         self.ids = array("q", shown)
@@ -127,6 +135,7 @@ class ResultRows:
         if page is None or offset >= len(page):
             return False
         page[offset] = lens
+        self.changed()
         return True
 
     # ------------------------------------------------------------ reading a page
@@ -193,6 +202,7 @@ class ResultRows:
         self.fetched_rows += sum(1 for row in rows if row is not None)
         rows.extend([None] * (size - len(rows)))
         self.pages[number] = rows
+        self.changed()
         while len(self.pages) > self.MAX_PAGES:
             self.pages.popitem(last=False)
         return rows

@@ -447,6 +447,33 @@ def test_each_cell_says_what_the_table_shows(sqlite_db):
     model.shutdown()
 
 
+def test_a_painted_row_is_worked_out_as_each_of_its_cells_would_be(sqlite_db):
+    """The roles the view paints come from the whole row at once (``painted_cells``); each
+    column says what ``cell_data`` says for that cell alone, in a search or not, whatever the
+    heights."""
+    from gui.models.lens_columns import COL_REASON, PAINTED_ROLES, cell_data, painted_cells
+    from tests.factories import lens_values, make_refs
+
+    refs = make_refs(sqlite_db)
+    ids = [
+        catalogue.create_lens(sqlite_db, lens_values(refs, nom="Connu", indice=1.67)).lens_id,
+        catalogue.create_lens(sqlite_db, lens_values(
+            refs, nom="Inconnu", hauteur_min=None, hauteur_max=None, gravure_nasale=None)).lens_id,
+    ]
+    for lens in catalogue.lens_rows(sqlite_db, ids):
+        for reason in (None, "", "code proche : O lu 0"):
+            cells = painted_cells(lens, reason)
+            for role in PAINTED_ROLES:
+                for column in range(COL_REASON + 1):
+                    alone, painted = cell_data(lens, column, role, reason), cells[role][column]
+                    if hasattr(alone, "italic"):  # a QFont
+                        assert painted.italic() == alone.italic() and painted.family() == alone.family()
+                    elif hasattr(alone, "color"):  # a QBrush
+                        assert painted.color() == alone.color()
+                    else:
+                        assert painted == alone, (lens.nom, reason, role, column)
+
+
 def _list_items(widget: QListWidget) -> dict[object, str]:
     return {widget.item(i).data(Qt.ItemDataRole.UserRole): widget.item(i).text() for i in range(widget.count())}
 

@@ -31,6 +31,8 @@ def test_a_save_repaints_only_its_row_and_keeps_the_query(admin_window, qtbot):
     window.model.modelReset.connect(lambda: resets.append(1))
     window.model.dataChanged.connect(lambda first, last, _roles=(): painted.append((first.row(), last.row())))
     seen = record_changes(window)
+    # The row's cells as the view last painted them (worked out once per row, at its first cell).
+    assert window.model.data(window.model.index(3, 9)) == lens.gravure_nasale != "REPEINT"
     dialog = window.editing.lens_dialog(lens)
     qtbot.addWidget(dialog)
     dialog.inputs["gravure_nasale"].setText("REPEINT")
