@@ -134,18 +134,33 @@ class LensTableView(QTableView):
 
     # ------------------------------------------------------------ following the model
     def follow_model(self) -> None:
-        """A new result: the Pertinence column shows while it is ranked, and the sort
-        indicator marks what orders it (no sort is asked for: signals are blocked)."""
-        self._show_columns()
+        """A new result: the Pertinence column shows while it is ranked (fitted to its
+        reasons), the sort indicator marks what orders it, and the rows are laid out at once:
+        one paint of the table per result.
+
+        Qt's reset repaints the whole table; left to themselves, its delayed layout and the
+        column just shown or fitted would each ask for a second whole paint on a later timer
+        (the column's repaint runs from it to the right edge, and Pertinence comes first):
+        13 ms of the UI thread each, at every search. So the header keeps quiet while the
+        columns are set and laid out (no sort is asked for either), and the layout is done
+        now, before the first paint."""
+        header = self.horizontalHeader()
+        blocked = header.blockSignals(True)
+        try:
+            self._show_columns()
+            self._follow_sort()
+            self.executeDelayedItemsLayout()  # the geometry too (the last column stretched)
+        finally:
+            header.blockSignals(blocked)
+
+    def _follow_sort(self) -> None:
         model = self.model()
         indicator = getattr(model, "sort_indicator", None)
         if indicator is None:
             return
         column, descending = indicator()
         header = self.horizontalHeader()
-        header.blockSignals(True)
         header.setSortIndicator(column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
-        header.blockSignals(False)
         if column == COL_REASON and not header.isSectionHidden(COL_REASON):
             # The reasons read whole (« un caractère en trop »), within bounds: the code,
             # index and heights must stay in view on a narrow screen.

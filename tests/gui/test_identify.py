@@ -162,6 +162,39 @@ def test_rows_stay_in_place_when_the_pertinence_column_comes_and_goes(counter, o
     assert table.viewport().height() == browse_height
 
 
+def test_each_result_paints_the_table_once(counter, open_window, qtbot):
+    """A search's answer paints the table's rows once: not again when its layout is done, nor
+    when the Pertinence column comes, goes or is fitted to the reasons (it comes first, so its
+    repaint would cover every column), each a whole second paint of the table at every search."""
+    from PySide6.QtCore import QEvent, QObject
+
+    window = open_window(counter.url)
+    window.show()
+    qtbot.waitExposed(window)
+    viewport = window.table.viewport()
+    whole: list[int] = []
+
+    class Paints(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 - Qt override
+            if watched is viewport and event.type() == QEvent.Type.Paint and event.rect() == viewport.rect():
+                whole.append((window.model.rowCount(), [(r.y(), r.height()) for r in event.region()]))
+            return False
+
+    watch = Paints()
+    viewport.installEventFilter(watch)
+    box = window.findChild(QLineEdit, "searchBox")
+    for text in ("sp", "hde", "", "e3s"):  # Pertinence shown, fitted again, hidden, shown
+        qtbot.wait(300)  # what the last answer brought (its count, the lists) is on screen
+        whole.clear()
+        box.setText(text)
+        window.filters.flush_search()
+        qtbot.waitUntil(lambda t=text: window.model.shown_query.text == t and not window.model.loading, timeout=5000)
+        qtbot.wait(300)
+        assert window.model.ranked == bool(text)
+        assert len(whole) == 1, (text, whole)
+    viewport.removeEventFilter(watch)
+
+
 def test_filter_words_alone_narrow_the_sorted_list(counter, open_window, qtbot):
     window = open_window(counter.url)
     type_in_box(window, qtbot, "zeiss 1,67")
