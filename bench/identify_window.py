@@ -139,11 +139,16 @@ class WindowDriver:
 
     def pick_shapes(self, keys: Sequence[str]) -> tuple[float, float, float]:
         """The shapes clicked in the palette (the buttons' toggles, one per shape, in order);
-        returns (last click, first page shown, first page painted) perf times for the last one."""
+        returns (last click, first page shown, first page painted) perf times for the last one.
+
+        Each earlier click's answer is shown and painted before the next click, as for typed
+        text (``type_text``): an optician looks at the list between two clicks; without it, the
+        last click was timed with the paint of the answer before it."""
         palette = self.filters.symbols.palette_widget
         for key in keys[:-1]:
             palette.set_key_checked(key)
             self._settle(lambda: self.model.shown_query.symbols == palette.checked_keys())
+            self._paint()
         self.paged_at.clear()
         started = time.perf_counter()
         palette.set_key_checked(keys[-1])
