@@ -351,6 +351,9 @@ class MainWindow(QMainWindow):
 
     def set_view(self, which: int) -> None:
         self.results.set_view(which)
+        count = self.model.total_count()
+        if count is not None:  # the gallery's part of the count comes and goes with it
+            self.count_label.setText(self.results.count_text(count))
         toggle = self.action_set["viewToggleAction"]
         toggle.blockSignals(True)
         toggle.setChecked(which == GALLERY_VIEW)

@@ -1,6 +1,9 @@
 """The middle of the window: the notices, the table or the gallery of the results, and the
 message over an empty result. It keeps the table and the gallery on the same row, says the
 count as the status bar shows it, and shows the empty message when nothing is found.
+
+The gallery shows the result's first rows (``gui.models.gallery_rows``), row for row the table's;
+the count says when it holds fewer than the result.
 """
 
 from __future__ import annotations
@@ -8,8 +11,10 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
+from data import formatting
 from gui.events import Events
 from gui.images import ImageStore
+from gui.models.gallery_rows import GalleryRows
 from gui.models.lens_columns import format_count, format_ranked_count
 from gui.models.lens_table import LensTableModel
 from gui.ops import Ops
@@ -28,7 +33,8 @@ class ResultsArea(QWidget):
         self.model = model
         self.table = LensTableView(model, self)
         self.gallery = GalleryView(images, self)
-        self.gallery.setModel(model)
+        self.gallery_rows = GalleryRows(model)
+        self.gallery.setModel(self.gallery_rows)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.gallery)
@@ -52,7 +58,10 @@ class ResultsArea(QWidget):
             self.empty_message.show_for(model.shown_query, model.shown_parsed)
         else:
             self.empty_message.dismiss()
-        return format_ranked_count(count, model.cut) if model.ranked else format_count(count)
+        text = format_ranked_count(count, model.cut) if model.ranked else format_count(count)
+        if self.gallery_shown and count > self.gallery_rows.limit:
+            text += f" — la galerie montre les {formatting.integer(self.gallery_rows.limit)} premiers"
+        return text
 
     def select_row(self, row: int) -> None:
         index = self.model.index(row, 0)
@@ -67,10 +76,14 @@ class ResultsArea(QWidget):
 
     def follow_table(self, current: QModelIndex) -> None:
         """The table's current row changed: the gallery follows."""
-        if current.isValid() and self.gallery.currentIndex().row() != current.row():
+        if not current.isValid() or self.gallery.currentIndex().row() == current.row():
+            return
+        if current.row() < self.gallery_rows.rowCount():
             self.gallery.selectionModel().setCurrentIndex(
-                self.model.index(current.row(), 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                self.gallery_rows.index(current.row()), QItemSelectionModel.SelectionFlag.ClearAndSelect
             )
+        else:  # past the gallery's rows: nothing of it is the table's row
+            self.gallery.selectionModel().clear()
 
     def _gallery_item_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid() or self.table.currentIndex().row() == current.row():
@@ -88,7 +101,7 @@ class ResultsArea(QWidget):
     def set_view(self, which: int) -> None:
         self.stack.setCurrentIndex(which)
         current = self.table.currentIndex()
-        if which == GALLERY_VIEW and current.isValid():
-            self.gallery.scrollTo(self.model.index(current.row(), 0))
+        if which == GALLERY_VIEW and current.isValid() and current.row() < self.gallery_rows.rowCount():
+            self.gallery.scrollTo(self.gallery_rows.index(current.row()))
         elif current.isValid():
             self.table.scrollTo(current)

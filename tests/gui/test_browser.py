@@ -201,14 +201,71 @@ def test_missing_and_broken_images_show_the_placeholder(sqlite_db, open_window, 
 def test_gallery_and_table_share_filters_and_selection(window, qtbot):
     window.action("viewToggleAction").trigger()
     assert window.stack.currentWidget() is window.gallery
-    assert window.gallery.model() is window.model
-    window.gallery.setCurrentIndex(window.model.index(5, 0))
+    rows = window.gallery.model()
+    assert rows.source is window.model and rows.rowCount() == window.model.rowCount()
+    window.gallery.setCurrentIndex(rows.index(5))
     assert window.table.currentIndex().row() == 5
     assert window.detail.lens.id == window.model.lens_id_at(5)
+    assert rows.data(rows.index(5), ID_ROLE) == window.model.lens_id_at(5)
     window.table.selectRow(2)
     assert window.gallery.currentIndex().row() == 2
     window.action("viewToggleAction").trigger()
     assert window.stack.currentWidget() is window.table
+
+
+def test_the_gallery_rows_follow_a_count_that_comes_after_the_first_page(sqlite_db, qtbot, monkeypatch, qtmodeltester):
+    """On a large catalogue the first page comes alone and the count brings the other rows in:
+    the gallery takes them up to its limit, and lets them go with a narrower result."""
+    from gui.models.gallery_rows import GalleryRows
+
+    _many_lenses(sqlite_db)
+    monkeypatch.setattr(Ops, "SMALL_CATALOGUE", 10)
+    model = LensTableModel(sqlite_db)
+    capped, whole = GalleryRows(model, limit=150), GalleryRows(model, limit=1000)
+    with qtbot.waitSignal(model.countReady, timeout=10_000):
+        model.set_query(LensQuery())
+    assert model.rowCount() == 300 and capped.rowCount() == 150 and whole.rowCount() == 300
+    assert capped.cut and not whole.cut
+    qtmodeltester.check(capped)
+    assert capped.data(capped.index(149), ID_ROLE) == model.lens_id_at(149)
+    narrower = LensQuery(indices=(1.5,))
+    with qtbot.waitSignal(model.countReady, timeout=10_000):
+        model.set_query(narrower)
+    expected = catalogue.count_lenses(sqlite_db, narrower)
+    assert whole.rowCount() == model.rowCount() == expected and capped.rowCount() == min(150, expected)
+    model.shutdown()
+
+
+def test_the_gallery_shows_the_first_rows_of_a_large_result_and_says_so(window, qtbot, qtmodeltester):
+    """Qt lays out every cell of a gallery before painting one (ten seconds for a million
+    lenses): it holds the result's first rows, row for row the table's, and the count says so."""
+    rows = window.gallery.model()
+    rows.limit = 4
+    window.filters.clear()
+    qtbot.waitUntil(lambda: not window.model.loading and window.model.total_count() is not None, timeout=5000)
+    total = window.model.total_count()
+    assert total > 6
+    window.action("viewToggleAction").trigger()
+    assert rows.rowCount() == 4 and rows.cut
+    assert [rows.data(rows.index(r), ID_ROLE) for r in range(4)] == [window.model.lens_id_at(r) for r in range(4)]
+    assert status_count(window).endswith("— la galerie montre les 4 premiers")
+    qtmodeltester.check(rows)
+    window.table.selectRow(2)
+    assert window.gallery.currentIndex().row() == 2
+    window.table.selectRow(6)  # past the gallery's rows: none of its cells is selected
+    assert not window.gallery.currentIndex().isValid() and not window.gallery.selectionModel().hasSelection()
+    # A narrower result: the gallery ends where it does; then the whole result again.
+    box = window.filters.search_box
+    box.setText("AIPZ")
+    window.filters.flush_search()
+    qtbot.waitUntil(lambda: window.model.shown_query.text == "AIPZ" and not window.model.loading, timeout=5000)
+    assert rows.rowCount() == min(4, window.model.rowCount()) and not status_count(window).endswith("premiers")
+    box.clear()
+    window.filters.flush_search()
+    qtbot.waitUntil(lambda: window.model.total_count() == total, timeout=5000)
+    assert rows.rowCount() == 4
+    window.action("viewToggleAction").trigger()  # the table again: the count is the result's alone
+    assert not status_count(window).endswith("premiers")
 
 
 def test_settings_persist_across_a_new_window(open_window):
